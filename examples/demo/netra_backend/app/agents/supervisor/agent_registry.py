@@ -1,0 +1,6 @@
+"""The canonical home of AgentRegistry."""
+
+
+class AgentRegistry:
+    def register(self, name: str) -> None:
+        self.name = name

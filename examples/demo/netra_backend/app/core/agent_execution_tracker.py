@@ -1,0 +1,6 @@
+class AgentExecutionTracker:
+    pass
+
+
+def get_agent_state_tracker() -> AgentExecutionTracker:
+    return AgentExecutionTracker()

@@ -1,0 +1,2 @@
+def format_response(data: dict) -> dict:
+    return {"data": data}

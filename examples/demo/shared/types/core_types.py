@@ -1,0 +1,3 @@
+from typing import NewType
+
+UserID = NewType("UserID", str)

@@ -1,0 +1,79 @@
+"""The composition root: build config, registry, project and run a command.
+
+The CLI is a thin layer over these functions; Python callers (and tests) can use
+them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ssot_lint.discover import SourceFile, discover, source_file_for
+from ssot_lint.engine import run_rules
+from ssot_lint.errors import ConfigError
+from ssot_lint.load.config import load_config
+from ssot_lint.load.registry import load_registry
+from ssot_lint.model.config import Config
+from ssot_lint.model.finding import Finding
+from ssot_lint.model.registry import Registry
+from ssot_lint.resolve.project import Project
+from ssot_lint.scan import read_facts, scan
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    files_checked: int
+    project: Project
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_config(paths: Sequence[Path], *, config_file: Path | None = None,
+                   registry: Path | None = None, **overrides: Any) -> Config:
+    start = paths[0] if paths else Path.cwd()
+    return load_config(start, config_file=config_file, registry=registry, overrides=overrides)
+
+
+def build_project(config: Config, registry: Registry | None = None) -> Project:
+    """Discover and extract facts for every file of the project."""
+    registry = registry or load_registry(config.registry_path, display_base=Path.cwd())
+    files = discover(config.root, registry.source_roots, exclude=config.exclude,
+                     respect_gitignore=config.respect_gitignore)
+    facts = scan(files, config.target_version, config.max_file_size)
+    return Project(config=config, registry=registry, files=files, facts=facts)
+
+
+def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
+    """The files to report on: the project's files under ``paths`` plus explicit files."""
+    if not paths:
+        return list(project.files)
+    chosen: dict[str, SourceFile] = {}
+    by_path = {f.path.resolve(): f for f in project.files}
+    for raw in paths:
+        path = raw.resolve()
+        if not path.exists():
+            raise ConfigError(f"path does not exist: {raw}")
+        if path.is_file():
+            source = by_path.get(path)
+            if source is None:
+                source = source_file_for(path, project.config.root,
+                                         project.registry.source_roots)
+                project.facts[source.rel] = read_facts(source, project.config.target_version,
+                                                       project.config.max_file_size)
+            chosen[source.rel] = source
+            continue
+        for source in project.files:
+            resolved = source.path.resolve()
+            if resolved == path or path in resolved.parents:
+                chosen[source.rel] = source
+    return sorted(chosen.values(), key=lambda f: f.rel)
+
+
+def check(paths: Sequence[Path], config: Config) -> CheckResult:
+    project = build_project(config)
+    files = select_files(project, paths)
+    findings = run_rules(project, files, config.select, config.ignore)
+    return CheckResult(findings=findings, files_checked=len(files), project=project)

@@ -1,0 +1,111 @@
+"""The ``ssot-lint`` command line: options in, exit code out.
+
+Exit codes: 0 no findings, 1 findings, 2 usage/config/registry errors. Commands
+never call ``sys.exit`` themselves; errors travel as ``SsotLintError`` to ``main``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ssot_lint import __version__
+from ssot_lint.errors import SsotLintError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(values: Sequence[str]) -> tuple[str, ...]:
+    """``--select A,B --select C`` -> ("A", "B", "C")."""
+    return tuple(code.strip().upper() for value in values for code in value.split(",")
+                 if code.strip())
+
+
+class ExitCode(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ssot-lint")
+def cli() -> None:
+    """Keep a Python codebase true to its single-source-of-truth import registry."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--registry", type=click.Path(path_type=Path),
+              help="Registry file or directory (default: ssot-registry.toml at the root).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              help="Output format (default: text).")
+@click.option("--target-version", help="Python version the code targets, e.g. 3.11.")
+@click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
+@click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")
+@click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary.")
+def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], output_format: str | None,
+          target_version: str | None, exclude: tuple[str, ...], exit_zero: bool | None,
+          quiet: bool | None) -> None:
+    """Check every import in PATHS (default: the project) against the registry."""
+    from ssot_lint.api import check as run_check
+    from ssot_lint.api import resolve_config
+    from ssot_lint.report import RENDERERS, Summary
+
+    overrides: dict[str, Any] = {
+        "select": _codes(select), "ignore": _codes(ignore), "output_format": output_format,
+        "target_version": target_version, "exclude": exclude, "exit_zero": exit_zero,
+        "quiet": quiet,
+    }
+    config = resolve_config(list(paths), config_file=config_file, registry=registry,
+                            **overrides)
+    result = run_check(list(paths), config)
+    summary = Summary.of(result.findings, result.files_checked)
+    click.echo(RENDERERS[config.output_format](result.findings, summary, config.quiet), nl=False)
+    if result.findings and not config.exit_zero:
+        raise ExitCode(EXIT_FINDINGS)
+
+
+def _add_subcommands() -> None:
+    """Attach every ``ssot_lint.commands.<name>.command`` to the group."""
+    import importlib
+    import pkgutil
+
+    from ssot_lint import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        command = getattr(module, "command", None)
+        if isinstance(command, click.Command):
+            cli.add_command(command)
+
+
+_add_subcommands()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: run the CLI and map errors to exit code 2."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="ssot-lint",
+                 standalone_mode=False)
+    except ExitCode as exc:
+        sys.exit(exc.code)
+    except SsotLintError as exc:
+        click.echo(f"ssot-lint: error: {exc}".replace("\n", "\nssot-lint: error: "), err=True)
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    sys.exit(EXIT_CLEAN)

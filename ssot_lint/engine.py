@@ -1,0 +1,96 @@
+"""Run the rules over the files to report, apply suppressions, and sort.
+
+Rules never print and never filter; selection, inline suppressions and ordering
+happen here, once, so every output format sees the same finished list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ssot_lint.discover import SourceFile
+from ssot_lint.model.facts import FileFacts
+from ssot_lint.model.finding import Finding
+from ssot_lint.resolve.project import Project
+from ssot_lint.rules import all_rules
+from ssot_lint.rules.base import FileContext, Rule
+from ssot_lint.rules.ssot901_unused_suppression import UnusedSuppressionRule
+
+
+def code_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """Selection by code or prefix (``SSOT1`` selects SSOT101..SSOT199)."""
+    code = code.upper()
+    if select and not any(code.startswith(s.upper()) for s in select):
+        return False
+    return not any(code.startswith(i.upper()) for i in ignore)
+
+
+def enabled_rules(select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
+    return [rule() for rule in all_rules() if code_enabled(rule.code, select, ignore)]
+
+
+def check_file(ctx: FileContext, rules: Sequence[Rule], select: Sequence[str],
+               ignore: Sequence[str]) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in rules:
+        found.extend(rule.check(ctx))
+    return apply_suppressions(ctx, found, select, ignore)
+
+
+def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[str],
+                       ignore: Sequence[str]) -> list[Finding]:
+    """Drop suppressed findings and add SSOT901 for suppressions that matched nothing."""
+    suppressions = ctx.facts.suppressions
+    if not suppressions:
+        return found
+    statement_line = {(f.line, f.col): f.stmt_line for f in ctx.facts.imports}
+    by_line: dict[int, list[int]] = {}
+    for index, suppression in enumerate(suppressions):
+        if not suppression.file_level:
+            by_line.setdefault(suppression.line, []).append(index)
+    used: dict[int, set[str]] = {}
+    kept: list[Finding] = []
+    for finding in found:
+        candidates = [i for i, s in enumerate(suppressions) if s.file_level]
+        candidates += by_line.get(finding.line, [])
+        stmt = statement_line.get((finding.line, finding.column))
+        if stmt is not None and stmt != finding.line:
+            candidates += by_line.get(stmt, [])
+        hit = next((i for i in candidates
+                    if not suppressions[i].codes or finding.code in suppressions[i].codes), None)
+        if hit is None:
+            kept.append(finding)
+        else:
+            used.setdefault(hit, set()).add(finding.code)
+    if code_enabled(UnusedSuppressionRule.code, select, ignore):
+        for index, suppression in enumerate(suppressions):
+            kind = "ignore-file" if suppression.file_level else "ignore"
+            if suppression.codes:
+                unused = [c for c in suppression.codes
+                          if c not in used.get(index, set()) and code_enabled(c, select, ignore)]
+                if not unused:
+                    continue
+                what = f"`# ssot-lint: {kind}[{', '.join(unused)}]` suppresses nothing here"
+            elif index in used:
+                continue
+            else:
+                what = f"`# ssot-lint: {kind}` suppresses nothing here"
+            kept.append(ctx.finding(UnusedSuppressionRule, None, what + "; remove it",
+                                    line=suppression.line, col=suppression.col))
+    return kept
+
+
+def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[str] = (),
+              ignore: Sequence[str] = (), cwd: Path | None = None) -> list[Finding]:
+    """All findings for ``files`` (judged against the whole ``project``), sorted."""
+    rules = enabled_rules(select, ignore)
+    findings: list[Finding] = []
+    for source in files:
+        facts: FileFacts | None = project.facts.get(source.rel)
+        if facts is None:
+            continue
+        ctx = FileContext(project, source, facts, cwd)
+        findings.extend(check_file(ctx, rules, select, ignore))
+    findings.sort(key=Finding.sort_key)
+    return findings

@@ -1,0 +1,46 @@
+"""Turn a file's bytes into text the way the interpreter would.
+
+PEP 263 encoding declarations and a UTF-8 BOM are honoured through ``tokenize``'s own
+detection; every line ending (CRLF, CR, LF, mixed) becomes ``\\n`` so line numbers
+match what an editor shows.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass
+
+from ssot_lint.model.facts import SyntaxProblem
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def decode_source(data: bytes) -> Decoded | SyntaxProblem:
+    """Decode ``data``; a problem (SSOT002/SSOT001) instead of an exception."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return SyntaxProblem("SSOT002", "file contains a null byte; it is binary or corrupt, "
+                             "not Python source", line=line)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return SyntaxProblem("SSOT002", f"bad encoding declaration: {exc.msg if hasattr(exc, 'msg') else exc}; "
+                             "fix or remove the '# -*- coding: ... -*-' line",
+                             line=getattr(exc, "lineno", None) or 1)
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        bad = getattr(exc, "start", 0)
+        line = data[:bad].count(b"\n") + 1
+        return SyntaxProblem("SSOT002", f"cannot decode as {encoding}: {exc}; save the file as "
+                             "UTF-8 or declare its encoding (PEP 263)", line=line)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Decoded(text=text, encoding=encoding)

@@ -1,0 +1,256 @@
+"""The ``ast`` walk that records imports and top-level definitions.
+
+Only statements are visited, never expressions, except where a later stage needs a
+call's literal string (mock ``patch`` targets, ``importlib.import_module``); that
+deeper walk runs only when the text could contain such a call.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+
+from ssot_lint.model.facts import Definition, ImportFact
+
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+RAISES_CALLS = frozenset({"raises", "assertRaises", "assertRaisesRegex"})
+DEPRECATED_DECORATORS = frozenset({"deprecated"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    in_function: bool = False
+    in_class: bool = False
+    in_type_checking: bool = False
+    in_fallback: bool = False
+    expects_failure: bool = False
+    top_level: bool = True  # bindings here are module attributes
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _is_type_checking(test: ast.expr) -> bool | None:
+    """True for ``if TYPE_CHECKING``, False for ``if not TYPE_CHECKING``, else None."""
+    if _last_name(test) == "TYPE_CHECKING":
+        return True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
+            and _last_name(test.operand) == "TYPE_CHECKING":
+        return False
+    return None
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(_last_name(t) in IMPORT_ERRORS for t in types)
+
+
+def _expects_import_error(item: ast.withitem) -> tuple[bool, bool]:
+    """(expects failure, is a fallback) for one ``with`` item."""
+    call = item.context_expr
+    if not isinstance(call, ast.Call) or not call.args:
+        return False, False
+    name = _last_name(call.func)
+    first = call.args[0]
+    types = first.elts if isinstance(first, ast.Tuple) else [first]
+    catches = any(_last_name(t) in IMPORT_ERRORS for t in types)
+    if not catches:
+        return False, False
+    if name in RAISES_CALLS:
+        return True, False
+    if name == "suppress":
+        return False, True
+    return False, False
+
+
+def _deprecated_message(decorators: list[ast.expr]) -> str | None:
+    for decorator in decorators:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if _last_name(target) in DEPRECATED_DECORATORS:
+            if isinstance(decorator, ast.Call) and decorator.args \
+                    and isinstance(decorator.args[0], ast.Constant) \
+                    and isinstance(decorator.args[0].value, str):
+                return decorator.args[0].value
+            return "deprecated"
+    return None
+
+
+class FactVisitor:
+    """Collects ``ImportFact`` and ``Definition`` values for one module."""
+
+    def __init__(self, columns: ColumnMap) -> None:
+        self.columns = columns
+        self.imports: list[ImportFact] = []
+        self.definitions: list[Definition] = []
+        self.all_names: list[str] | None = None
+        self.has_getattr = False
+
+    # -- bookkeeping -----------------------------------------------------------
+    def define(self, name: str, kind: str, node: ast.AST, scope: Scope,
+               deprecated: str | None = None) -> None:
+        if scope.top_level:
+            line = getattr(node, "lineno", 1)
+            self.definitions.append(Definition(
+                name=name, kind=kind, line=line,
+                col=self.columns.col(line, getattr(node, "col_offset", 0)),
+                in_type_checking=scope.in_type_checking, deprecated=deprecated))
+
+    def define_target(self, target: ast.expr, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            self.define(target.id, "assign", target, scope)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.define_target(element, scope)
+        elif isinstance(target, ast.Starred):
+            self.define_target(target.value, scope)
+
+    def record_all(self, node: ast.stmt) -> None:
+        value = getattr(node, "value", None)
+        if isinstance(value, (ast.List, ast.Tuple)) and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+            names = [e.value for e in value.elts]  # type: ignore[attr-defined]
+            if isinstance(node, ast.AugAssign):
+                self.all_names = (self.all_names or []) + names
+            else:
+                self.all_names = names
+
+    # -- walking ----------------------------------------------------------------
+    def visit_body(self, body: list[ast.stmt], scope: Scope) -> None:
+        for stmt in body:
+            self.visit_stmt(stmt, scope)
+
+    def visit_stmt(self, node: ast.stmt, scope: Scope) -> None:  # noqa: C901 - a dispatch
+        if isinstance(node, ast.Import):
+            self.visit_import(node, scope)
+        elif isinstance(node, ast.ImportFrom):
+            self.visit_import_from(node, scope)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.define(node.name, "function", node, scope, _deprecated_message(node.decorator_list))
+            if scope.top_level and node.name == "__getattr__":
+                self.has_getattr = True
+            inner = replace(scope, in_function=True, top_level=False)
+            self.visit_body(node.body, inner)
+            self.collect_globals(node)
+        elif isinstance(node, ast.ClassDef):
+            self.define(node.name, "class", node, scope, _deprecated_message(node.decorator_list))
+            self.visit_body(node.body, replace(scope, in_class=True, top_level=False))
+        elif isinstance(node, ast.If):
+            verdict = _is_type_checking(node.test)
+            if verdict is None:
+                self.visit_body(node.body, scope)
+                self.visit_body(node.orelse, scope)
+            else:
+                self.visit_body(node.body, replace(scope, in_type_checking=verdict
+                                                   or scope.in_type_checking))
+                self.visit_body(node.orelse, replace(scope, in_type_checking=(not verdict)
+                                                     or scope.in_type_checking))
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            guarded = any(_catches_import_error(h) for h in node.handlers)
+            inner = replace(scope, in_fallback=True) if guarded else scope
+            self.visit_body(node.body, inner)
+            for handler in node.handlers:
+                if handler.name:
+                    self.define(handler.name, "assign", handler, scope)
+                self.visit_body(handler.body, inner)
+            self.visit_body(node.orelse, scope)
+            self.visit_body(node.finalbody, scope)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            inner = scope
+            for item in node.items:
+                expects, fallback = _expects_import_error(item)
+                if expects:
+                    inner = replace(inner, expects_failure=True)
+                if fallback:
+                    inner = replace(inner, in_fallback=True)
+                if item.optional_vars is not None:
+                    self.define_target(item.optional_vars, scope)
+            self.visit_body(node.body, inner)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            if not isinstance(node, ast.While):
+                self.define_target(node.target, scope)
+            self.visit_body(node.body, scope)
+            self.visit_body(node.orelse, scope)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                self.define_target(target, scope)
+                if scope.top_level and isinstance(target, ast.Name) and target.id == "__all__":
+                    self.record_all(node)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            if isinstance(node, ast.AugAssign) or node.value is not None:
+                self.define_target(node.target, scope)
+            if scope.top_level and isinstance(node.target, ast.Name) \
+                    and node.target.id == "__all__":
+                self.record_all(node)
+        elif isinstance(node, getattr(ast, "Match", ())):
+            for case in node.cases:  # type: ignore[attr-defined]
+                self.visit_body(case.body, scope)
+        elif isinstance(node, getattr(ast, "TypeAlias", ())):
+            self.define_target(node.name, scope)  # type: ignore[attr-defined]
+
+    def collect_globals(self, function: ast.AST) -> None:
+        """``global x`` inside a function makes ``x`` a module attribute once assigned."""
+        for node in ast.walk(function):
+            if isinstance(node, ast.Global):
+                for name in node.names:
+                    self.define(name, "assign", node, Scope())
+
+    def _fact(self, kind: str, module: str, name: str | None, asname: str | None, level: int,
+              alias: ast.alias | ast.stmt, stmt: ast.stmt, scope: Scope) -> ImportFact:
+        line = getattr(alias, "lineno", stmt.lineno)
+        end_line = getattr(alias, "end_lineno", None) or line
+        return ImportFact(
+            kind=kind, module=module, name=name, asname=asname, level=level,
+            line=line, col=self.columns.col(line, getattr(alias, "col_offset", stmt.col_offset)),
+            end_line=end_line,
+            end_col=self.columns.col(end_line, getattr(alias, "end_col_offset", None)
+                                     or stmt.col_offset),
+            stmt_line=stmt.lineno, in_function=scope.in_function,
+            in_type_checking=scope.in_type_checking, in_fallback=scope.in_fallback,
+            expects_failure=scope.expects_failure, in_class=scope.in_class)
+
+    def visit_import(self, node: ast.Import, scope: Scope) -> None:
+        for alias in node.names:
+            fact = self._fact("import", alias.name, None, alias.asname, 0, alias, node, scope)
+            self.imports.append(fact)
+            bound = fact.bound_name
+            if bound:
+                self.define(bound, "import", alias, scope)
+
+    def visit_import_from(self, node: ast.ImportFrom, scope: Scope) -> None:
+        module = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                self.imports.append(self._fact("star", module, None, None, node.level, alias,
+                                               node, scope))
+                continue
+            fact = self._fact("from", module, alias.name, alias.asname, node.level, alias, node,
+                              scope)
+            self.imports.append(fact)
+            self.define(fact.bound_name or alias.name, "import", alias, scope)
+
+
+class ColumnMap:
+    """Converts ``ast``'s UTF-8 byte offsets into 1-based character columns."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._ascii = text.isascii()
+        self._lines: list[str] | None = None
+
+    def col(self, line: int, byte_offset: int) -> int:
+        if self._ascii:
+            return byte_offset + 1
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        if 1 <= line <= len(self._lines):
+            source = self._lines[line - 1]
+            if not source.isascii():
+                return len(source.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+        return byte_offset + 1

@@ -1,0 +1,1 @@
+"""The only readers of TOML: configuration discovery and registry loading."""

@@ -1,0 +1,192 @@
+"""Find the project root and read ``[tool.ssot-lint]`` into a validated ``Config``.
+
+Precedence is defaults < pyproject.toml < command line. Unknown keys are rejected
+with the file and line, because a typo in a linter's config silently disables checks.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ssot_lint.errors import ConfigError, MultiError, SsotLintError
+from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
+from ssot_lint.model.config import NEWEST_TARGET, Config
+
+REGISTRY_FILE = "ssot-registry.toml"
+REGISTRY_DIR = "ssot-registry"
+FORMATS = ("text", "json")
+CONFIG_KEYS = ("registry", "exclude", "extend_exclude", "respect_gitignore", "select", "ignore",
+               "target_version", "format", "max_file_size")
+
+
+def _has_tool_section(pyproject: Path) -> bool:
+    try:
+        data = load_toml(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return "ssot-lint" in data.get("tool", {})
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest ancestor of ``start`` that declares an ssot-lint project."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for directory in (here, *here.parents):
+        if (directory / REGISTRY_FILE).is_file() or (directory / REGISTRY_DIR).is_dir():
+            return directory
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_section(pyproject):
+            return directory
+    return None
+
+
+def parse_version(text: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"\s*(?:py)?3\.?(\d+)\s*", text)
+    return (3, int(match.group(1))) if match else None
+
+
+def _requires_python_floor(spec: str) -> tuple[int, int] | None:
+    """The lowest 3.x a ``requires-python`` specifier admits (``>=3.10`` -> (3, 10))."""
+    floors = re.findall(r"(>=|==|~=|>)\s*3\.(\d+)", spec)
+    if not floors:
+        return None
+    op, minor = floors[0]
+    return (3, int(minor) + (1 if op == ">" else 0))
+
+
+def load_config(start: Path, *, config_file: Path | None = None,
+                registry: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Build the configuration for a run starting at ``start`` (a path being checked)."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, ())}
+    section: dict[str, Any] = {}
+    lines: LineIndex | None = None
+    display = None
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file not found: {config_file}", file=str(config_file))
+        root = config_file.resolve().parent
+        section, lines, display = _read_section(config_file)
+    else:
+        found = find_root(start)
+        root = found if found is not None else Path.cwd().resolve()
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            section, lines, display = _read_section(pyproject)
+            config_file = pyproject if section else None
+    errors: list[SsotLintError] = []
+
+    def err(message: str, key: str) -> None:
+        line = lines.line_of("tool", "ssot-lint", key) if lines else None
+        errors.append(ConfigError(message, file=display, line=line, key=f"tool.ssot-lint.{key}"))
+
+    for key in section:
+        if key not in CONFIG_KEYS:
+            err(f"unknown key {key!r}; expected one of: {', '.join(CONFIG_KEYS)}", key)
+    values: dict[str, Any] = {}
+    for key in ("exclude", "extend_exclude", "select", "ignore"):
+        if key in section:
+            value = section[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                err("expected a list of strings", key)
+            else:
+                values[key] = tuple(value)
+    if "respect_gitignore" in section:
+        if isinstance(section["respect_gitignore"], bool):
+            values["respect_gitignore"] = section["respect_gitignore"]
+        else:
+            err("expected true or false", "respect_gitignore")
+    if "max_file_size" in section:
+        if isinstance(section["max_file_size"], int) and section["max_file_size"] > 0:
+            values["max_file_size"] = section["max_file_size"]
+        else:
+            err("expected a positive number of bytes", "max_file_size")
+    for key in ("format", "registry", "target_version"):
+        if key in section and not isinstance(section[key], str):
+            err("expected a string", key)
+    if isinstance(section.get("format"), str):
+        if section["format"] in FORMATS:
+            values["output_format"] = section["format"]
+        else:
+            err(f"{section['format']!r} is not one of: {', '.join(FORMATS)}", "format")
+    target = None
+    if isinstance(section.get("target_version"), str):
+        target = parse_version(section["target_version"])
+        if target is None:
+            err(f"{section['target_version']!r} is not a Python version like \"3.11\"",
+                "target_version")
+    if errors:
+        raise MultiError(errors) if len(errors) > 1 else errors[0]
+
+    if "target_version" in overrides:
+        target = parse_version(str(overrides.pop("target_version")))
+        if target is None:
+            raise ConfigError("--target-version expects a version like 3.11")
+    if target is None:
+        target = _project_requires_python(root) or NEWEST_TARGET
+    registry_path = registry
+    if registry_path is None and isinstance(section.get("registry"), str):
+        registry_path = root / section["registry"]
+    if registry_path is None:
+        registry_path = root / REGISTRY_FILE
+        if not registry_path.exists() and (root / REGISTRY_DIR).is_dir():
+            registry_path = root / REGISTRY_DIR
+    exclude = values.pop("exclude", ()) + values.pop("extend_exclude", ())
+    config = Config(root=root, registry_path=registry_path.resolve(), config_file=config_file,
+                    exclude=exclude, target_version=target, **values)
+    if overrides:
+        if "exclude" in overrides:
+            overrides["exclude"] = config.exclude + tuple(overrides["exclude"])
+        config = replace(config, **overrides)
+    return config
+
+
+def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:
+    display = path.as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = load_toml(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=display, line=decode_error_line(exc))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", file=display)
+    section = data.get("tool", {}).get("ssot-lint", {})
+    if path.name != "pyproject.toml" and not section:
+        section = data  # a standalone ssot-lint.toml holds the keys at top level
+        text = "[tool.ssot-lint]\n" + text  # so line lookups share one key path (off by one)
+        lines = LineIndex(text)
+        return section, _Shifted(lines), display
+    if not isinstance(section, dict):
+        raise ConfigError("[tool.ssot-lint] must be a table", file=display)
+    return section, LineIndex(text), display
+
+
+class _Shifted(LineIndex):
+    """A LineIndex for a standalone file we prefixed with one synthetic header line."""
+
+    def __init__(self, inner: LineIndex) -> None:  # noqa: D107 - thin wrapper
+        self._inner = inner
+
+    def line_of(self, *path: Any) -> int | None:
+        line = self._inner.line_of(*path)
+        return line - 1 if line and line > 1 else line
+
+
+def _project_requires_python(root: Path) -> tuple[int, int] | None:
+    pyproject = root / "pyproject.toml"
+    if not pyproject.is_file():
+        return None
+    try:
+        data = load_toml(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    spec = data.get("project", {}).get("requires-python")
+    return _requires_python_floor(spec) if isinstance(spec, str) else None
+
+
+def interpreter_version() -> tuple[int, int]:
+    return (sys.version_info.major, sys.version_info.minor)

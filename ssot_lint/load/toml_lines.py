@@ -1,0 +1,103 @@
+"""Find the line where a TOML key was written.
+
+``tomllib`` returns plain dicts with no positions, but every error we report about a
+registry or config must name its line. This scans the TOML text with ``tomllib``
+itself (each table header and each ``key =`` prefix is parsed on its own), so the
+positions come from the real TOML grammar rather than from a pattern.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+Key = tuple[Any, ...]
+
+
+def _single_path(data: dict[str, Any]) -> tuple[Any, ...]:
+    """The key path of a one-entry nested structure like {"a": {"b": {}}}."""
+    path: list[Any] = []
+    node: Any = data
+    while True:
+        if isinstance(node, dict) and len(node) == 1:
+            key = next(iter(node))
+            path.append(key)
+            node = node[key]
+        elif isinstance(node, list) and len(node) == 1:
+            node = node[0]
+        else:
+            return tuple(path)
+
+
+class LineIndex:
+    """Positions of table headers and keys in one TOML document."""
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[Key, int] = {}
+        self._array_counts: dict[Key, int] = {}
+        table: Key = ()
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("["):
+                header = self._parse_header(line)
+                if header is None:
+                    continue
+                path, is_array = header
+                if is_array:
+                    index = self._array_counts.get(path, 0)
+                    self._array_counts[path] = index + 1
+                    table = path + (index,)
+                else:
+                    table = path
+                self._lines.setdefault(table, number)
+                continue
+            if "=" in line:
+                key = self._parse_key(line.split("=", 1)[0])
+                if key:
+                    self._lines.setdefault(table + key, number)
+
+    @staticmethod
+    def _parse_header(line: str) -> tuple[Key, bool] | None:
+        try:
+            data = tomllib.loads(line)
+        except tomllib.TOMLDecodeError:
+            return None
+        return _single_path(data), line.startswith("[[")
+
+    @staticmethod
+    def _parse_key(text: str) -> Key:
+        try:
+            return _single_path(tomllib.loads(text + "= 0"))
+        except tomllib.TOMLDecodeError:
+            return ()
+
+    def line_of(self, *path: Any) -> int | None:
+        """The line of ``path`` or of its longest known prefix (None if nothing matches)."""
+        probe: Key = tuple(path)
+        while probe:
+            if probe in self._lines:
+                return self._lines[probe]
+            probe = probe[:-1]
+        return None
+
+
+def decode_error_line(error: Exception) -> int | None:
+    """The line number a ``TOMLDecodeError`` points at."""
+    lineno = getattr(error, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else None
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """Parse TOML text (raises ``tomllib.TOMLDecodeError``)."""
+    return tomllib.loads(text)

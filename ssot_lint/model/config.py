@@ -1,0 +1,36 @@
+"""The run configuration, resolved once from defaults < pyproject < command line."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_EXCLUDES = (".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".env", "env",
+                    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+                    ".ssot_lint_cache", "build", "dist", "node_modules", "site-packages",
+                    "*.egg-info")
+
+NEWEST_TARGET = (3, 14)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run needs besides the registry; paths are absolute."""
+
+    root: Path
+    registry_path: Path
+    config_file: Path | None = None
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    target_version: tuple[int, int] = field(
+        default_factory=lambda: (sys.version_info.major, sys.version_info.minor))
+    output_format: str = "text"
+    exit_zero: bool = False
+    quiet: bool = False
+    max_file_size: int = 10 * 1024 * 1024
+
+    def display_target(self) -> str:
+        return f"{self.target_version[0]}.{self.target_version[1]}"

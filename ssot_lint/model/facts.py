@@ -1,0 +1,127 @@
+"""Per-file facts: what a file imports, defines and suppresses.
+
+Facts are a pure function of a file's bytes and the target Python version. They do
+not depend on where the file lives (relative imports keep their ``level``; the
+resolver makes them absolute), so they can be cached by content hash and shipped
+between processes. They are frozen dataclasses made of tuples and strings only, and
+round-trip through plain JSON-compatible dicts (``to_dict``/``from_dict``) so a cache
+never needs pickle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Import kinds. "import" = ``import a.b``; "from" = ``from a import b``;
+# "star" = ``from a import *``; "patch" = a mock.patch("...") string target;
+# "dynamic" = importlib.import_module("...") / __import__("...").
+IMPORT_KINDS = ("import", "from", "star", "patch", "dynamic")
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    """One imported name (a multi-name ``from`` import yields one fact per name)."""
+
+    kind: str
+    module: str  # as written, without leading dots ("" for ``from . import x``)
+    name: str | None  # imported name for "from"; None for "import"/"star"
+    asname: str | None
+    level: int  # number of leading dots of a relative import (0 = absolute)
+    line: int  # 1-based position of this name (the alias), for reporting
+    col: int  # 1-based
+    end_line: int
+    end_col: int
+    stmt_line: int  # first line of the whole statement (suppressions live there)
+    in_function: bool = False
+    in_type_checking: bool = False
+    in_fallback: bool = False  # inside ``try: ... except ImportError:`` (the try body)
+    expects_failure: bool = False  # inside ``with pytest.raises(ImportError)`` and friends
+    in_class: bool = False
+
+    @property
+    def bound_name(self) -> str | None:
+        """The local name this import binds (None for star imports)."""
+        if self.kind == "star" or self.kind in ("patch", "dynamic"):
+            return None
+        if self.asname:
+            return self.asname
+        if self.kind == "from":
+            return self.name
+        return self.module.split(".")[0]
+
+    @property
+    def context(self) -> str:
+        """Where the import runs, for display: module, function, type_checking, fallback."""
+        if self.in_type_checking:
+            return "type_checking"
+        if self.in_fallback:
+            return "fallback"
+        if self.in_function:
+            return "function"
+        return "module"
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A name bound at module top level (including inside top-level if/try blocks)."""
+
+    name: str
+    kind: str  # "class" | "function" | "assign" | "import"
+    line: int
+    col: int
+    in_type_checking: bool = False
+    deprecated: str | None = None  # PEP 702 @deprecated("message") if decorated
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``# ssot-lint: ignore[...]`` comment. ``codes`` empty means all."""
+
+    line: int
+    col: int
+    codes: tuple[str, ...] = ()
+    file_level: bool = False
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """Why a file could not be parsed (becomes an SSOT001/SSOT002 finding)."""
+
+    code: str  # "SSOT001" or "SSOT002"
+    message: str
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """Everything the later stages need to know about one file."""
+
+    imports: tuple[ImportFact, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    all_names: tuple[str, ...] | None = None  # literal ``__all__``, if any
+    has_getattr: bool = False  # module-level ``def __getattr__``
+    problem: SyntaxProblem | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-compatible dict (tuples become lists)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileFacts:
+        """Inverse of :meth:`to_dict`; raises ``TypeError``/``KeyError`` on bad data."""
+        problem = data.get("problem")
+        return cls(
+            imports=tuple(ImportFact(**d) for d in data["imports"]),
+            definitions=tuple(Definition(**d) for d in data["definitions"]),
+            suppressions=tuple(
+                Suppression(**{**d, "codes": tuple(d["codes"])}) for d in data["suppressions"]
+            ),
+            all_names=tuple(data["all_names"]) if data.get("all_names") is not None else None,
+            has_getattr=bool(data["has_getattr"]),
+            problem=SyntaxProblem(**problem) if problem else None,
+            extra=dict(data.get("extra") or {}),
+        )

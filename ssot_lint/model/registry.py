@@ -1,0 +1,157 @@
+"""The registry: the single source of truth for how first-party code is imported.
+
+These are plain values; ``ssot_lint.load.registry`` builds them from TOML and is the
+only place that knows the file format. Every entry remembers where it was declared
+(``origin``) so findings about the registry itself can point at the right line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+ALLOW_CONTEXTS = ("type_checking", "function", "fallback")
+FIX_MODES = ("auto", "rename", "none")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a registry value was declared."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class SymbolEntry:
+    """A canonical import path for a symbol, and the other paths that also work."""
+
+    path: str
+    aliases: tuple[str, ...] = ()
+    verified: str | None = None  # ISO date, or "false" when marked unverified
+    origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+    @property
+    def module(self) -> str:
+        return self.path.rsplit(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """A ``[broken]`` or ``[deprecated]`` path with its migration advice."""
+
+    path: str
+    kind: str  # "broken" | "deprecated"
+    use_instead: str | None = None
+    reason: str | None = None
+    hint: str | None = None
+    docs: str | None = None
+    severity: str = "warning"
+    allow_in: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    fix: str = "auto"
+    origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+
+
+@dataclass(frozen=True)
+class Service:
+    """A deployable unit owning some packages, and the services it may import."""
+
+    name: str
+    packages: tuple[str, ...]
+    may_import: tuple[str, ...] = ()
+    public: tuple[str, ...] = ()
+    reason: str | None = None
+    owner: str | None = None
+    origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+
+
+@dataclass(frozen=True)
+class Layers:
+    """An ordered stack of module prefixes, highest first; lower may not import higher."""
+
+    name: str
+    order: tuple[str, ...]
+    reason: str | None = None
+    owner: str | None = None
+    origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A ``[[contracts]]`` entry (kind ``forbidden``): source may not reach forbidden."""
+
+    name: str
+    kind: str
+    source: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    allow_indirect: bool = False
+    reason: str | None = None
+    owner: str | None = None
+    origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A ``[[patterns]]`` entry: a call shape that is deprecated (SSOT302)."""
+
+    call: str
+    when: str
+    hint: str | None = None
+    use_instead: str | None = None
+    severity: str = "warning"
+    origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+
+
+@dataclass(frozen=True)
+class Policy:
+    relative_imports: str = "allow"  # "allow" | "forbid"
+    type_checking_imports: str = "check"  # "check" | "ignore"
+    unregistered_imports: str = "ignore"  # "ignore" | "warn"
+    guarded_imports: str = "warn"  # "warn" | "error" | "ignore"
+    duplicate_exclude: tuple[str, ...] = ()  # globs excluded from SSOT401
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The whole registry, merged from one file or a directory of files."""
+
+    version: int = 1
+    packages: tuple[str, ...] = ()  # empty = auto-detect
+    source_roots: tuple[str, ...] = (".",)
+    policy: Policy = field(default_factory=Policy)
+    symbols: dict[str, SymbolEntry] = field(default_factory=dict)
+    broken: dict[str, RuleEntry] = field(default_factory=dict)
+    deprecated: dict[str, RuleEntry] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    layers: tuple[Layers, ...] = ()
+    contracts: tuple[Contract, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+    files: tuple[str, ...] = ()  # the TOML files it was read from
+
+    def alias_index(self) -> dict[str, SymbolEntry]:
+        """Map every alias path to the symbol entry it is an alias of."""
+        return {alias: entry for entry in self.symbols.values() for alias in entry.aliases}
+
+
+def match_entry(entries: dict[str, RuleEntry], path: str) -> RuleEntry | None:
+    """The entry whose path is ``path`` or its longest dotted prefix, if any.
+
+    An entry P matches an imported path Q when Q == P or Q starts with P + ".".
+    """
+    probe = path
+    while probe:
+        entry = entries.get(probe)
+        if entry is not None:
+            return entry
+        if "." not in probe:
+            return None
+        probe = probe.rsplit(".", 1)[0]
+    return None

@@ -1,0 +1,20 @@
+"""``path:line:col: CODE message`` lines and a summary, like compilers and ruff."""
+
+from __future__ import annotations
+
+from ssot_lint.model.finding import Finding
+from ssot_lint.report.summary import Summary
+
+
+def render_text(findings: list[Finding], summary: Summary, quiet: bool = False) -> str:
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in findings]
+    if not quiet:
+        if findings:
+            parts = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}"
+                              for sev, n in summary.by_severity.items())
+            plural = "s" if summary.findings != 1 else ""
+            lines.append(f"Found {summary.findings} finding{plural} ({parts}) in "
+                         f"{summary.files_with_findings} of {summary.files_checked} files.")
+        else:
+            lines.append(f"All checks passed ({summary.files_checked} files).")
+    return "\n".join(lines) + ("\n" if lines else "")

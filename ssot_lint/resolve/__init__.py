@@ -1,0 +1,1 @@
+"""Static resolution: which modules and names exist, judged from facts alone."""

@@ -1,0 +1,76 @@
+"""Which first-party modules exist, with the import system's precedence.
+
+A regular package (``a/__init__.py``) beats a module file (``a.py``), which beats a
+namespace directory; a module file has no submodules. Nothing is imported: the
+answer comes from the discovered file list only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ssot_lint.discover import SourceFile
+
+
+class ModuleIndex:
+    """Module names -> files, for the whole project."""
+
+    def __init__(self, files: Iterable[SourceFile]) -> None:
+        self._packages: dict[str, list[SourceFile]] = {}
+        self._modules: dict[str, list[SourceFile]] = {}
+        self._namespaces: set[str] = set()
+        for file in files:
+            if file.module is None:
+                continue
+            target = self._packages if file.is_package else self._modules
+            target.setdefault(file.module, []).append(file)
+            parts = file.module.split(".")
+            for i in range(1, len(parts)):
+                self._namespaces.add(".".join(parts[:i]))
+        for files_ in (*self._packages.values(), *self._modules.values()):
+            files_.sort(key=lambda f: (f.is_stub, f.rel))  # .py before .pyi
+
+    def _own_kind(self, name: str) -> str | None:
+        if name in self._packages:
+            return "package"
+        if name in self._modules:
+            return "module"
+        if name in self._namespaces:
+            return "namespace"
+        return None
+
+    def kind(self, name: str) -> str | None:
+        """"package", "module", "namespace", or None when ``name`` cannot be imported."""
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            if self._own_kind(".".join(parts[:i])) not in ("package", "namespace"):
+                return None
+        return self._own_kind(name)
+
+    def exists(self, name: str) -> bool:
+        return self.kind(name) is not None
+
+    def files(self, name: str) -> list[SourceFile]:
+        """The files implementing module ``name`` (.py first, then .pyi); [] for namespaces."""
+        kind = self.kind(name)
+        if kind == "package":
+            return self._packages[name]
+        if kind == "module":
+            return self._modules[name]
+        return []
+
+    def first_missing(self, name: str) -> str:
+        """The shortest prefix of ``name`` that does not exist (for messages)."""
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:i])
+            if not self.exists(prefix):
+                return prefix
+        return name
+
+    def all_modules(self) -> list[str]:
+        names = set(self._packages) | set(self._modules) | self._namespaces
+        return sorted(n for n in names if self.exists(n))
+
+    def top_level(self) -> set[str]:
+        return {name.split(".")[0] for name in (*self._packages, *self._modules)}

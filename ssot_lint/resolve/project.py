@@ -1,0 +1,50 @@
+"""The analysed project: files, facts, module index, registry and name resolution.
+
+This is what rules see. It is built by the composition root (``ssot_lint.api``) from
+plain inputs, so tests can build one from a ``tmp_path`` tree without mocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ssot_lint.discover import SourceFile
+from ssot_lint.model.config import Config
+from ssot_lint.model.facts import FileFacts
+from ssot_lint.model.registry import Registry
+from ssot_lint.resolve.imports import ResolvedImport, resolve_import
+from ssot_lint.resolve.modules import ModuleIndex
+from ssot_lint.resolve.names import NameResolver
+
+
+@dataclass
+class Project:
+    config: Config
+    registry: Registry
+    files: list[SourceFile]
+    facts: dict[str, FileFacts]  # by SourceFile.rel
+    index: ModuleIndex = field(init=False)
+    names: NameResolver = field(init=False)
+    first_party: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = ModuleIndex(self.files)
+        detected = self.registry.packages or tuple(sorted(self.index.top_level()))
+        self.first_party = frozenset(detected)
+        self.names = NameResolver(self.index, self.facts_of, self.is_first_party)
+        self._by_module = {f.module: f for f in self.files if f.module and not f.is_stub}
+
+    def facts_of(self, source: SourceFile) -> FileFacts | None:
+        return self.facts.get(source.rel)
+
+    def is_first_party(self, module: str) -> bool:
+        return module.split(".")[0] in self.first_party
+
+    def resolved_imports(self, source: SourceFile) -> list[ResolvedImport]:
+        facts = self.facts.get(source.rel)
+        if facts is None:
+            return []
+        return [resolve_import(fact, source) for fact in facts.imports]
+
+    def file_of_module(self, module: str) -> SourceFile | None:
+        return self._by_module.get(module)

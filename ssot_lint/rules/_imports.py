@@ -1,0 +1,119 @@
+"""Shared reasoning for the import rules: resolution status, tolerance, guarded policy.
+
+Kept here so SSOT101/102/103 agree on precedence (a broken entry wins over an
+unresolved report) and compute each import's status once per file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pathspec
+
+from ssot_lint.model.registry import Policy, RuleEntry, match_entry
+from ssot_lint.resolve import names as N
+from ssot_lint.resolve.imports import ResolvedImport
+from ssot_lint.resolve.suggest import suggest_module, suggest_name
+from ssot_lint.rules.base import FileContext
+
+IMPORT_KINDS = ("import", "from", "star")
+
+# Resolution statuses
+OK = "ok"
+EXTERNAL = "external"  # not first-party: not ours to resolve
+UNKNOWN = "unknown"  # cannot be decided (unparsable target, third-party star import)
+MISSING_MODULE = "missing_module"
+MISSING_NAME = "missing_name"
+TYPE_CHECKING_ONLY = "type_checking_only"
+
+
+@dataclass(frozen=True)
+class Status:
+    status: str
+    missing: str | None = None  # the missing module prefix, or the missing name
+    suggestion: str | None = None
+
+
+def status_of(ctx: FileContext, ri: ResolvedImport) -> Status:
+    key = ("status", ri.fact)
+    cached = ctx.memo.get(key)
+    if cached is None:
+        cached = _status(ctx, ri)
+        ctx.memo[key] = cached
+    assert isinstance(cached, Status)
+    return cached
+
+
+def _status(ctx: FileContext, ri: ResolvedImport) -> Status:
+    project = ctx.project
+    if ri.module is None:
+        return Status(MISSING_MODULE, missing="." * ri.fact.level + ri.fact.module)
+    if not project.is_first_party(ri.module):
+        return Status(EXTERNAL)
+    index = project.index
+    if not index.exists(ri.module):
+        missing = index.first_missing(ri.module)
+        return Status(MISSING_MODULE, missing=missing,
+                      suggestion=suggest_module(ri.module, ctx.source.module, index))
+    if ri.fact.kind != "from" or not ri.fact.name:
+        return Status(OK)
+    found = project.names.lookup(ri.module, ri.fact.name)
+    if found.status == N.OK:
+        return Status(OK)
+    if found.status == N.UNKNOWN:
+        return Status(UNKNOWN)
+    if found.status == N.TYPE_CHECKING_ONLY:
+        return Status(TYPE_CHECKING_ONLY, missing=ri.fact.name)
+    return Status(MISSING_NAME, missing=ri.fact.name,
+                  suggestion=suggest_name(ri.fact.name, project.names.names_in(ri.module)))
+
+
+def broken_entry(ctx: FileContext, ri: ResolvedImport) -> RuleEntry | None:
+    """The ``[broken]`` entry this import matches and is not tolerated by."""
+    if ri.path is None:
+        return None
+    entry = match_entry(ctx.project.registry.broken, ri.path)
+    if entry is None or tolerated(ctx, ri, entry):
+        return None
+    return entry
+
+
+def tolerated(ctx: FileContext, ri: ResolvedImport, entry: RuleEntry) -> bool:
+    """True when the entry's ``allow_in`` contexts or ``paths`` globs cover this import."""
+    fact = ri.fact
+    contexts = {"type_checking": fact.in_type_checking, "function": fact.in_function,
+                "fallback": fact.in_fallback}
+    if any(contexts.get(c, False) for c in entry.allow_in):
+        return True
+    if entry.paths:
+        key = ("paths", entry.paths)
+        spec = ctx.memo.get(key)
+        if spec is None:
+            spec = pathspec.GitIgnoreSpec.from_lines(entry.paths)
+            ctx.memo[key] = spec
+        assert isinstance(spec, pathspec.PathSpec)
+        if spec.match_file(ctx.source.rel):
+            return True
+    return False
+
+
+def guarded_severity(policy: Policy, ri: ResolvedImport, severity: str) -> str | None:
+    """Severity for a resolution failure, given ``policy.guarded_imports`` (None = skip)."""
+    if not ri.fact.in_fallback:
+        return severity
+    if policy.guarded_imports == "ignore":
+        return None
+    if policy.guarded_imports == "warn":
+        return "warning"
+    return "error"
+
+
+def import_line(path: str, asname: str | None = None) -> str:
+    """The ``from module import Name`` line for a dotted symbol path."""
+    module, _, name = path.rpartition(".")
+    suffix = f" as {asname}" if asname and asname != name else ""
+    return f"from {module} import {name}{suffix}" if module else f"import {path}{suffix}"
+
+
+def checked_imports(ctx: FileContext) -> list[ResolvedImport]:
+    return [ri for ri in ctx.imports if ri.fact.kind in IMPORT_KINDS]

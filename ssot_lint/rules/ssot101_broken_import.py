@@ -1,0 +1,84 @@
+"""SSOT101 broken-import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.rules._imports import broken_entry, checked_imports, guarded_severity
+from ssot_lint.rules.base import Example, FileContext, Rule
+
+_REGISTRY = """
+[broken."app.agents.agent_websocket_bridge"]
+use_instead = "app.services.agent_websocket_bridge"
+reason = "never existed; broke test collection"
+"""
+_FILES = {"app/services/__init__.py": "", "app/services/agent_websocket_bridge.py":
+          "def create_agent_websocket_bridge(): ...\n", "app/agents/__init__.py": ""}
+
+
+class BrokenImportRule(Rule):
+    """The import matches a ``[broken]`` registry entry: a path known not to work.
+
+    Why: broken paths are the ones that already broke test collection or production
+    once; the registry records them with what to use instead so the same mistake is
+    caught before CI. An entry for a module also covers every name and submodule under
+    it. This rule wins over SSOT102/SSOT103 for the same import. Imports inside
+    ``try/except ImportError`` follow ``policy.guarded_imports``; imports inside
+    ``pytest.raises(ImportError)`` are meant to fail and are not reported.
+    """
+
+    code = "SSOT101"
+    slug = "broken-import"
+    severity = "error"
+    summary = "import matches a [broken] registry entry"
+    fixable = "safe"
+    config = "[broken] use_instead, reason, docs, allow_in, paths; policy.guarded_imports"
+    VALID = (
+        Example("from app.services.agent_websocket_bridge import create_agent_websocket_bridge\n",
+                files=_FILES, registry=_REGISTRY),
+        Example("import pytest\n\ndef test_gone():\n    with pytest.raises(ImportError):\n"
+                "        from app.agents.agent_websocket_bridge import x\n",
+                files=_FILES, registry=_REGISTRY, note="expected to fail"),
+    )
+    INVALID = (
+        Example("from app.agents.agent_websocket_bridge import create_agent_websocket_bridge\n",
+                files=_FILES, registry=_REGISTRY, lines=(1,),
+                fixed="from app.services.agent_websocket_bridge import "
+                      "create_agent_websocket_bridge\n"),
+        Example("import app.agents.agent_websocket_bridge as bridge\n", files=_FILES,
+                registry=_REGISTRY, lines=(1,)),
+    )
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        policy = ctx.project.registry.policy
+        for ri in checked_imports(ctx):
+            if ri.fact.expects_failure:
+                continue
+            entry = broken_entry(ctx, ri)
+            if entry is None or ri.path is None:
+                continue
+            severity = guarded_severity(policy, ri, entry.severity)
+            if severity is None:
+                continue
+            replacement = _replacement(ri.path, entry.path, entry.use_instead)
+            message = f"`{ri.path}` is a broken import path"
+            if entry.reason:
+                message += f" ({entry.reason})"
+            if replacement:
+                message += f"; use `{replacement}` instead"
+            if entry.docs:
+                message += f" — see {entry.docs}"
+            fix = Edit("replace the import path", "replace-import", ri.path, replacement) \
+                if replacement and entry.fix != "none" else None
+            yield ctx.finding(self, ri.fact, message, severity=severity, symbol=ri.path,
+                              hint=entry.hint, docs=entry.docs, fix=fix)
+
+
+def _replacement(imported: str, entry_path: str, use_instead: str | None) -> str | None:
+    """Map the imported path onto ``use_instead`` (a module entry carries the tail along)."""
+    if not use_instead:
+        return None
+    if imported == entry_path:
+        return use_instead
+    return use_instead + imported[len(entry_path):]

@@ -1,0 +1,65 @@
+"""SSOT102 unresolved-module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_lint.model.finding import Finding
+from ssot_lint.rules._imports import (
+    MISSING_MODULE,
+    broken_entry,
+    checked_imports,
+    guarded_severity,
+    status_of,
+)
+from ssot_lint.rules.base import Example, FileContext, Rule
+
+_FILES = {"app/services/__init__.py": "", "app/services/user_context.py": "class Ctx: ...\n"}
+
+
+class UnresolvedModuleRule(Rule):
+    """A first-party module that does not exist.
+
+    Why: the import raises ``ModuleNotFoundError`` the moment the module is loaded;
+    in a test file that breaks collection for the whole run. Existence is decided
+    statically with the import system's precedence (a package beats a module file
+    beats a namespace directory; a module file has no submodules). The message names
+    the first missing component and suggests the likely intended module: a same-named
+    module next to the importing file (a botched relative-to-absolute rewrite) or the
+    closest existing module.
+    """
+
+    code = "SSOT102"
+    slug = "unresolved-module"
+    severity = "error"
+    summary = "first-party module does not exist"
+    config = "[project] packages, source_roots; policy.guarded_imports"
+    VALID = (Example("from app.services.user_context import Ctx\nimport os.path\n", files=_FILES),
+             Example("try:\n    import app.legacy\nexcept ImportError:\n    pass\n",
+                     files=_FILES, registry='[policy]\nguarded_imports = "ignore"\n'))
+    INVALID = (Example("from app.service.user_context import Ctx\n", files=_FILES, lines=(1,)),
+               Example("import app.services.user_ctx\n", files=_FILES, lines=(1,)),
+               Example("from ...too.far import x\n", files=_FILES, lines=(1,)))
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        policy = ctx.project.registry.policy
+        for ri in checked_imports(ctx):
+            if ri.fact.expects_failure:
+                continue
+            status = status_of(ctx, ri)
+            if status.status != MISSING_MODULE or broken_entry(ctx, ri) is not None:
+                continue
+            severity = guarded_severity(policy, ri, self.severity)
+            if severity is None:
+                continue
+            if ri.module is None:
+                message = (f"relative import `{status.missing}` climbs above the top-level "
+                           "package (or the file is not inside a package)")
+            elif status.missing == ri.module:
+                message = f"module `{ri.module}` does not exist"
+            else:
+                message = (f"module `{ri.module}` does not exist (`{status.missing}` is "
+                           "missing)")
+            if status.suggestion:
+                message += f"; did you mean `{status.suggestion}`?"
+            yield ctx.finding(self, ri.fact, message, severity=severity, symbol=ri.path)

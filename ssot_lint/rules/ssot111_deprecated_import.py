@@ -1,0 +1,84 @@
+"""SSOT111 deprecated-import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.model.registry import match_entry
+from ssot_lint.rules._imports import checked_imports, tolerated
+from ssot_lint.rules.ssot101_broken_import import _replacement
+from ssot_lint.rules.base import Example, FileContext, Rule
+
+_FILES = {
+    "app/agents/__init__.py": "",
+    "app/agents/state.py": "class DeepAgentState: ...\nclass AgentPhase: ...\n",
+    "app/services/__init__.py": "",
+    "app/services/user_execution_context.py": "class UserExecutionContext: ...\n",
+}
+_REGISTRY = """
+[deprecated."app.agents.state.DeepAgentState"]
+use_instead = "app.services.user_execution_context.UserExecutionContext"
+hint = "DeepAgentState shares state between users; accept a UserExecutionContext instead."
+severity = "error"
+allow_in = ["type_checking"]
+fix = "none"
+"""
+
+
+class DeprecatedImportRule(Rule):
+    """The import matches a ``[deprecated]`` registry entry.
+
+    Why: a deprecated path still works, which is exactly why migrations stall; every
+    remaining import is a place the migration has not reached. The severity comes from
+    the entry (default warning); the message carries the entry's hint, its
+    ``use_instead`` and ``docs``. ``allow_in`` (``type_checking``, ``function``,
+    ``fallback``) and ``paths`` globs tolerate it where it is intended, such as the
+    compatibility shim itself.
+    """
+
+    code = "SSOT111"
+    slug = "deprecated-import"
+    severity = "warning"
+    summary = "import matches a [deprecated] registry entry"
+    fixable = "safe"
+    config = "[deprecated] use_instead, hint, severity, docs, allow_in, paths, fix"
+    VALID = (
+        Example("from app.services.user_execution_context import UserExecutionContext\n"
+                "from app.agents.state import AgentPhase\n", files=_FILES, registry=_REGISTRY),
+        Example("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                "    from app.agents.state import DeepAgentState\n", files=_FILES,
+                registry=_REGISTRY, note="tolerated by allow_in"),
+    )
+    INVALID = (
+        Example("from app.agents.state import AgentPhase, DeepAgentState\n", files=_FILES,
+                registry=_REGISTRY, lines=(1,)),
+    )
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        deprecated = ctx.project.registry.deprecated
+        if not deprecated:
+            return
+        for ri in checked_imports(ctx):
+            if ri.path is None or ri.fact.expects_failure:
+                continue
+            entry = match_entry(deprecated, ri.path)
+            if entry is None or tolerated(ctx, ri, entry):
+                continue
+            replacement = _replacement(ri.path, entry.path, entry.use_instead)
+            message = f"`{ri.path}` is deprecated"
+            if entry.hint:
+                message += f": {entry.hint}"
+            elif entry.reason:
+                message += f": {entry.reason}"
+            if replacement:
+                message += f" Use `{replacement}` instead." if message.endswith(".") \
+                    else f"; use `{replacement}` instead"
+            if entry.docs:
+                message += f" (see {entry.docs})"
+            fix = None
+            if replacement and entry.fix != "none":
+                fix = Edit("replace the deprecated import", "replace-import", ri.path,
+                           replacement, safe=entry.fix == "auto")
+            yield ctx.finding(self, ri.fact, message, severity=entry.severity, symbol=ri.path,
+                              hint=entry.hint, docs=entry.docs, fix=fix)

@@ -1,0 +1,64 @@
+"""SSOT112 non-canonical-import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.rules._imports import checked_imports, import_line
+from ssot_lint.rules.base import Example, FileContext, Rule
+
+_FILES = {
+    "app/agents/__init__.py": "",
+    "app/agents/supervisor/__init__.py": "",
+    "app/agents/supervisor/agent_registry.py": "class AgentRegistry: ...\n",
+    "app/agents/registry.py": "from app.agents.supervisor.agent_registry import AgentRegistry\n",
+}
+_REGISTRY = """
+[symbols."app.agents.supervisor.agent_registry.AgentRegistry"]
+aliases = ["app.agents.registry.AgentRegistry"]
+"""
+
+
+class NonCanonicalImportRule(Rule):
+    """A registered symbol imported through one of its ``aliases``.
+
+    Why: an alias works today, but it is a second source of truth: the day the
+    re-export is removed or points elsewhere, every importer breaks or silently gets a
+    different object. The message names the canonical import line to use instead;
+    ``ssot-lint fix`` rewrites it (keeping any ``as`` name).
+    """
+
+    code = "SSOT112"
+    slug = "non-canonical-import"
+    severity = "warning"
+    summary = "registered symbol imported through an alias"
+    fixable = "safe"
+    config = "[symbols] aliases"
+    VALID = (Example("from app.agents.supervisor.agent_registry import AgentRegistry\n",
+                     files=_FILES, registry=_REGISTRY),)
+    INVALID = (Example("from app.agents.registry import AgentRegistry as Registry\n",
+                       files=_FILES, registry=_REGISTRY, lines=(1,),
+                       fixed="from app.agents.supervisor.agent_registry import AgentRegistry "
+                             "as Registry\n"),)
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        aliases = ctx.memo.get("aliases")
+        if aliases is None:
+            aliases = ctx.project.registry.alias_index()
+            ctx.memo["aliases"] = aliases
+        assert isinstance(aliases, dict)
+        if not aliases:
+            return
+        for ri in checked_imports(ctx):
+            if ri.path is None or ri.fact.kind != "from":
+                continue
+            entry = aliases.get(ri.path)
+            if entry is None:
+                continue
+            line = import_line(entry.path, ri.fact.asname)
+            message = (f"`{ri.fact.name}` is imported via the alias `{ri.path}`; its canonical "
+                       f"home is `{entry.path}`: use `{line}`")
+            yield ctx.finding(self, ri.fact, message, symbol=ri.path,
+                              fix=Edit("import from the canonical home", "replace-import",
+                                       ri.path, entry.path))

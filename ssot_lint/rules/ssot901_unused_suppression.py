@@ -1,0 +1,32 @@
+"""SSOT901 unused-suppression."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_lint.model.finding import Finding
+from ssot_lint.rules.base import Example, FileContext, Rule
+
+_FILES = {"app/agents/__init__.py": "", "app/agents/registry.py": "class AgentRegistry: ...\n"}
+
+
+class UnusedSuppressionRule(Rule):
+    """An inline ``# ssot-lint: ignore[...]`` comment that suppressed nothing.
+
+    Why: once an import is fixed its suppression comment stays behind and would
+    silently hide the next real problem on that line. Only codes that are enabled in
+    this run are judged, so ``--select`` does not make suppressions look unused. The
+    engine decides this after all other rules ran; this class holds its documentation.
+    """
+
+    code = "SSOT901"
+    slug = "unused-suppression"
+    severity = "warning"
+    summary = "inline suppression that suppressed nothing"
+    VALID = (Example("from app.agents.missing import x  # ssot-lint: ignore[SSOT102]\n",
+                     files=_FILES),)
+    INVALID = (Example("from app.agents.registry import AgentRegistry  # ssot-lint: "
+                       "ignore[SSOT102]\n", files=_FILES, lines=(1,)),)
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        return iter(())

@@ -1,0 +1,47 @@
+"""Every rule's VALID and INVALID examples, run automatically (Fixit-style).
+
+A valid example must produce no finding of its rule in ``app/main.py``; an invalid
+one must produce exactly the listed lines. Adding a rule adds its examples here
+without touching this file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssot_lint.rules import all_rules
+from ssot_lint.rules.base import Example, Rule
+from tests.helpers import run_check, write_project
+
+CASES = [
+    pytest.param(rule, kind, example, id=f"{rule.code}-{kind}-{index}")
+    for rule in all_rules()
+    for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID))
+    for index, example in enumerate(examples)
+]
+
+
+def _run(tmp_path: Path, example: Example) -> list[tuple[int, str]]:
+    files: dict[str, str] = {"app/__init__.py": "", **example.files, "app/main.py": example.code}
+    root = write_project(tmp_path / "proj", files, example.registry)
+    findings = run_check(root, [root / "app" / "main.py"])
+    return [(f.line, f.code) for f in findings if f.path == "app/main.py"]
+
+
+@pytest.mark.parametrize(("rule", "kind", "example"), CASES)
+def test_rule_example(tmp_path: Path, rule: type[Rule], kind: str, example: Example) -> None:
+    found = _run(tmp_path, example)
+    lines = sorted(line for line, code in found if code == rule.code)
+    if kind == "valid":
+        assert lines == [], f"{rule.code} fired on a valid example: {found}"
+    else:
+        assert lines == sorted(example.lines), f"{rule.code}: expected lines {example.lines}, got {found}"
+
+
+def test_every_rule_has_examples_and_docs() -> None:
+    for rule in all_rules():
+        assert rule.VALID and rule.INVALID, f"{rule.code} needs valid and invalid examples"
+        assert rule.doc().count("\n") >= 2, f"{rule.code} needs a docstring explaining why"
+        assert rule.code.startswith("SSOT") and rule.slug == rule.slug.lower()
