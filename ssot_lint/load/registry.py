@@ -103,7 +103,7 @@ class _Reader:
             self.error("expected a list of strings", *path, key)
             return ()
         for item in value:
-            if dotted and not is_dotted_path(item) and item != "*":
+            if dotted and not is_dotted_path(item):  # "*" belongs only in may_import
                 self.error(f"{item!r} is not a dotted import path", *path, key)
             if choices is not None and item not in choices:
                 self.error(f"{item!r} is not one of: {', '.join(choices)}", *path, key)
