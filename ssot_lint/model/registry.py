@@ -116,6 +116,7 @@ class Policy:
     type_checking_imports: str = "check"  # "check" | "ignore"
     unregistered_imports: str = "ignore"  # "ignore" | "warn"
     guarded_imports: str = "warn"  # "warn" | "error" | "ignore"
+    cycle_imports: str = "eager"  # "eager" | "all" (also lazy imports, SSOT204)
     duplicate_exclude: tuple[str, ...] = ()  # globs excluded from SSOT401
 
 

@@ -7,6 +7,8 @@ plain inputs, so tests can build one from a ``tmp_path`` tree without mocks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.config import Config
@@ -15,6 +17,9 @@ from ssot_lint.model.registry import Registry
 from ssot_lint.resolve.imports import ResolvedImport, resolve_import
 from ssot_lint.resolve.modules import ModuleIndex
 from ssot_lint.resolve.names import NameResolver
+
+if TYPE_CHECKING:
+    from ssot_lint.graph.analysis import GraphAnalysis
 
 
 @dataclass
@@ -48,3 +53,14 @@ class Project:
 
     def file_of_module(self, module: str) -> SourceFile | None:
         return self._by_module.get(module)
+
+    @cached_property
+    def graph(self) -> GraphAnalysis:
+        """The dependency graph and its analyses, built once on first use.
+
+        Imported here, not at module level, so runs that need no graph never load
+        networkx.
+        """
+        from ssot_lint.graph.analysis import GraphAnalysis
+
+        return GraphAnalysis(self)

@@ -1,0 +1,106 @@
+"""SSOT204: cycles of imports that run when a module is imported.
+
+A cycle is a strongly connected component (of two or more modules) of the graph of
+*eager* imports: module level, class bodies and ``try/except ImportError`` blocks,
+but not inside functions and never under ``TYPE_CHECKING``. With
+``policy.cycle_imports = "all"`` function-level (lazy) imports count too. One finding
+per component, at the first import of its first cycle breaker.
+
+Cycle breakers are the fewest module-to-module imports whose removal leaves the
+component acyclic (a minimum feedback arc set). That is NP-hard in general, so it is
+solved exactly for small components and with the Eades-Lin-Smyth ordering heuristic
+(then pruned to a minimal set) for large ones; both are deterministic.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import networkx as nx
+
+from ssot_lint.graph.build import ModuleGraph, SitePredicate
+from ssot_lint.graph.violation import GraphViolation
+
+CODE = "SSOT204"
+EXACT_BUDGET = 5_000  # acyclicity checks allowed for the exact search
+SHOWN_BREAKERS = 5
+
+
+def cycle_violations(mg: ModuleGraph, graph: nx.DiGraph,
+                     keep: SitePredicate) -> list[GraphViolation]:
+    found = []
+    components = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    for members in sorted(components):
+        sub = nx.DiGraph()
+        sub.add_nodes_from(members)
+        sub.add_edges_from(sorted(graph.subgraph(members).edges))
+        breakers = cycle_breakers(sub)
+        first = breakers[0]
+        site = mg.first_site(*first, keep)
+        cycle = [*first[:1], *nx.shortest_path(sub, first[1], first[0])]
+        listed = ", ".join(
+            f"`{a}` -> `{b}` ({mg.first_site(a, b, keep).rel}:{mg.first_site(a, b, keep).fact.line})"
+            for a, b in breakers[:SHOWN_BREAKERS])
+        more = f" and {len(breakers) - SHOWN_BREAKERS} more" if len(breakers) > SHOWN_BREAKERS else ""
+        size = f"{len(members)} modules" if len(members) > len(cycle) - 1 else ""
+        message = f"import cycle: {' -> '.join(cycle)}"
+        if size:
+            message += f" (one of the cycles among {size}: {', '.join(members[:8])}"
+            message += ", ...)" if len(members) > 8 else ")"
+        plural = "s" if len(breakers) > 1 else ""
+        message += f"; to break it, make lazy or remove {len(breakers)} import{plural}: {listed}{more}"
+        found.append(GraphViolation(
+            CODE, site.rel, message, site=site, edges=tuple(breakers),
+            hint=("move the import into the function that needs it, import the module instead "
+                  "of a name from it, or move the shared code to a third module")))
+    return found
+
+
+def cycle_breakers(component: nx.DiGraph) -> list[tuple[str, str]]:
+    """The fewest edges whose removal makes ``component`` acyclic, sorted."""
+    edges = sorted(component.edges)
+    budget = EXACT_BUDGET
+    for size in range(1, len(edges) + 1):
+        for combo in combinations(edges, size):
+            budget -= 1
+            if budget < 0:
+                return _heuristic(component)
+            trial = component.copy()
+            trial.remove_edges_from(combo)
+            if nx.is_directed_acyclic_graph(trial):
+                return list(combo)
+    return edges  # unreachable: removing every edge leaves no cycle
+
+
+def _heuristic(component: nx.DiGraph) -> list[tuple[str, str]]:
+    """Eades-Lin-Smyth: order nodes, take the backward edges, drop the unneeded ones."""
+    work = component.copy()
+    left: list[str] = []
+    right: list[str] = []
+    while work.number_of_nodes():
+        changed = True
+        while changed:
+            changed = False
+            for node in sorted(n for n in work.nodes if work.out_degree(n) == 0):
+                right.insert(0, node)
+                work.remove_node(node)
+                changed = True
+            for node in sorted(n for n in work.nodes if work.in_degree(n) == 0):
+                left.append(node)
+                work.remove_node(node)
+                changed = True
+        if work.number_of_nodes():
+            node = max(sorted(work.nodes), key=lambda n: work.out_degree(n) - work.in_degree(n))
+            left.append(node)
+            work.remove_node(node)
+    position = {node: i for i, node in enumerate(left + right)}
+    backward = sorted((a, b) for a, b in component.edges if position[a] > position[b])
+    rest = component.copy()
+    rest.remove_edges_from(backward)
+    needed = []
+    for edge in backward:  # put back every edge that does not recreate a cycle
+        rest.add_edge(*edge)
+        if not nx.is_directed_acyclic_graph(rest):
+            rest.remove_edge(*edge)
+            needed.append(edge)
+    return needed
