@@ -35,6 +35,7 @@ POLICY_CHOICES: dict[str, tuple[str, ...]] = {
     "type_checking_imports": ("check", "ignore"),
     "unregistered_imports": ("ignore", "warn"),
     "guarded_imports": ("warn", "error", "ignore"),
+    "cycle_imports": ("eager", "all"),
 }
 SYMBOL_KEYS = ("aliases", "verified", "note")
 RULE_KEYS = ("use_instead", "reason", "hint", "docs", "severity", "allow_in", "paths", "fix")
