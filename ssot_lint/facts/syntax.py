@@ -98,23 +98,64 @@ def _parse_newer(text: str, target: tuple[int, int], original: SyntaxError) -> a
             lines = cst.Module([]).code_for_node(original_node).count("\n")
             return cst.SimpleString('"' + "\\\n" * lines + '"')
 
+        # PEP 695 (3.12): lower ``type X = ...`` to an assignment and drop ``[T]``
+        # parameter lists, so an older ``ast`` still sees every name and import.
+        def leave_TypeAlias(self, original_node: cst.TypeAlias,
+                            updated_node: cst.TypeAlias) -> cst.BaseSmallStatement:
+            return cst.Assign(targets=[cst.AssignTarget(updated_node.name)],
+                              value=updated_node.value)
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef,
+                              updated_node: cst.FunctionDef) -> cst.FunctionDef:
+            return updated_node.with_changes(type_parameters=None)
+
+        def leave_ClassDef(self, original_node: cst.ClassDef,
+                           updated_node: cst.ClassDef) -> cst.ClassDef:
+            return updated_node.with_changes(type_parameters=None)
+
     try:
         module = cst.parse_module(text, config=cst.PartialParserConfig(
             python_version=f"{target[0]}.{target[1]}"))
-        return _parse(module.visit(Blank()).code, None)
+        default_at = _type_param_default(module) if target < (3, 13) else None
+        tree = None if default_at else _parse(module.visit(Blank()).code, None)
     except Exception:  # noqa: BLE001
         raise TargetSyntaxError(
             f"{original.msg}: the file uses Python {target[0]}.{target[1]} syntax that ssot-lint "
             f"cannot read while running on Python {INTERPRETER[0]}.{INTERPRETER[1]}; run "
             f"ssot-lint with Python {target[0]}.{target[1]} or newer",
             original.lineno or 1, original.offset or 1) from None
+    if tree is None:
+        line, col = default_at or (1, 1)
+        raise TargetSyntaxError(
+            "type parameter default: this syntax requires Python 3.13 (PEP 696), but the "
+            f"project targets {target[0]}.{target[1]}", line, col)
+    return tree
+
+
+def _type_param_default(module: object) -> tuple[int, int] | None:
+    """Where the first PEP 696 type parameter default is (libcst accepts it for 3.12)."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    assert isinstance(module, cst.Module)
+    if "=" not in module.code:
+        return None
+    wrapper = MetadataWrapper(module)
+    positions = wrapper.resolve(PositionProvider)
+    found = sorted((pos.start.line, pos.start.column + 1) for node, pos in positions.items()
+                   if isinstance(node, cst.TypeParam) and node.default is not None)
+    return found[0] if found else None
 
 
 def pep701_problem(text: str) -> tuple[int, int, str] | None:
     """Where an f-string uses syntax that only Python 3.12+ accepts (3.12+ tokenizer only).
 
-    Before PEP 701 an f-string's replacement fields could not reuse the enclosing quote,
-    contain a backslash or a comment, or (in a single-quoted f-string) span lines.
+    Before PEP 701 an f-string was first lexed as an ordinary string literal, so its
+    body could not contain its own closing quote (a nested ``"a"`` inside ``f"..."``,
+    though it was fine in a triple-quoted f-string), nor a line break in a single-quoted
+    f-string; and its replacement fields could not contain a backslash or a comment.
+    The legacy lexing is replayed on each outermost f-string's body, the field rules
+    are read from the tokens.
     """
     if "{" not in text:
         return None
@@ -123,39 +164,63 @@ def pep701_problem(text: str) -> tuple[int, int, str] | None:
     fstring_middle = getattr(tokenize, "FSTRING_MIDDLE", None)
     if fstring_start is None:
         return None
-    stack: list[tuple[str, int]] = []  # (quote, depth of braces inside)
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
         return None
+    line_starts = [0]
+    for line in text.split("\n")[:-1]:
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    stack: list[tuple[str, int]] = []  # (quote, offset where the body starts)
     for tok in tokens:
         if tok.type == fstring_start:
-            if stack:
-                quote = stack[-1][0]
-                inner = _quote_of(tok.string)
-                if inner == quote or (len(quote) == 1 and inner[0] == quote):
-                    return tok.start[0], tok.start[1] + 1, "reuses its enclosing quote"
-            stack.append((_quote_of(tok.string), 0))
+            stack.append((_quote_of(tok.string),
+                          line_starts[tok.start[0] - 1] + tok.start[1] + len(tok.string)))
             continue
         if not stack:
             continue
         if tok.type == fstring_end:
-            stack.pop()
+            quote, body_start = stack.pop()
+            if not stack:
+                body_end = line_starts[tok.start[0] - 1] + tok.start[1]
+                found = _legacy_string_problem(text[body_start:body_end], quote)
+                if found is not None:
+                    offset, why = found
+                    return (*_position(text, body_start + offset), why)
             continue
         if tok.type == fstring_middle:
+            # depth 1 is the outer literal text and format spec, where escapes are fine;
+            # deeper, it is a nested f-string inside a replacement field
+            if len(stack) > 1 and "\\" in tok.string:
+                return tok.start[0], tok.start[1] + 1, "contains a backslash in a replacement field"
             continue
-        quote = stack[-1][0]
         if tok.type == tokenize.COMMENT:
             return tok.start[0], tok.start[1] + 1, "contains a comment in a replacement field"
-        if tok.type == tokenize.STRING:
-            if quote[0] in tok.string.lstrip("rRbBuU")[:3] and (
-                    len(quote) == 3 or tok.string.lstrip("rRbBuU")[0] == quote[0]):
-                return tok.start[0], tok.start[1] + 1, "reuses its enclosing quote"
-            if "\\" in tok.string:
-                return tok.start[0], tok.start[1] + 1, "contains a backslash in a replacement field"
-        if tok.type == tokenize.NL and len(quote) == 1:
-            return tok.start[0], tok.start[1] + 1, "spans lines inside a single-quoted f-string"
+        if tok.type == tokenize.STRING and "\\" in tok.string:
+            return tok.start[0], tok.start[1] + 1, "contains a backslash in a replacement field"
     return None
+
+
+def _legacy_string_problem(body: str, quote: str) -> tuple[int, str] | None:
+    """Where a pre-3.12 lexer would have ended (or rejected) a string literal's ``body``."""
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\":
+            index += 2  # an escaped character (or an escaped line break) never ends a string
+            continue
+        if body.startswith(quote, index):
+            return index, "reuses its enclosing quote"
+        if char == "\n" and len(quote) == 1:
+            return index, "spans lines inside a single-quoted f-string"
+        index += 1
+    return None
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and character column of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _quote_of(start: str) -> str:
