@@ -15,6 +15,7 @@ import click
 
 from ssot_lint import __version__
 from ssot_lint.errors import SsotLintError
+from ssot_lint.report.output import output_options
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -44,33 +45,46 @@ def cli() -> None:
               help="pyproject.toml (or ssot-lint.toml) to read settings from.")
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated).")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+@click.option("--format", "output_format",
+              type=click.Choice(["text", "json", "sarif", "github", "junit"]),
               help="Output format (default: text).")
 @click.option("--target-version", help="Python version the code targets, e.g. 3.11.")
 @click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
 @click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Processes for fact extraction (default: available cores).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="SSOT_LINT_CACHE_DIR",
+              help="Facts cache directory (default: .ssot_lint_cache at the root; "
+                   "env SSOT_LINT_CACHE_DIR).")
+@click.option("--no-cache", is_flag=True, default=False, help="Neither read nor write the cache.")
+@click.option("--executor", type=click.Choice(["local", "dask"]),
+              help="Where extraction runs: local processes (default) or a Dask cluster.")
+@click.option("--scheduler", help="Dask scheduler address for --executor dask (tcp://host:8786).")
+@output_options
 def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
           select: tuple[str, ...], ignore: tuple[str, ...], output_format: str | None,
           target_version: str | None, exclude: tuple[str, ...], exit_zero: bool | None,
-          quiet: bool | None) -> None:
+          quiet: bool | None, jobs: int | None, cache_dir: Path | None, no_cache: bool,
+          executor: str | None, scheduler: str | None, **output: Any) -> None:
     """Check every import in PATHS (default: the project) against the registry."""
     from ssot_lint.api import check as run_check
     from ssot_lint.api import resolve_config
-    from ssot_lint.report import RENDERERS, Summary
+    from ssot_lint.report.output import deliver
 
     overrides: dict[str, Any] = {
         "select": _codes(select), "ignore": _codes(ignore), "output_format": output_format,
         "target_version": target_version, "exclude": exclude, "exit_zero": exit_zero,
-        "quiet": quiet,
+        "quiet": quiet, "jobs": jobs, "cache": False if no_cache else None,
+        "cache_dir": cache_dir.resolve() if cache_dir else None, "executor": executor,
+        "scheduler": scheduler,
     }
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)
     result = run_check(list(paths), config)
-    summary = Summary.of(result.findings, result.files_checked)
-    click.echo(RENDERERS[config.output_format](result.findings, summary, config.quiet), nl=False)
-    if result.findings and not config.exit_zero:
-        raise ExitCode(EXIT_FINDINGS)
+    exit_code = deliver(result, config, list(paths), output)
+    if exit_code:
+        raise ExitCode(exit_code)
 
 
 def _add_subcommands() -> None:

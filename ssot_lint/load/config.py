@@ -18,9 +18,9 @@ from ssot_lint.model.config import NEWEST_TARGET, Config
 
 REGISTRY_FILE = "ssot-registry.toml"
 REGISTRY_DIR = "ssot-registry"
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit")
 CONFIG_KEYS = ("registry", "exclude", "extend_exclude", "respect_gitignore", "select", "ignore",
-               "target_version", "format", "max_file_size")
+               "target_version", "format", "max_file_size", "jobs", "cache_dir")
 
 
 def _has_tool_section(pyproject: Path) -> bool:
@@ -105,6 +105,17 @@ def load_config(start: Path, *, config_file: Path | None = None,
             values["max_file_size"] = section["max_file_size"]
         else:
             err("expected a positive number of bytes", "max_file_size")
+    if "jobs" in section:
+        jobs = section["jobs"]
+        if isinstance(jobs, int) and not isinstance(jobs, bool) and jobs >= 0:
+            values["jobs"] = jobs or None
+        else:
+            err("expected a number of processes (0 = all available cores)", "jobs")
+    if "cache_dir" in section:
+        if isinstance(section["cache_dir"], str) and section["cache_dir"]:
+            values["cache_dir"] = root / section["cache_dir"]
+        else:
+            err("expected a directory path", "cache_dir")
     for key in ("format", "registry", "target_version"):
         if key in section and not isinstance(section[key], str):
             err("expected a string", key)
