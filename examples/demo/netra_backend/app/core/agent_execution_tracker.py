@@ -1,3 +1,6 @@
+from netra_backend.app.core import execution_tracker  # legacy hook: a cycle of two
+
+
 class AgentExecutionTracker:
     pass
 

@@ -1,0 +1,60 @@
+"""``ssot-lint graph``: export the dependency graph, violating edges marked.
+
+Module-level imports stay light (click only); the graph machinery and networkx are
+imported when the command runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(name="graph")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", default="dot", show_default=True,
+              type=click.Choice(["dot", "mermaid", "json", "graphml"]), help="Output format.")
+@click.option("--level", default="module", show_default=True,
+              type=click.Choice(["service", "package", "module"]),
+              help="Draw services (with import counts), packages or modules.")
+@click.option("--depth", type=click.IntRange(min=1),
+              help="Cut module/package names to their first N components.")
+@click.option("--focus", metavar="MODULE",
+              help="Only edges touching MODULE (or anything under it) and its neighbours.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to FILE instead of standard output.")
+@click.option("--registry", type=click.Path(path_type=Path),
+              help="Registry file or directory (default: ssot-registry.toml at the root).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+@click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
+def command(paths: tuple[Path, ...], output_format: str, level: str, depth: int | None,
+            focus: str | None, output: Path | None, registry: Path | None,
+            config_file: Path | None, exclude: tuple[str, ...]) -> None:
+    """Export the first-party import graph of PATHS (default: the whole project).
+
+    PATHS limit the graph to the imports made by files under them; the whole project
+    is still read. Edges that break a rule (SSOT201-SSOT204) are marked red.
+    """
+    from ssot_lint.api import build_project, resolve_config, select_files
+    from ssot_lint.errors import ConfigError
+    from ssot_lint.graph.export import RENDERERS
+    from ssot_lint.graph.marks import violation_marks
+    from ssot_lint.graph.view import build_view
+
+    config = resolve_config(list(paths), config_file=config_file, registry=registry,
+                            exclude=exclude)
+    project = build_project(config)
+    files = {f.rel for f in select_files(project, list(paths))} if paths else None
+    view = build_view(project.graph.modules, level=level, depth=depth, focus=focus,
+                      files=files, marks=violation_marks(project))
+    text = RENDERERS[output_format](view)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {len(view.nodes)} nodes and {len(view.edges)} edges to {output}", err=True)
