@@ -1,0 +1,56 @@
+"""``ssot-lint fix``: apply safe fixes (and, on request, renames) with libcst."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+@click.command("fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--registry", type=click.Path(path_type=Path),
+              help="Registry file or directory (default: ssot-registry.toml at the root).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+@click.option("--select", multiple=True, help="Only fix these rule codes or prefixes.")
+@click.option("--ignore", multiple=True, help="Do not fix these rule codes or prefixes.")
+@click.option("--target-version", help="Python version the code targets, e.g. 3.11.")
+@click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of the fixes and write nothing.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply renames declared drop-in by fix = \"rename\" entries.")
+@click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when findings remain.")
+@click.option("--quiet", "-q", is_flag=True, default=None, help="No summary line.")
+def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
+            select: tuple[str, ...], ignore: tuple[str, ...], target_version: str | None,
+            exclude: tuple[str, ...], show_diff: bool, unsafe_fixes: bool,
+            exit_zero: bool | None, quiet: bool | None) -> None:
+    """Rewrite imports in PATHS (default: the project) to what the registry says.
+
+    Safe fixes: SSOT101/SSOT111 with a resolvable use_instead of the same name,
+    SSOT112 (alias -> canonical home) and SSOT121 (relative -> absolute). Every file is
+    re-parsed and compared before an atomic write; see the README for the guarantees.
+    """
+    from ssot_lint.api import resolve_config
+    from ssot_lint.cli import EXIT_FINDINGS, ExitCode, _codes
+    from ssot_lint.fix.report import fix_report, unified_diff
+    from ssot_lint.fix.run import fix
+
+    overrides: dict[str, Any] = {
+        "select": _codes(select), "ignore": _codes(ignore), "target_version": target_version,
+        "exclude": exclude, "exit_zero": exit_zero, "quiet": quiet,
+    }
+    config = resolve_config(list(paths), config_file=config_file, registry=registry,
+                            **overrides)
+    result = fix(list(paths), config, unsafe=unsafe_fixes, write=not show_diff)
+    if show_diff:
+        click.echo(unified_diff(result), nl=False)
+        click.echo(fix_report(result, written=False, quiet=True), nl=False, err=True)
+    else:
+        click.echo(fix_report(result, written=True, quiet=bool(config.quiet)), nl=False)
+    failed = bool(result.remaining or result.errors or (show_diff and result.diffs))
+    if failed and not config.exit_zero:
+        raise ExitCode(EXIT_FINDINGS)

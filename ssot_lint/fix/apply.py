@@ -1,0 +1,69 @@
+"""Apply one file's plan in a single libcst pass and prove the result safe.
+
+The text must round-trip through libcst unchanged before anything is edited (so a
+file libcst would reformat is never touched); renames are checked with scope analysis
+first and withdrawn when unsafe; then one transformer applies every import change and
+reference rename, and ``verify_rewrite`` compares the old and new syntax trees.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from ssot_lint.discover import SourceFile
+from ssot_lint.fix.imports import ImportRewriter
+from ssot_lint.fix.plan import FilePlan
+from ssot_lint.fix.rename import exported_problem, rename_references
+from ssot_lint.fix.verify import verify_rewrite
+from ssot_lint.resolve.project import Project
+
+
+def rewrite_text(project: Project, source: SourceFile, text: str, plan: FilePlan
+                 ) -> str | None:
+    """The new text, or None when nothing could be applied (reasons go into ``plan``)."""
+    if not plan.changes:
+        return None
+    try:
+        module = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError) as exc:
+        _refuse(plan, f"libcst cannot parse the file: {exc}")
+        return None
+    if module.code != text:
+        _refuse(plan, "libcst does not reproduce this file byte for byte (CR-only line "
+                      "endings?); not rewritten")
+        return None
+    wrapper = MetadataWrapper(module)
+    renamed: dict[int, str] = {}
+    renames: dict[str, str] = {}
+    for old, new in sorted(plan.renames.items()):
+        problem = exported_problem(project, source, old)
+        found = problem if problem else rename_references(wrapper, old, new)
+        if isinstance(found, str):
+            plan.drop(plan.rename_keys[old], f"rename `{old}` -> `{new}` is unsafe: {found}")
+            continue
+        renamed.update(dict.fromkeys(found, new))
+        renames[old] = new
+    if not plan.changes:
+        return None
+    rewriter = ImportRewriter(plan.changes, renamed)
+    try:
+        new_text = wrapper.visit(rewriter).code
+    except (cst.ParserSyntaxError, ValueError) as exc:
+        _refuse(plan, f"the rewrite failed: {exc}")
+        return None
+    for key in sorted(set(plan.changes) - rewriter.applied):
+        plan.drop(key, "the import could not be located for rewriting")
+    reason = verify_rewrite(text, new_text, module=source.module,
+                            is_package=source.is_package, planned=plan.planned,
+                            renames=renames)
+    if reason:
+        _refuse(plan, reason)
+        return None
+    return new_text if new_text != text else None
+
+
+def _refuse(plan: FilePlan, reason: str) -> None:
+    for key in sorted(plan.fixes):
+        plan.drop(key, reason)
+    plan.changes.clear()

@@ -1,0 +1,298 @@
+"""Rewrite import statements with libcst, keeping everything around them.
+
+Changes arrive per imported name (keyed by its 1-based line and column, as findings
+report it). For each ``from`` statement the names are grouped by where they will be
+imported from: the group that keeps the original module (or, when every name moves to
+the same place, the whole statement) is edited in place, so its comments, parentheses
+and trailing commas stay. Names that move elsewhere are merged into an existing
+``from target import ...`` in the same run of import statements when there is one,
+otherwise they get a new statement right after the original. A name the run already
+imports identically is not imported twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+Key = tuple[int, int]  # (line, column), both 1-based
+
+
+@dataclass(frozen=True)
+class AliasChange:
+    """What one imported name becomes. ``name`` is None for ``import x`` and stars."""
+
+    module: str
+    name: str | None
+    asname: str | None
+
+
+@dataclass
+class _FromPlan:
+    keep: list[tuple[int, AliasChange | None]] = field(default_factory=list)
+    retarget: str | None = None  # new absolute module for the statement
+    additions: list[tuple[str, str | None]] = field(default_factory=list)
+    remove: bool = False
+
+
+@dataclass
+class _NewImport:
+    module: str
+    items: list[tuple[str, str | None]]
+
+
+def _dotted(node: cst.BaseExpression | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    raise ValueError(f"not a dotted name: {node!r}")
+
+
+def _asname(alias: cst.ImportAlias) -> str | None:
+    if alias.asname is None:
+        return None
+    name = alias.asname.name
+    return name.value if isinstance(name, cst.Name) else None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _item(name: str, asname: str | None) -> str:
+    return f"{name} as {asname}" if asname and asname != name else name
+
+
+class ImportRewriter(cst.CSTTransformer):
+    """One pass that applies every import change of a module."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, changes: Mapping[Key, AliasChange],
+                 renames: Mapping[int, str] | None = None) -> None:
+        super().__init__()
+        self.changes = changes
+        self.renames = renames or {}  # id() of a reference ``Name`` -> its new name
+        self.from_plans: dict[int, _FromPlan] = {}
+        self.import_changes: dict[int, dict[int, AliasChange]] = {}
+        self.inserts: dict[int, list[_NewImport]] = {}
+        self.applied: set[Key] = set()
+        self.config: cst.PartialParserConfig | None = None
+
+    # -- planning (on original nodes, before their children are visited) ------------
+    def visit_Module(self, node: cst.Module) -> None:
+        self.config = node.config_for_parsing
+        self._plan_body(node.body)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self._plan_body(node.body)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._plan_run([node])
+
+    def _change_of(self, alias: cst.ImportAlias) -> AliasChange | None:
+        pos = self.get_metadata(PositionProvider, alias).start
+        key = (pos.line, pos.column + 1)
+        change = self.changes.get(key)
+        if change is not None:
+            self.applied.add(key)
+        return change
+
+    def _plan_body(self, body: Sequence[cst.BaseStatement]) -> None:
+        run: list[cst.SimpleStatementLine] = []
+        for stmt in [*body, None]:
+            if isinstance(stmt, cst.SimpleStatementLine) and all(
+                    isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+                run.append(stmt)
+                continue
+            if run:
+                self._plan_run(run)
+                run = []
+
+    def _plan_run(self, run: Sequence[cst.SimpleStatementLine | cst.SimpleStatementSuite]
+                  ) -> None:
+        statements = [(line, s) for line in run for s in line.body
+                      if isinstance(s, (cst.Import, cst.ImportFrom))]
+        changed = {id(s): [self._change_of(a) for a in s.names]
+                   for _, s in statements if not isinstance(s.names, cst.ImportStar)}
+        # What the run binds, to merge into and to avoid importing a name twice.
+        existing: dict[str, cst.ImportFrom] = {}
+        bound: set[tuple[str, str, str | None]] = set()
+        binders: dict[str, set[str]] = {}
+        for _, s in statements:
+            if isinstance(s, cst.Import):
+                for alias in s.names:
+                    binders.setdefault(_asname(alias) or _dotted(alias.name).split(".")[0],
+                                       set()).add(_dotted(alias.name))
+                continue
+            if isinstance(s.names, cst.ImportStar):
+                continue
+            module = "." * len(s.relative) + _dotted(s.module)
+            for alias, change in zip(s.names, changed[id(s)]):
+                name = _dotted(alias.name)
+                if change is not None and change.name:  # judge the run as it will be
+                    binders.setdefault(change.asname or change.name, set()).add(
+                        f"{change.module}.{change.name}")
+                    continue
+                binders.setdefault(_asname(alias) or name, set()).add(f"{module}.{name}")
+                if not s.relative:
+                    bound.add((module, name, _asname(alias)))
+            if not s.relative and not any(changed[id(s)]):
+                existing.setdefault(module, s)
+        pending: dict[str, _NewImport] = {}
+        for line, s in statements:
+            if isinstance(s, cst.Import):
+                per_alias = {i: c for i, c in enumerate(changed[id(s)]) if c is not None}
+                if per_alias:
+                    self.import_changes[id(s)] = per_alias
+            elif isinstance(s.names, cst.ImportStar):
+                pos = self.get_metadata(PositionProvider, s.names).start
+                key = (pos.line, pos.column + 1)
+                if key in self.changes:
+                    self.applied.add(key)
+                    self.from_plans[id(s)] = _FromPlan(retarget=self.changes[key].module)
+            elif any(changed[id(s)]):
+                self._plan_from(line, s, changed[id(s)], existing, bound, binders, pending)
+
+    def _plan_from(self, line: cst.CSTNode, s: cst.ImportFrom,
+                   changes: list[AliasChange | None], existing: dict[str, cst.ImportFrom],
+                   bound: set[tuple[str, str, str | None]], binders: dict[str, set[str]],
+                   pending: dict[str, _NewImport]) -> None:
+        assert not isinstance(s.names, cst.ImportStar)
+        original = "." * len(s.relative) + _dotted(s.module)
+        groups: dict[str, list[tuple[int, AliasChange | None]]] = {}
+        for index, change in enumerate(changes):
+            groups.setdefault(change.module if change else original, []).append((index, change))
+        primary = original if original in groups else next(iter(groups))
+        plan = _FromPlan(keep=groups.pop(primary),
+                         retarget=primary if primary != original else None)
+        self.from_plans[id(s)] = plan
+
+        def unique(bound_name: str) -> bool:
+            return len(binders.get(bound_name, ())) <= 1
+
+        if plan.retarget is not None:
+            fresh = [(i, c) for i, c in plan.keep if c is None or c.name is None
+                     or (primary, c.name, c.asname) not in bound
+                     or not unique(c.asname or c.name)]
+            if fresh:
+                plan.keep = fresh
+            elif "#" not in _code(line):
+                plan.remove = True  # everything it imports is already imported
+        for module, members in groups.items():
+            items = [(c.name, c.asname) for _, c in members if c is not None and c.name]
+            items = [(n, a) for n, a in items
+                     if (module, n, a) not in bound or not unique(a or n)]
+            if not items:
+                continue
+            target = existing.get(module)
+            if target is not None and target is not s and all(unique(a or n) for n, a in items):
+                self.from_plans.setdefault(id(target), _FromPlan(
+                    keep=[(i, None) for i in range(len(target.names))]))  # type: ignore[arg-type]
+                self.from_plans[id(target)].additions.extend(items)
+            elif module in pending:
+                pending[module].items.extend(items)
+            else:
+                new = _NewImport(module, list(items))
+                pending[module] = new
+                self.inserts.setdefault(id(line), []).append(new)
+            bound.update((module, n, a) for n, a in items)
+
+    # -- applying ------------------------------------------------------------------
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        new = self.renames.get(id(original_node))
+        return updated_node.with_changes(value=new) if new else updated_node
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import
+                     ) -> cst.Import:
+        per_alias = self.import_changes.get(id(original_node))
+        if not per_alias:
+            return updated_node
+        names = [alias.with_changes(name=cst.parse_expression(per_alias[i].module))
+                 if i in per_alias else alias for i, alias in enumerate(updated_node.names)]
+        return updated_node.with_changes(names=names)
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+                         ) -> cst.ImportFrom | cst.RemovalSentinel:
+        plan = self.from_plans.get(id(original_node))
+        if plan is None:
+            return updated_node
+        if plan.remove:
+            return cst.RemovalSentinel.REMOVE
+        node = updated_node
+        if plan.retarget is not None:
+            node = node.with_changes(module=cst.parse_expression(plan.retarget), relative=[])
+        if isinstance(node.names, cst.ImportStar):
+            return node
+        old = list(node.names)
+        aliases = [_renamed(old[i], change) for i, change in plan.keep]
+        known = {(_dotted(a.name), _asname(a)) for a in aliases}
+        for name, asname in plan.additions:
+            if (name, asname) not in known:
+                known.add((name, asname))
+                aliases.append(cst.ImportAlias(
+                    name=cst.Name(name),
+                    asname=cst.AsName(name=cst.Name(asname)) if asname and asname != name
+                    else None))
+        return node.with_changes(names=_join(aliases, old))
+
+    def leave_SimpleStatementLine(
+            self, original_node: cst.SimpleStatementLine,
+            updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
+        new = self.inserts.get(id(original_node), [])
+        if not updated_node.body:
+            return cst.RemovalSentinel.REMOVE
+        if not new:
+            return updated_node
+        lines = [cst.parse_statement(
+            f"from {n.module} import {', '.join(_item(a, b) for a, b in n.items)}\n",
+            config=self.config) for n in new]
+        return cst.FlattenSentinel([updated_node, *lines])
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite,
+                                   updated_node: cst.SimpleStatementSuite
+                                   ) -> cst.SimpleStatementSuite:
+        new = self.inserts.get(id(original_node), [])
+        if not new:
+            return updated_node
+        extra = [cst.parse_statement(
+            f"from {n.module} import {', '.join(_item(a, b) for a, b in n.items)}\n",
+            config=self.config).body[0] for n in new]  # type: ignore[attr-defined]
+        return updated_node.with_changes(body=[*updated_node.body, *extra])
+
+
+def _renamed(alias: cst.ImportAlias, change: AliasChange | None) -> cst.ImportAlias:
+    if change is None or change.name is None:
+        return alias
+    asname = None
+    if change.asname and change.asname != change.name:
+        asname = alias.asname.with_changes(name=cst.Name(change.asname)) \
+            if alias.asname is not None else cst.AsName(name=cst.Name(change.asname))
+    return alias.with_changes(name=cst.Name(change.name), asname=asname)
+
+
+def _join(aliases: list[cst.ImportAlias], original: list[cst.ImportAlias]
+          ) -> list[cst.ImportAlias]:
+    """Fix commas after names were dropped or added, keeping a trailing comma if any."""
+    trailing = isinstance(original[-1].comma, cst.Comma)
+    sep = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if len(original) >= 2 and isinstance(original[-2].comma, cst.Comma) \
+            and "#" not in _code(original[-2].comma):
+        sep = original[-2].comma
+    result: list[cst.ImportAlias] = []
+    for i, alias in enumerate(aliases):
+        if i == len(aliases) - 1:
+            comma = original[-1].comma if trailing else cst.MaybeSentinel.DEFAULT
+        elif alias is original[-1] or not isinstance(alias.comma, cst.Comma):
+            comma = sep
+        else:
+            comma = alias.comma
+        result.append(alias.with_changes(comma=comma))
+    return result

@@ -1,0 +1,173 @@
+"""Turn findings into per-name import changes, and say why when a fix cannot be made.
+
+Findings carry their fix as data (``Edit``); here each one is checked against the
+project before it becomes an ``AliasChange``: the replacement module must be
+first-party and exist, and must define the imported name at runtime. A replacement
+with a different name is a rename, which only an entry with ``fix = "rename"`` allows
+and only under ``--unsafe-fixes``; an alias of a registered symbol is the same object,
+so it keeps its local name with ``as``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ssot_lint.discover import SourceFile
+from ssot_lint.fix.imports import AliasChange, Key
+from ssot_lint.fix.verify import PlannedImport
+from ssot_lint.model.finding import Finding
+from ssot_lint.model.registry import match_entry
+from ssot_lint.resolve import names as N
+from ssot_lint.resolve.imports import ResolvedImport
+from ssot_lint.resolve.project import Project
+
+FIXABLE = ("SSOT101", "SSOT111", "SSOT112", "SSOT121")
+REPLACING = ("SSOT101", "SSOT111", "SSOT112")  # precedence when several hit one name
+
+
+@dataclass
+class FilePlan:
+    """Everything to do to one file, and what was refused with the reason."""
+
+    changes: dict[Key, AliasChange] = field(default_factory=dict)
+    planned: dict[Key, PlannedImport] = field(default_factory=dict)
+    renames: dict[str, str] = field(default_factory=dict)  # old local name -> new
+    rename_keys: dict[str, Key] = field(default_factory=dict)
+    fixes: dict[Key, list[Finding]] = field(default_factory=dict)
+    skipped: list[tuple[Finding, str]] = field(default_factory=list)
+    needs_unsafe: list[Finding] = field(default_factory=list)
+
+    def drop(self, key: Key, reason: str) -> None:
+        """Withdraw the change for ``key`` (e.g. a rename found unsafe) with a reason."""
+        self.changes.pop(key, None)
+        self.planned.pop(key, None)
+        for finding in self.fixes.pop(key, []):
+            self.skipped.append((finding, reason))
+
+
+def target_problem(project: Project, module: str, name: str | None,
+                   in_type_checking: bool) -> str | None:
+    """Why ``module`` (``name``) cannot be the fix target, or None when it can."""
+    path = f"{module}.{name}" if name else module
+    if not project.is_first_party(module):
+        return f"`{path}` is not first-party, so ssot-lint cannot check that it exists"
+    if not project.index.exists(module):
+        return f"the replacement module `{module}` does not exist"
+    if name is None:
+        return None
+    found = project.names.lookup(module, name)
+    if found.status == N.OK:
+        return None
+    if found.status == N.TYPE_CHECKING_ONLY:
+        if in_type_checking:
+            return None
+        return f"`{module}` binds `{name}` only under TYPE_CHECKING"
+    if found.status == N.UNKNOWN:
+        return f"`{module}` cannot be analysed ({found.via or 'unknown'}), so `{name}` is unverified"
+    return f"the replacement module `{module}` does not define `{name}`"
+
+
+def plan_file(project: Project, source: SourceFile, findings: Sequence[Finding],
+              unsafe: bool) -> FilePlan:
+    plan = FilePlan()
+    imports = {(ri.fact.line, ri.fact.col): ri for ri in project.resolved_imports(source)
+               if ri.fact.kind in ("import", "from", "star")}
+    grouped: dict[Key, list[Finding]] = {}
+    for finding in findings:
+        if finding.code in FIXABLE:
+            grouped.setdefault((finding.line, finding.column), []).append(finding)
+    for key in sorted(grouped):
+        found = grouped[key]
+        ri = imports.get(key)
+        if ri is None:
+            plan.skipped.extend((f, "no import statement at this position") for f in found)
+            continue
+        with_fix = [f for f in found if f.fix is not None]
+        for f in found:
+            if f.fix is None:
+                plan.skipped.append((f, _no_fix_reason(project, f)))
+        replacing = sorted((f for f in with_fix if f.code in REPLACING),
+                           key=lambda f: REPLACING.index(f.code))
+        if replacing:
+            outcome = _replace(project, ri, replacing[0], unsafe, plan, key)
+        elif with_fix:
+            outcome = _absolute(ri)
+        else:
+            continue
+        if isinstance(outcome, str):
+            plan.skipped.extend((f, outcome) for f in with_fix)
+            continue
+        if outcome is None:  # needs --unsafe-fixes
+            plan.needs_unsafe.extend(with_fix)
+            continue
+        change, bound = outcome
+        plan.changes[key] = change
+        path = change.module if change.name is None else f"{change.module}.{change.name}"
+        if ri.fact.kind == "star":
+            path, bound = f"{change.module}.*", "*"
+        plan.planned[key] = PlannedImport(bound=bound, path=path)
+        plan.fixes[key] = with_fix
+    return plan
+
+
+def _no_fix_reason(project: Project, finding: Finding) -> str:
+    registry = project.registry
+    entries = registry.broken if finding.code == "SSOT101" else registry.deprecated
+    entry = match_entry(entries, finding.symbol or "") if finding.code in REPLACING else None
+    if entry is not None and entry.fix == "none":
+        return "the registry entry says fix = \"none\": migrate by hand"
+    if entry is not None and not entry.use_instead:
+        return "the registry entry has no use_instead"
+    return "no automatic fix for this finding"
+
+
+def _absolute(ri: ResolvedImport) -> tuple[AliasChange, str] | str:
+    if ri.module is None:
+        return "the relative import cannot be resolved"
+    fact = ri.fact
+    if fact.kind == "star":
+        return AliasChange(ri.module, None, None), "*"
+    assert fact.name is not None
+    return AliasChange(ri.module, fact.name, fact.asname), fact.asname or fact.name
+
+
+def _replace(project: Project, ri: ResolvedImport, finding: Finding, unsafe: bool,
+             plan: FilePlan, key: Key) -> tuple[AliasChange, str] | str | None:
+    fact = ri.fact
+    assert finding.fix is not None
+    new = finding.fix.new
+    if fact.kind == "star":
+        return "a star import: its names cannot be checked against the replacement; " \
+               "rewrite it by hand"
+    if fact.kind == "import":
+        problem = target_problem(project, new, None, fact.in_type_checking)
+        if problem:
+            return problem
+        if not fact.asname and new != fact.module:
+            return (f"`import {fact.module}` binds `{fact.module.split('.')[0]}` and the code "
+                    "uses the dotted path; rewrite it by hand")
+        return AliasChange(new, None, fact.asname), fact.asname or new.split(".")[0]
+    module, _, name = new.rpartition(".")
+    if not module:
+        return f"the replacement `{new}` is a top-level module; use `import {new}` by hand"
+    problem = target_problem(project, module, name, fact.in_type_checking)
+    if problem:
+        return problem
+    assert fact.name is not None
+    local = fact.asname or fact.name
+    if name == fact.name or finding.code == "SSOT112":
+        return AliasChange(module, name, local if local != name else None), local
+    entries = project.registry.broken if finding.code == "SSOT101" \
+        else project.registry.deprecated
+    entry = match_entry(entries, finding.symbol or "")
+    if entry is None or entry.fix != "rename":
+        return (f"the replacement `{new}` has a different name; if it is a drop-in, set "
+                "fix = \"rename\" on the registry entry and run with --unsafe-fixes")
+    if not unsafe:
+        return None
+    if fact.asname:
+        return AliasChange(module, name, fact.asname), fact.asname
+    plan.renames[fact.name] = name
+    plan.rename_keys[fact.name] = key
+    return AliasChange(module, name, None), name

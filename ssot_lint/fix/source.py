@@ -1,0 +1,95 @@
+"""Read a source file exactly, and write it back atomically without changing its form.
+
+A rewrite must keep everything the user did not ask to change: the encoding (PEP 263),
+a UTF-8 BOM, the line endings (libcst keeps them; new lines use the file's first
+ending) and the permissions. The write goes to a temporary file in the same directory
+and is moved over the original with ``os.replace``, so a reader never sees a half-written
+file; and it happens only if the file on disk still has the bytes we read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A file's bytes and the text they decode to (BOM removed, line endings kept)."""
+
+    path: Path
+    data: bytes
+    text: str
+    encoding: str  # as ``tokenize`` detects it; "utf-8-sig" when there is a BOM
+
+    @property
+    def digest(self) -> str:
+        return digest_of(self.data)
+
+    def encode(self, text: str) -> bytes:
+        """``text`` in this file's encoding (a BOM is written back by "utf-8-sig")."""
+        return text.encode(self.encoding)
+
+
+class SourceError(Exception):
+    """Why a file cannot be rewritten; the message is shown to the user."""
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_source(path: Path) -> SourceText:
+    """Read ``path``; raise ``SourceError`` when it cannot be rewritten byte-exactly."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        raise SourceError(f"cannot decode: {exc}") from exc
+    if text.encode(encoding) != data:
+        raise SourceError(f"its bytes do not round-trip through {encoding}; not rewritten")
+    return SourceText(path=path, data=data, text=text, encoding=encoding)
+
+
+def atomic_write(path: Path, data: bytes, expected_digest: str) -> None:
+    """Replace ``path`` with ``data`` if it still hashes to ``expected_digest``.
+
+    The temporary file is created next to the target (same file system, so
+    ``os.replace`` is atomic) and gets the original's permission bits. Raises
+    ``SourceError`` when the file changed since it was read; it is then left alone.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError as exc:
+        raise SourceError(f"cannot stat: {exc.strerror or exc}") from exc
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".ssot-lint.tmp",
+                                    dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        try:
+            current = target.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"cannot re-read before writing: {exc.strerror or exc}") from exc
+        if digest_of(current) != expected_digest:
+            raise SourceError("the file changed on disk since it was read; not overwritten "
+                              "(run fix again)")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

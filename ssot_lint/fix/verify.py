@@ -1,0 +1,119 @@
+"""Prove a rewrite touched only what it was asked to touch.
+
+Both versions are parsed with ``ast``. Import statements are taken out of every
+statement list and turned into *bindings* — (block, bound name, absolute path) — and
+the rest of each tree is dumped without positions. The dumps must be equal (after
+applying the planned reference renames to the old tree), and the new bindings must be
+exactly the old ones with the planned import changes applied. Anything else — a lost
+statement, a changed expression, an import that now binds something unplanned — and
+the file is not written.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ssot_lint.facts.visitor import ColumnMap
+
+Block = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Binding:
+    block: Block
+    bound: str
+    path: str
+
+
+@dataclass(frozen=True)
+class PlannedImport:
+    """What one imported name (found by its 1-based line/column) must become."""
+
+    bound: str
+    path: str
+
+
+class Skeleton:
+    """A module without its imports: a comparable dump plus the import bindings."""
+
+    def __init__(self, text: str, module: str | None, is_package: bool,
+                 renames: Mapping[str, str] | None = None) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.columns = ColumnMap(text)
+        tree = ast.parse(text)
+        self.bindings: list[tuple[Binding, tuple[int, int]]] = []
+        self._strip(tree.body, ())
+        if renames:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and node.id in renames:
+                    node.id = renames[node.id]
+        self.dump = ast.dump(tree, include_attributes=False)
+
+    def _absolute(self, module: str, level: int) -> str:
+        if level == 0:
+            return module
+        parts = (self.module or "").split(".")
+        base = parts if self.is_package else parts[:-1]
+        base = base[: len(base) - (level - 1)] if level > 1 else base
+        return ".".join([*base, module] if module else base)
+
+    def _strip(self, body: list[ast.stmt], block: Block) -> list[ast.stmt]:
+        kept: list[ast.stmt] = []
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                self._bind(stmt, block)
+                continue
+            index = len(kept)
+            kept.append(stmt)
+            for name, value in ast.iter_fields(stmt):
+                if not isinstance(value, list) or not value:
+                    continue
+                if isinstance(value[0], ast.stmt):
+                    setattr(stmt, name, self._strip(value, (*block, index, name)))
+                elif hasattr(value[0], "body"):  # except handlers, match cases
+                    for j, part in enumerate(value):
+                        part.body = self._strip(part.body, (*block, index, name, j))
+        body[:] = kept
+        return kept
+
+    def _bind(self, stmt: ast.Import | ast.ImportFrom, block: Block) -> None:
+        for alias in stmt.names:
+            where = (alias.lineno, self.columns.col(alias.lineno, alias.col_offset))
+            if isinstance(stmt, ast.Import):
+                bound = alias.asname or alias.name.split(".")[0]
+                path = alias.name
+            else:
+                module = self._absolute(stmt.module or "", stmt.level)
+                bound = alias.asname or alias.name
+                path = f"{module}.{alias.name}" if alias.name != "*" else f"{module}.*"
+            self.bindings.append((Binding(block, bound, path), where))
+
+
+def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
+                   planned: Mapping[tuple[int, int], PlannedImport],
+                   renames: Mapping[str, str] | None = None) -> str | None:
+    """None when ``new`` is ``old`` with exactly the planned changes; else the reason."""
+    try:
+        after = Skeleton(new, module, is_package)
+    except SyntaxError as exc:
+        return f"the rewritten file does not parse ({exc.msg}, line {exc.lineno}); not written"
+    before = Skeleton(old, module, is_package, renames)
+    if before.dump != after.dump:
+        return "the rewrite would change code outside the imports; not written"
+    expected = set()
+    for binding, where in before.bindings:
+        change = planned.get(where)
+        if change is not None:
+            binding = Binding(binding.block, change.bound, change.path)
+        expected.add(binding)
+    found = {binding for binding, _ in after.bindings}
+    if expected != found:
+        extra = sorted(f"{b.bound} = {b.path}" for b in found - expected)
+        missing = sorted(f"{b.bound} = {b.path}" for b in expected - found)
+        return ("the rewritten imports do not bind what was planned "
+                f"(unexpected: {', '.join(extra) or '-'}; missing: {', '.join(missing) or '-'}); "
+                "not written")
+    return None
