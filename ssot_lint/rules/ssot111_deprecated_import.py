@@ -53,6 +53,13 @@ class DeprecatedImportRule(Rule):
     INVALID = (
         Example("from app.agents.state import AgentPhase, DeepAgentState\n", files=_FILES,
                 registry=_REGISTRY, lines=(1,)),
+        Example("from app.agents.state import DeepAgentState, AgentPhase\n",
+                files={**_FILES, "app/services/phases.py": "class AgentPhase: ...\n"},
+                registry='[deprecated."app.agents.state.AgentPhase"]\n'
+                         'use_instead = "app.services.phases.AgentPhase"\n',
+                lines=(1,), note="only AgentPhase moves: the import is split",
+                fixed="from app.agents.state import DeepAgentState\n"
+                      "from app.services.phases import AgentPhase\n"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
