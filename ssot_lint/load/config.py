@@ -24,9 +24,18 @@ CONFIG_KEYS = ("registry", "exclude", "extend_exclude", "respect_gitignore", "se
 
 
 def _has_tool_section(pyproject: Path) -> bool:
+    """Does this pyproject configure ssot-lint? A broken one that mentions us is an error,
+    not a silent fall-back to another root."""
     try:
-        data = load_toml(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        data = load_toml(text)
+    except tomllib.TOMLDecodeError as exc:
+        if "tool.ssot-lint" in text:
+            raise ConfigError(f"invalid TOML: {exc}", file=pyproject.as_posix(),
+                              line=decode_error_line(exc, text)) from None
         return False
     return "ssot-lint" in data.get("tool", {})
 
@@ -46,17 +55,27 @@ def find_root(start: Path) -> Path | None:
 
 
 def parse_version(text: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"\s*(?:py)?3\.?(\d+)\s*", text)
-    return (3, int(match.group(1))) if match else None
+    """``3.11``, ``3.11.4``, ``py311`` -> (3, 11); None if not a 3.x up to NEWEST_TARGET.
+
+    A version newer than the parser knows is almost always a typo (``3.31``), and
+    would silently judge every file by the wrong grammar.
+    """
+    match = re.fullmatch(r"\s*(?:py)?3\.?(\d+)(?:\.\d+)?\s*", text)
+    if not match or int(match.group(1)) > NEWEST_TARGET[1]:
+        return None
+    return (3, int(match.group(1)))
 
 
 def _requires_python_floor(spec: str) -> tuple[int, int] | None:
-    """The lowest 3.x a ``requires-python`` specifier admits (``>=3.10`` -> (3, 10))."""
-    floors = re.findall(r"(>=|==|~=|>)\s*3\.(\d+)", spec)
+    """The lowest 3.x a ``requires-python`` specifier admits (``>=3.10`` -> (3, 10)).
+
+    Every lower bound must hold, so the highest one wins; ``>3.10`` still admits
+    3.10.1, so its floor is 3.10.
+    """
+    floors = re.findall(r"(?:>=|==|~=|>)\s*3\.(\d+)", spec)
     if not floors:
         return None
-    op, minor = floors[0]
-    return (3, int(minor) + (1 if op == ">" else 0))
+    return (3, max(int(minor) for minor in floors))
 
 
 def load_config(start: Path, *, config_file: Path | None = None,
@@ -128,7 +147,8 @@ def load_config(start: Path, *, config_file: Path | None = None,
     if isinstance(section.get("target_version"), str):
         target = parse_version(section["target_version"])
         if target is None:
-            err(f"{section['target_version']!r} is not a Python version like \"3.11\"",
+            err(f"{section['target_version']!r} is not a Python version like \"3.11\" "
+                f"(3.0 to {NEWEST_TARGET[0]}.{NEWEST_TARGET[1]})",
                 "target_version")
     if errors:
         raise MultiError(errors) if len(errors) > 1 else errors[0]
@@ -136,7 +156,8 @@ def load_config(start: Path, *, config_file: Path | None = None,
     if "target_version" in overrides:
         target = parse_version(str(overrides.pop("target_version")))
         if target is None:
-            raise ConfigError("--target-version expects a version like 3.11")
+            raise ConfigError("--target-version expects a version like 3.11 (3.0 to "
+                              f"{NEWEST_TARGET[0]}.{NEWEST_TARGET[1]})")
     if target is None:
         target = _project_requires_python(root) or NEWEST_TARGET
     registry_path = registry
@@ -162,7 +183,8 @@ def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:
         text = path.read_text(encoding="utf-8")
         data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", file=display, line=decode_error_line(exc))
+        raise ConfigError(f"invalid TOML: {exc}", file=display,
+                          line=decode_error_line(exc, text))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", file=display)
     section = data.get("tool", {}).get("ssot-lint", {})

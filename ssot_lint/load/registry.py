@@ -281,7 +281,7 @@ def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintE
         data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         return {}, [RegistryError(f"invalid TOML: {exc}", file=display,
-                                  line=decode_error_line(exc))]
+                                  line=decode_error_line(exc, text))]
     reader = _Reader(display, text)
     return reader.read(data), reader.errors
 

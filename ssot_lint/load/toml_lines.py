@@ -89,13 +89,24 @@ class LineIndex:
         return None
 
 
-def decode_error_line(error: Exception) -> int | None:
-    """The line number a ``TOMLDecodeError`` points at."""
+def decode_error_line(error: Exception, text: str | None = None) -> int | None:
+    """The line number a ``TOMLDecodeError`` points at.
+
+    Errors found "at end of document" (an unclosed array or string) carry no line;
+    with ``text`` they point at its last non-blank line, where the fix usually goes.
+    """
     lineno = getattr(error, "lineno", None)
     if isinstance(lineno, int):
         return lineno
     match = re.search(r"line (\d+)", str(error))
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    if text is not None and "end of document" in str(error):
+        lines = text.splitlines()
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return max(len(lines), 1)
+    return None
 
 
 def load_toml(text: str) -> dict[str, Any]:

@@ -1,0 +1,214 @@
+"""Static resolution: which first-party modules and names exist.
+
+Projects are real trees in ``tmp_path``; nothing is imported. Module existence
+follows the import system's precedence, and name lookups follow re-exports,
+submodules, star imports (transitively, honouring ``__all__``) and ``__getattr__``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssot_lint.api import build_project
+from ssot_lint.discover import SourceFile
+from ssot_lint.load.config import load_config
+from ssot_lint.model.facts import ImportFact
+from ssot_lint.resolve.imports import absolute_module
+from ssot_lint.resolve.project import Project
+from tests.helpers import run_check, write_project
+
+
+def project(root: Path, files: dict[str, str | bytes], registry: str = "") -> Project:
+    write_project(root, files, registry)
+    return build_project(load_config(root))
+
+
+def unresolved(root: Path) -> list[tuple[str, int, str, str]]:
+    return [(f.path, f.line, f.code, f.message) for f in run_check(root)
+            if f.code in ("SSOT102", "SSOT103")]
+
+
+# -- module index ---------------------------------------------------------------------
+
+def test_package_beats_module_file(tmp_path: Path) -> None:
+    proj = project(tmp_path, {"app/__init__.py": "", "app/core/__init__.py": "",
+                              "app/core.py": ""})
+    assert proj.index.kind("app.core") == "package"
+    assert [f.rel for f in proj.index.files("app.core")] == ["app/core/__init__.py"]
+
+
+def test_module_file_beats_namespace_dir_and_has_no_submodules(tmp_path: Path) -> None:
+    proj = project(tmp_path, {"app/__init__.py": "", "app/util.py": "",
+                              "app/util/.namespace": "", "app/util/extra.py": ""})
+    assert proj.index.kind("app.util") == "module"
+    assert proj.index.kind("app.util.extra") is None
+    assert not proj.index.exists("app.util.extra")
+    assert proj.index.first_missing("app.util.extra.deep") == "app.util.extra"
+
+
+def test_namespace_package_and_its_modules(tmp_path: Path) -> None:
+    proj = project(tmp_path, {"ns/.namespace": "", "ns/mod.py": "X = 1\n"})
+    assert proj.index.kind("ns") == "namespace"
+    assert proj.index.kind("ns.mod") == "module"
+    assert proj.index.files("ns") == []
+    assert unresolved(write_project(tmp_path, {"main.py": "from ns import mod\n"
+                                                          "from ns.mod import X\n"})) == []
+
+
+def test_stub_files_come_after_sources(tmp_path: Path) -> None:
+    proj = project(tmp_path, {"app/__init__.py": "", "app/typed.pyi": "X: int\n",
+                              "app/typed.py": "X = 1\n"})
+    assert [f.rel for f in proj.index.files("app.typed")] == ["app/typed.py", "app/typed.pyi"]
+
+
+def test_src_layout_via_source_roots(tmp_path: Path) -> None:
+    registry = '[project]\nsource_roots = ["src"]\n'
+    proj = project(tmp_path, {"src/pkg/__init__.py": "", "src/pkg/core.py": "class A: ...\n",
+                              "tools/run.py": "from pkg.core import A\nfrom pkg.core import B\n"},
+                   registry)
+    modules = {f.rel: f.module for f in proj.files}
+    assert modules["src/pkg/core.py"] == "pkg.core"
+    assert modules["tools/run.py"] is None  # not under a source root
+    assert proj.first_party == frozenset({"pkg"})
+    found = unresolved(tmp_path)
+    assert [(p, line, code) for p, line, code, _ in found] == [("tools/run.py", 2, "SSOT103")]
+
+
+def test_nested_source_roots_prefer_the_deepest(tmp_path: Path) -> None:
+    registry = '[project]\nsource_roots = [".", "libs/core/src"]\n'
+    proj = project(tmp_path, {"libs/core/src/corelib/__init__.py": "", "app/__init__.py": ""},
+                   registry)
+    modules = {f.rel: f.module for f in proj.files}
+    assert modules["libs/core/src/corelib/__init__.py"] == "corelib"
+
+
+def test_packages_are_auto_detected_when_not_declared(tmp_path: Path) -> None:
+    proj = project(tmp_path, {"alpha/__init__.py": "", "beta.py": "", "my-scripts/x.py": ""})
+    assert proj.first_party == frozenset({"alpha", "beta"})
+
+
+# -- relative imports -------------------------------------------------------------------
+
+def _fact(level: int, module: str = "", name: str = "x") -> ImportFact:
+    return ImportFact(kind="from", module=module, name=name, asname=None, level=level, line=1,
+                      col=1, end_line=1, end_col=1, stmt_line=1)
+
+
+def test_relative_imports_resolve_against_the_files_package() -> None:
+    mod = SourceFile(Path("/p/pkg/sub/mod.py"), "pkg/sub/mod.py", "pkg.sub.mod", False)
+    init = SourceFile(Path("/p/pkg/sub/__init__.py"), "pkg/sub/__init__.py", "pkg.sub", True)
+    top = SourceFile(Path("/p/top.py"), "top.py", "top", False)
+    assert absolute_module(_fact(1), mod) == "pkg.sub"
+    assert absolute_module(_fact(1, "other"), mod) == "pkg.sub.other"
+    assert absolute_module(_fact(2, "x.y"), mod) == "pkg.x.y"
+    assert absolute_module(_fact(3), mod) is None  # above the top-level package
+    assert absolute_module(_fact(1, "child"), init) == "pkg.sub.child"
+    assert absolute_module(_fact(2), init) == "pkg"
+    assert absolute_module(_fact(1), top) is None  # a top-level module has no package
+
+
+# -- names ------------------------------------------------------------------------------
+
+def test_reexport_submodule_and_getattr(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "from app.impl import Thing\n",
+        "app/impl.py": "class Thing: ...\n",
+        "app/lazy.py": "def __getattr__(name):\n    raise AttributeError(name)\n",
+        "app/pkg/__init__.py": "",
+        "app/pkg/leaf.py": "",
+        "main.py": ("from app import Thing\nfrom app import impl\nfrom app.pkg import leaf\n"
+                    "from app.lazy import whatever\nfrom app import Missing\n"),
+    }
+    write_project(tmp_path, files)
+    found = unresolved(tmp_path)
+    assert [(p, line, code) for p, line, code, _ in found] == [("main.py", 5, "SSOT103")]
+    assert "`app` has no name `Missing`" in found[0][3]
+
+
+def test_transitive_star_imports_honour_dunder_all(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/c.py": "__all__ = ['X', '_private']\nX = 1\nY = 2\n_private = 3\n",
+        "pkg/b.py": "from pkg.c import *\n",
+        "pkg/a.py": "from .b import *\n",
+        "main.py": ("from pkg.a import X\n"         # c -> b -> a
+                    "from pkg.b import _private\n"  # listed in c.__all__
+                    "from pkg.a import _private\n"  # b has no __all__: _names are not re-exported
+                    "from pkg.b import Y\n"),       # not in c.__all__
+    }
+    write_project(tmp_path, files)
+    assert [(p, line, code) for p, line, code, _ in unresolved(tmp_path)] == [
+        ("main.py", 3, "SSOT103"), ("main.py", 4, "SSOT103")]
+
+
+def test_star_import_cycles_terminate(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/a.py": "from pkg.b import *\nA = 1\n",
+             "pkg/b.py": "from pkg.a import *\nB = 1\n",
+             "main.py": "from pkg.a import B\nfrom pkg.b import A\nfrom pkg.a import C\n"}
+    write_project(tmp_path, files)
+    assert [(line, code) for _, line, code, _ in unresolved(tmp_path)] == [(3, "SSOT103")]
+
+
+def test_third_party_star_import_makes_names_unknown_not_missing(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/compat.py": "from os.path import *\n",
+             "main.py": "from pkg.compat import join, anything\n"}
+    write_project(tmp_path, files)
+    assert unresolved(tmp_path) == []
+
+
+def test_type_checking_only_name_is_reported_with_the_reason(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/models.py": "class User: ...\n",
+        "pkg/hints.py": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                         "    from pkg.models import User\n"),
+        "main.py": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                    "    from pkg.hints import User\nfrom pkg.hints import User\n"
+                    "def f():\n    from pkg.hints import User\n"),
+    }
+    write_project(tmp_path, files)
+    found = unresolved(tmp_path)
+    assert [(p, line, code) for p, line, code, _ in found] == [
+        ("main.py", 4, "SSOT103"), ("main.py", 6, "SSOT103")]
+    assert "only bound under `if TYPE_CHECKING:`" in found[0][3]
+    assert "does not exist at runtime" in found[0][3]
+
+
+def test_type_checking_name_with_runtime_fallback_exists(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "",
+             "pkg/hints.py": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                              "    from collections import OrderedDict as Mapping\n"
+                              "else:\n    Mapping = dict\n"),
+             "main.py": "from pkg.hints import Mapping\n"}
+    write_project(tmp_path, files)
+    assert unresolved(tmp_path) == []
+
+
+def test_unparsable_target_never_reports_missing_names(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/broken.py": "def f(:\n",
+             "pkg/latin.py": b"x = '\xff'\n",
+             "main.py": "from pkg.broken import anything\nfrom pkg.latin import other\n"}
+    write_project(tmp_path, files)
+    codes = sorted((f.path, f.code) for f in run_check(tmp_path))
+    assert codes == [("pkg/broken.py", "SSOT001"), ("pkg/latin.py", "SSOT002")]
+
+
+def test_missing_module_message_and_suggestion(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/services/__init__.py": "",
+             "app/services/user_context.py": "class Ctx: ...\n",
+             "app/services/handlers.py": "from app.user_context import Ctx\n",
+             "main.py": "import app.servics.user_context\n"}
+    write_project(tmp_path, files)
+    found = {p: m for p, _, code, m in unresolved(tmp_path)}
+    assert "did you mean `app.services.user_context`" in found["app/services/handlers.py"]
+    assert "(`app.servics` is missing)" in found["main.py"]
+    assert "did you mean `app.services.user_context`" in found["main.py"]
+
+
+def test_missing_name_suggests_a_close_spelling(tmp_path: Path) -> None:
+    files = {"app/__init__.py": "", "app/core.py": "class ExecutionTracker: ...\n",
+             "main.py": "from app.core import ExecutionTraker\n"}
+    write_project(tmp_path, files)
+    [(_, _, _, message)] = unresolved(tmp_path)
+    assert message == ("`app.core` has no name `ExecutionTraker`; did you mean "
+                       "`ExecutionTracker`?")
