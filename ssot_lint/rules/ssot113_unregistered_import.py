@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_lint.model.finding import Finding
+from ssot_lint.model.registry import match_entry
 from ssot_lint.rules._imports import OK, checked_imports, status_of
 from ssot_lint.rules.base import Example, FileContext, Rule
 
@@ -19,8 +20,8 @@ class UnregisteredImportRule(Rule):
     Why: a registry only stays the single source of truth if new symbols are added to
     it; with ``policy.unregistered_imports = "warn"`` every ``from first_party.mod
     import Name`` whose path is neither a canonical ``[symbols]`` path nor an alias is
-    reported (importing a submodule is not a symbol and is not reported). Off by
-    default.
+    reported (importing a submodule is not a symbol and is not reported; nor is a
+    path a ``[deprecated]`` or ``[broken]`` entry already covers). Off by default.
     """
 
     code = "SSOT113"
@@ -34,6 +35,9 @@ class UnregisteredImportRule(Rule):
         Example("from app.core.config import get_settings\n", files=_FILES,
                 note="strict mode is off"),
         Example("from app.core import config\n", files=_FILES, registry=_STRICT),
+        Example("from app.core.config import get_settings\n", files=_FILES,
+                registry=_STRICT + '[deprecated."app.core.config.get_settings"]\n',
+                note="a deprecated entry is a registration (SSOT111 reports it)"),
     )
     INVALID = (Example("from app.core.config import Settings, get_settings\n", files=_FILES,
                        registry=_STRICT + '[symbols."app.core.config.Settings"]\n',
@@ -50,6 +54,8 @@ class UnregisteredImportRule(Rule):
             if not ctx.project.is_first_party(ri.module):
                 continue
             if ri.path in registry.symbols or ri.path in aliases:
+                continue
+            if match_entry(registry.deprecated, ri.path) or match_entry(registry.broken, ri.path):
                 continue
             if status_of(ctx, ri).status != OK or ctx.project.index.exists(ri.path):
                 continue
