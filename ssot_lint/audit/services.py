@@ -1,0 +1,111 @@
+"""Service membership, the service-level import graph, and unregistered symbols.
+
+Computed from the project's resolved first-party imports (facts already extracted;
+nothing is re-parsed or imported). A module belongs to the service whose
+``packages`` entry is its longest dotted prefix, as the boundary rules decide.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from ssot_lint.audit.model import NO_SERVICE, ServiceEdge, Unregistered
+from ssot_lint.discover import SourceFile
+from ssot_lint.model.registry import Registry, match_entry
+from ssot_lint.resolve.project import Project
+
+_IMPORT_KINDS = ("import", "from", "star")
+
+
+class ServiceMap:
+    """Longest-prefix lookup from module names to service names."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._owner = {package: service.name for service in registry.services.values()
+                       for package in service.packages}
+        self.names = tuple(sorted(registry.services))
+
+    def service_of(self, module: str | None) -> str | None:
+        probe = module
+        while probe:
+            owner = self._owner.get(probe)
+            if owner is not None:
+                return owner
+            probe = probe.rpartition(".")[0]
+        return None
+
+    def file_service(self, source: SourceFile) -> str:
+        return self.service_of(source.module) or NO_SERVICE
+
+
+def package_of(source: SourceFile) -> str:
+    """The package a file belongs to: its own package for ``__init__``, else the parent."""
+    if source.module is None:
+        parent = source.rel.rpartition("/")[0]
+        return parent + "/" if parent else "./"
+    if source.is_package:
+        return source.module
+    return source.module.rpartition(".")[0] or source.module
+
+
+def service_edges(project: Project, files: Iterable[SourceFile],
+                  services: ServiceMap) -> tuple[ServiceEdge, ...]:
+    """Import-site counts between different services; ``allowed`` follows ``may_import``.
+
+    TYPE_CHECKING imports are left out when ``policy.type_checking_imports = "ignore"``
+    (the boundary rules ignore them then); imports meant to fail are always left out.
+    """
+    registry = project.registry
+    skip_tc = registry.policy.type_checking_imports == "ignore"
+    counts: Counter[tuple[str, str]] = Counter()
+    for source in files:
+        origin = services.service_of(source.module)
+        if origin is None:
+            continue
+        for ri in project.resolved_imports(source):
+            fact = ri.fact
+            if fact.kind not in _IMPORT_KINDS or fact.expects_failure or ri.module is None:
+                continue
+            if skip_tc and fact.in_type_checking:
+                continue
+            target = services.service_of(ri.module)
+            if target is not None and target != origin:
+                counts[(origin, target)] += 1
+    edges = []
+    for (source_name, target_name), count in sorted(counts.items()):
+        may = registry.services[source_name].may_import
+        edges.append(ServiceEdge(source_name, target_name, count,
+                                 allowed="*" in may or target_name in may))
+    return tuple(edges)
+
+
+def unregistered_symbols(project: Project,
+                         files: Iterable[SourceFile]) -> tuple[tuple[Unregistered, ...], int]:
+    """``from first_party.mod import Name`` paths with no ``[symbols]`` entry or alias.
+
+    Submodule imports are modules, not symbols, and paths under a ``[broken]`` or
+    ``[deprecated]`` entry are already registered, so neither counts. Returns the
+    paths (most referenced first) and the number of import sites.
+    """
+    registry = project.registry
+    known = set(registry.symbols) | set(registry.alias_index())
+    sites: Counter[str] = Counter()
+    in_files: dict[str, set[str]] = {}
+    for source in files:
+        for ri in project.resolved_imports(source):
+            fact = ri.fact
+            if fact.kind != "from" or ri.path is None or ri.module is None:
+                continue
+            if fact.expects_failure or not project.is_first_party(ri.module):
+                continue
+            if ri.path in known or project.index.exists(ri.path):
+                continue
+            if match_entry(registry.broken, ri.path) or match_entry(registry.deprecated,
+                                                                      ri.path):
+                continue
+            sites[ri.path] += 1
+            in_files.setdefault(ri.path, set()).add(source.rel)
+    ordered = sorted(sites, key=lambda p: (-sites[p], p))
+    found = tuple(Unregistered(p, sites[p], len(in_files[p])) for p in ordered)
+    return found, sum(sites.values())

@@ -1,0 +1,151 @@
+"""``ssot-lint audit`` end to end: files written, exit codes, --compare, the progress bar."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ssot_lint.cli import cli
+from ssot_lint.commands.audit import show_progress
+from tests.audit_project import make_project
+
+
+def _run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "CI"}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "ssot_lint", "audit", *args], cwd=cwd,
+                          capture_output=True, text=True, env=full_env, timeout=120)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "mono")
+
+
+def test_writes_html_report_and_json_data(project: Path) -> None:
+    done = _run(project, "-o", "report.html", "--json", "audit.json")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert done.stderr == ("ssot-lint audit: report.html: 77.8% compliant, 10 violations in "
+                           "6 files (18 files checked)\n")
+    html = (project / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html
+    data = json.loads((project / "audit.json").read_text(encoding="utf-8"))
+    assert data["version"] == 1 and data["overall"]["findings"] == 10
+    assert "progress" not in data
+
+
+def test_markdown_by_suffix_or_option_and_stdout(project: Path) -> None:
+    assert _run(project, "-o", "report.md").returncode == 0
+    assert (project / "report.md").read_text(encoding="utf-8").startswith("# SSOT audit of mono")
+    done = _run(project, "--format", "markdown", "--title", "Weekly SSOT")
+    assert done.returncode == 0 and done.stdout.startswith("# Weekly SSOT\n")
+    html = _run(project)
+    assert html.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_compare_shows_the_burn_down(project: Path) -> None:
+    assert _run(project, "--json", "before.json", "-o", "before.html").returncode == 0
+    (project / "api" / "views.py").write_text("from shared.client import Client as OldClient\n"
+                                              "from api.routes import Invoice\n")
+    (project / "tools" / "script.py").write_text("from shared.client import Client\n")
+    done = _run(project, "--compare", "before.json", "--json", "after.json", "-o", "after.md")
+    assert done.returncode == 0, done.stderr
+    progress = json.loads((project / "after.json").read_text(encoding="utf-8"))["progress"]
+    assert progress["findings"] == {"name": "findings", "before": 10, "now": 8, "change": -2}
+    assert {"name": "SSOT111", "before": 4, "now": 2, "change": -2} in progress["rules"]
+    assert {"name": "shared.legacy.OldClient", "before": 3, "now": 1,
+            "change": -2} in progress["deprecated"]
+    api = next(s for s in progress["services"] if s["name"] == "api")
+    assert (api["findings"]["before"], api["findings"]["now"]) == (5, 4)
+    report = (project / "after.md").read_text(encoding="utf-8")
+    assert "## Progress since " in report
+    assert "| `shared.legacy.OldClient` | 3 | 1 | -2 |" in report
+    html = _run(project, "--compare", "before.json").stdout
+    assert 'id="progress"' in html and '<span class="down">-2</span>' in html
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "previous audit not found"),
+    ("{not json", "not valid JSON"),
+    ('{"version": 7}', "audit format version 7 is not supported"),
+    ('{"version": 1, "overall": {}}', "audit is missing 'rules'"),
+    ('{"version": 1, "overall": {"findings": 1}, "rules": [{"code": 1}], "deprecated": [],'
+     ' "services": []}', "audit data is damaged"),
+])
+def test_unusable_previous_audit_exits_2(project: Path, content: str | None,
+                                         message: str) -> None:
+    if content is not None:
+        (project / "old.json").write_text(content)
+    done = _run(project, "--compare", "old.json", "-o", "r.html")
+    assert done.returncode == 2
+    assert done.stderr.startswith("ssot-lint: error: old.json")
+    assert message in done.stderr and "ssot-lint audit --json" in done.stderr
+    assert not (project / "r.html").exists()  # checked before the long run
+
+
+def test_unwritable_output_exits_2(project: Path) -> None:
+    done = _run(project, "-o", "missing-dir/report.html")
+    assert done.returncode == 2
+    assert "missing-dir/report.html" in done.stderr and "cannot write the report" in done.stderr
+
+
+def test_no_progress_bar_when_not_a_terminal(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["audit", str(project), "-o", str(project / "r.html")])
+    assert result.exit_code == 0, result.output
+    assert "reading files" not in result.output and "checking files" not in result.output
+    piped = _run(project, "-o", "r.html")
+    assert "files" in piped.stderr and "reading files" not in piped.stderr
+
+
+def _stderr_on_a_terminal(cwd: Path, env: dict[str, str]) -> str:
+    """Run the audit with stderr attached to a pseudo-terminal; return what it showed."""
+    master, slave = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k != "CI"}
+    full_env.update(env)
+    proc = subprocess.Popen([sys.executable, "-m", "ssot_lint", "audit", "-o", "r.html"],
+                            cwd=cwd, stdout=subprocess.DEVNULL, stderr=slave, env=full_env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_but_never_in_ci(project: Path) -> None:
+    shown = _stderr_on_a_terminal(project, {"TERM": "xterm"})
+    assert "reading files" in shown and "checking files" in shown and "18/18" in shown
+    in_ci = _stderr_on_a_terminal(project, {"TERM": "xterm", "CI": "true"})
+    assert "reading files" not in in_ci and "77.8% compliant" in in_ci
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_show_progress_decision() -> None:
+    assert show_progress(None, _Stream(True), {"TERM": "xterm"}) is True
+    assert show_progress(None, _Stream(False), {}) is False
+    assert show_progress(None, _Stream(True), {"CI": "1"}) is False
+    assert show_progress(None, _Stream(True), {"TERM": "dumb"}) is False
+    assert show_progress(False, _Stream(True), {}) is False
+    assert show_progress(True, _Stream(False), {"CI": "1"}) is True
