@@ -1,0 +1,136 @@
+"""Run fact extraction in parallel: local worker processes, or a Dask cluster.
+
+Extraction is pure (bytes and target in, facts out), so it can run anywhere. Work is
+sent in batches of ``(key, bytes)`` and comes back as JSON text (the cache's format),
+collected by key: the result never depends on which worker finished first, so any
+``--jobs`` value, or a Dask cluster, gives exactly the output of ``--jobs 1``.
+The bytes travel with the task, so remote workers need no shared file system — only
+ssot-lint installed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import Executor, Future
+from typing import Any
+
+from ssot_lint.cache import decode_facts, encode_facts
+from ssot_lint.errors import ConfigError
+from ssot_lint.facts.extract import extract_facts
+from ssot_lint.model.facts import FileFacts
+
+EXECUTORS = ("local", "dask")
+# Below this many files a worker pool costs more to start than it saves.
+MIN_PARALLEL_FILES = 24
+MAX_BATCH = 64
+
+Work = Sequence[tuple[str, bytes]]
+Extracted = dict[str, tuple[FileFacts, str | None]]  # key -> (facts, JSON text if encoded)
+
+
+def available_cores() -> int:
+    """Cores this process may run on (honours CPU affinity, e.g. in containers)."""
+    getter = getattr(os, "sched_getaffinity", None)
+    if getter is not None:
+        return max(1, len(getter(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def extract_batch(batch: Work, target: tuple[int, int]) -> list[tuple[str, str]]:
+    """Worker side: facts of each ``(key, bytes)`` as JSON text. Must stay importable."""
+    return [(key, encode_facts(extract_facts(data, target))) for key, data in batch]
+
+
+def _batches(work: Work, workers: int) -> list[list[tuple[str, bytes]]]:
+    """Sorted, roughly equal batches: several per worker so a slow file does not idle others."""
+    items = sorted(work, key=lambda item: item[0])
+    size = max(1, min(MAX_BATCH, -(-len(items) // (workers * 8))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def extract_serial(work: Work, target: tuple[int, int], encode: bool) -> Extracted:
+    """In this process; JSON text only when a cache will store it."""
+    out: Extracted = {}
+    for key, data in work:
+        facts = extract_facts(data, target)
+        out[key] = (facts, encode_facts(facts) if encode else None)
+    return out
+
+
+def _collect(futures: list[Future[list[tuple[str, str]]]]) -> Extracted:
+    out: Extracted = {}
+    for future in futures:  # in submission order, so the result is order-independent
+        for key, text in future.result():
+            out[key] = (decode_facts(text), text)
+    return out
+
+
+def extract_with(executor: Executor, work: Work, target: tuple[int, int],
+                 workers: int) -> Extracted:
+    """Submit batches to any ``concurrent.futures`` executor and merge the results."""
+    futures = [executor.submit(extract_batch, batch, target)
+               for batch in _batches(work, workers)]
+    return _collect(futures)
+
+
+def extract_local(work: Work, target: tuple[int, int], jobs: int, encode: bool) -> Extracted:
+    """``jobs`` worker processes (or this process when that cannot pay off)."""
+    if jobs <= 1 or len(work) < MIN_PARALLEL_FILES:
+        return extract_serial(work, target, encode)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    import multiprocessing
+
+    # fork starts workers in milliseconds with ssot_lint already imported; macOS and
+    # Windows cannot fork safely, so they use their default (spawn).
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    workers = min(jobs, max(1, len(work) // MIN_PARALLEL_FILES))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return extract_with(pool, work, target, workers)
+    except BrokenProcessPool:
+        # A worker died (out of memory, killed): do the work here rather than fail the run.
+        return extract_serial(work, target, encode)
+
+
+def extract_dask(work: Work, target: tuple[int, int], scheduler: str) -> Extracted:
+    """Extract on the Dask cluster at ``scheduler`` through its futures executor."""
+    client = connect_dask(scheduler)
+    try:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        executor = client.get_executor()
+        return extract_with(executor, work, target, workers)
+    finally:
+        client.close()
+
+
+def connect_dask(scheduler: str) -> Any:
+    """A ``distributed.Client``; a missing extra or a bad address is a usage error."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError("--executor dask needs Dask: pip install 'ssot-lint[distributed]'") \
+            from None
+    try:
+        return Client(scheduler, timeout="15s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}; check "
+                          "--scheduler (e.g. tcp://host:8786)") from None
+
+
+def extract(work: Work, target: tuple[int, int], *, jobs: int = 1, executor: str = "local",
+            scheduler: str | None = None, encode: bool = False) -> Extracted:
+    """Facts for every ``(key, bytes)`` of ``work``, by key, on the chosen executor."""
+    if not work:
+        return {}
+    if executor == "dask":
+        if not scheduler:
+            raise ConfigError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+        return extract_dask(work, target, scheduler)
+    if executor != "local":
+        raise ConfigError(f"unknown executor {executor!r}; expected one of: "
+                          f"{', '.join(EXECUTORS)}")
+    return extract_local(work, target, jobs, encode)
+
