@@ -114,7 +114,7 @@ def connect_dask(scheduler: str) -> Any:
         raise ConfigError("--executor dask needs Dask: pip install 'ssot-lint[distributed]'") \
             from None
     try:
-        return Client(scheduler, timeout="15s")
+        return Client(scheduler, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise ConfigError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}; check "
                           "--scheduler (e.g. tcp://host:8786)") from None
