@@ -92,5 +92,9 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
             continue
         ctx = FileContext(project, source, facts, cwd)
         findings.extend(check_file(ctx, rules, select, ignore))
+    if project.config.verify_registry and code_enabled("SSOT902", select, ignore):
+        from ssot_lint.registry_tools.verify import verify_registry  # the registry as a whole
+
+        findings.extend(verify_registry(project, cwd))
     findings.sort(key=Finding.sort_key)
     return findings

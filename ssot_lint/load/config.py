@@ -20,7 +20,8 @@ REGISTRY_FILE = "ssot-registry.toml"
 REGISTRY_DIR = "ssot-registry"
 FORMATS = ("text", "json", "sarif", "github", "junit")
 CONFIG_KEYS = ("registry", "exclude", "extend_exclude", "respect_gitignore", "select", "ignore",
-               "target_version", "format", "max_file_size", "jobs", "cache_dir")
+               "target_version", "format", "max_file_size", "jobs", "cache_dir",
+               "verify_registry")
 
 
 def _has_tool_section(pyproject: Path) -> bool:
@@ -119,6 +120,11 @@ def load_config(start: Path, *, config_file: Path | None = None,
             values["respect_gitignore"] = section["respect_gitignore"]
         else:
             err("expected true or false", "respect_gitignore")
+    if "verify_registry" in section:
+        if isinstance(section["verify_registry"], bool):
+            values["verify_registry"] = section["verify_registry"]
+        else:
+            err("expected true or false", "verify_registry")
     if "max_file_size" in section:
         if isinstance(section["max_file_size"], int) and section["max_file_size"] > 0:
             values["max_file_size"] = section["max_file_size"]

@@ -31,6 +31,7 @@ class Config:
     exit_zero: bool = False
     quiet: bool = False
     max_file_size: int = 10 * 1024 * 1024
+    verify_registry: bool = False  # also check the registry against the code (SSOT902)
 
     def display_target(self) -> str:
         return f"{self.target_version[0]}.{self.target_version[1]}"

@@ -1,0 +1,166 @@
+"""``ssot-lint registry ...``: import, verify, bootstrap and export the registry.
+
+Generated registries go to stdout, or to ``-o FILE`` (never over an existing file
+without ``--force``) and are loaded back before the command reports success, so a
+file these commands write always loads. Reports for humans go to stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from ssot_lint.model.config import Config
+
+
+@click.group(name="registry")
+def command() -> None:
+    """Import, verify, bootstrap and export the registry."""
+
+
+def _write(text: str, output: Path | None, force: bool, *, is_toml: bool) -> None:
+    """Print ``text`` or write it to ``output``; a written registry must load."""
+    from ssot_lint.errors import ConfigError
+
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if output.exists() and not force:
+        raise ConfigError(f"{output} exists; pass --force to overwrite it")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output}: {exc}") from exc
+    if is_toml:
+        from ssot_lint.load.registry import load_registry
+
+        load_registry(output)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _config(paths: tuple[Path, ...], registry: Path | None,
+            config_file: Path | None) -> Config:
+    from ssot_lint.api import resolve_config
+
+    return resolve_config(list(paths), config_file=config_file, registry=registry)
+
+
+@command.command(name="import-markdown")
+@click.argument("markdown", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the TOML registry here (default: stdout).")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A code base to settle ties: the module that defines a name is canonical.")
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+def import_markdown(markdown: Path, output: Path | None, root: Path | None, force: bool) -> None:
+    """Convert a Markdown import registry (MARKDOWN) to a TOML registry."""
+    from ssot_lint.errors import ConfigError
+    from ssot_lint.registry_tools.markdown_merge import convert
+    from ssot_lint.registry_tools.toml_writer import render
+
+    try:
+        text = markdown.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {markdown}: {exc}") from exc
+    defines = None
+    if root is not None:
+        from ssot_lint.registry_tools.codebase import defines as code_defines
+        from ssot_lint.registry_tools.codebase import load_codebase
+
+        project = load_codebase(root)
+        defines = lambda module, name: code_defines(project, module, name)  # noqa: E731
+    conversion = convert(text, markdown.name, defines)
+    shown = markdown.as_posix()
+    for skipped in conversion.skipped:
+        click.echo(f"{shown}:{skipped.line}: skipped: {skipped.reason}: {skipped.text}", err=True)
+    for message in conversion.report.contradictions:
+        click.echo(f"{shown}: contradiction: {message}", err=True)
+    for message in conversion.report.ties:
+        click.echo(f"{shown}: tie: {message}", err=True)
+    counts = conversion.summary()
+    click.echo(", ".join(f"{key}: {value}" for key, value in counts.items()), err=True)
+    _write(render(conversion.draft), output, force, is_toml=True)
+
+
+@command.command(name="verify")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--registry", type=click.Path(path_type=Path), help="Registry file or directory.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              help="Output format (default: text).")
+def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
+           output_format: str | None) -> None:
+    """Check the registry against the code (SSOT902); exit 1 if anything is stale.
+
+    PATHS locate the project (default: the current directory), as for `check`.
+    """
+    from ssot_lint.api import build_project
+    from ssot_lint.cli import EXIT_FINDINGS, ExitCode
+    from ssot_lint.registry_tools.verify import verify_registry
+    from ssot_lint.report import RENDERERS, Summary
+
+    config = _config(paths, registry, config_file)
+    project = build_project(config)
+    findings = verify_registry(project)
+    entries = (len(project.registry.symbols) + len(project.registry.broken)
+               + len(project.registry.deprecated) + len(project.registry.services)
+               + len(project.registry.layers) + len(project.registry.contracts))
+    renderer = RENDERERS[output_format or "text"]
+    click.echo(renderer(findings, Summary.of(findings, len(project.registry.files)), True),
+               nl=False)
+    if (output_format or "text") == "text":
+        state = f"{len(findings)} stale" if findings else "all verified"
+        click.echo(f"Registry {', '.join(project.registry.files)}: {entries} entries, {state}.")
+    if findings:
+        raise ExitCode(EXIT_FINDINGS)
+
+
+@command.command(name="init")
+@click.argument("path", required=False, default=".",
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the registry here (default: stdout).")
+@click.option("--source-root", "source_roots", multiple=True,
+              help="Source root relative to PATH (repeatable; default: detected).")
+@click.option("--package", "packages", multiple=True,
+              help="First-party top-level package (repeatable; default: detected).")
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+def init(path: Path, output: Path | None, source_roots: tuple[str, ...],
+         packages: tuple[str, ...], force: bool) -> None:
+    """Bootstrap a registry from the code base at PATH (default: the current directory)."""
+    from ssot_lint.registry_tools.codebase import load_codebase
+    from ssot_lint.registry_tools.init import bootstrap
+    from ssot_lint.registry_tools.toml_writer import render
+
+    project = load_codebase(path, tuple(source_roots) or None, tuple(packages))
+    draft, report = bootstrap(project, list(packages) or None)
+    edges = len(report.edges)
+    click.echo(f"packages: {', '.join(report.packages)}; source roots: "
+               f"{', '.join(project.registry.source_roots)}; files: {len(project.files)}",
+               err=True)
+    click.echo(f"symbols: {report.symbols}, aliases: {report.aliases}, names defined in "
+               f"several modules: {len(report.duplicates)}, cross-package edges: {edges}",
+               err=True)
+    _write(render(draft), output, force, is_toml=True)
+
+
+@command.command(name="export-markdown")
+@click.option("--registry", type=click.Path(path_type=Path), help="Registry file or directory.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the Markdown here (default: stdout).")
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+def export_markdown(registry: Path | None, config_file: Path | None, output: Path | None,
+                    force: bool) -> None:
+    """Render the registry as a Markdown document grouped by service."""
+    from ssot_lint.load.registry import load_registry
+    from ssot_lint.registry_tools.markdown_export import export_markdown as export
+
+    config = _config((), registry, config_file)
+    loaded = load_registry(config.registry_path, display_base=Path.cwd())
+    _write(export(loaded, ", ".join(loaded.files)), output, force, is_toml=False)

@@ -1,0 +1,29 @@
+"""``ssot-lint where NAME_OR_PATH``: how do I import X? Answered from the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(name="where")
+@click.argument("query")
+@click.option("--registry", type=click.Path(path_type=Path), help="Registry file or directory.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+def command(query: str, registry: Path | None, config_file: Path | None) -> None:
+    """Print the canonical import for NAME_OR_PATH, its aliases and any breakage.
+
+    Exit 1 when the registry does not know it (close matches are suggested).
+    """
+    from ssot_lint.api import resolve_config
+    from ssot_lint.cli import EXIT_FINDINGS, ExitCode
+    from ssot_lint.load.registry import load_registry
+    from ssot_lint.registry_tools.where import render, where
+
+    config = resolve_config([], config_file=config_file, registry=registry)
+    answer = where(load_registry(config.registry_path, display_base=Path.cwd()), query.strip())
+    click.echo(render(answer), nl=False)
+    if not answer.found:
+        raise ExitCode(EXIT_FINDINGS)
