@@ -15,6 +15,7 @@ from ssot_lint.load.config import load_config
 from ssot_lint.model.config import Config
 from ssot_lint.model.finding import Finding
 from tests.audit_project import make_project
+from tests.helpers import write_project
 
 IMPORT_RULES = ("SSOT0", "SSOT1")  # exact counts below do not depend on later rule families
 
@@ -172,3 +173,22 @@ def test_progress_is_reported_per_phase(project: Path) -> None:
         (phase, done, total)))
     assert seen[0] == ("reading", 0, 18) and ("reading", 18, 18) in seen
     assert seen[-1] == ("checking", 18, 18)
+
+
+def test_importing_a_submodule_by_from_counts_for_its_service(tmp_path: Path) -> None:
+    """``from platform_pkg import billing`` imports platform_pkg.billing: the billing service."""
+    registry = """
+[project]
+packages = ["corp"]
+[services.web]
+packages = ["corp.web"]
+may_import = []
+[services.billing]
+packages = ["corp.billing"]
+may_import = []
+"""
+    root = write_project(tmp_path / "corp", {
+        "corp/web/views.py": "from corp import billing\nfrom corp.billing import api\n",
+        "corp/billing/api.py": "X = 1\n",
+    }, registry)
+    assert audit([], _config(root)).edges == (ServiceEdge("web", "billing", 2, False),)

@@ -53,6 +53,7 @@ def service_edges(project: Project, files: Iterable[SourceFile],
                   services: ServiceMap) -> tuple[ServiceEdge, ...]:
     """Import-site counts between different services; ``allowed`` follows ``may_import``.
 
+    ``from pkg import sub`` counts as an import of the submodule ``pkg.sub``.
     TYPE_CHECKING imports are left out when ``policy.type_checking_imports = "ignore"``
     (the boundary rules ignore them then); imports meant to fail are always left out.
     """
@@ -69,7 +70,10 @@ def service_edges(project: Project, files: Iterable[SourceFile],
                 continue
             if skip_tc and fact.in_type_checking:
                 continue
-            target = services.service_of(ri.module)
+            module = ri.module
+            if fact.kind == "from" and ri.path and project.index.exists(ri.path):
+                module = ri.path  # ``from django import forms`` imports django.forms
+            target = services.service_of(module)
             if target is not None and target != origin:
                 counts[(origin, target)] += 1
     edges = []

@@ -1,9 +1,12 @@
 """Draw the service dependency graph as inline SVG: no JavaScript, no network.
 
-A layered drawing: services that import others sit above the services they import
-(ranks are longest paths in the graph of strongly connected components, computed
-with networkx), so a healthy architecture reads top-down and an edge that breaks
-``may_import`` stands out in red. Every text is escaped; ids never contain names.
+A layered drawing of the *intended* architecture: rows come from the allowed edges
+only (longest paths over their strongly connected components, with networkx), so
+services sit above the services they may import, and an edge that breaks
+``may_import`` typically runs upwards, against the flow, in red. Edges between
+adjacent rows are drawn directly; longer ones run in lanes outside the rows (allowed
+on the left, violating on the right) so they never cross a box. Every text is
+escaped; element ids never contain names.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from html import escape
 
 import networkx as nx
 
-from ssot_lint.audit.model import ServiceEdge
+from ssot_lint.audit.model import ServiceEdge, plural
 
 BAD, OK, NODE_FILL, NODE_STROKE = "#d62728", "#8a94a6", "#eef3fb", "#3b5b92"
-NODE_H, GAP_X, GAP_Y, MARGIN, LEGEND_W = 46, 48, 170, 40, 520
+NODE_H, GAP_X, GAP_Y, MARGIN, LEGEND_W = 46, 48, 140, 40, 640
 BEND = 56  # how far a same-row arc bulges (its peak is 3/4 of this)
+LANE_PAD, LANE_GAP = 34, 36
 
 
 @dataclass(frozen=True)
@@ -26,22 +30,23 @@ class _Box:
     x: float
     y: float
     w: float
+    rank: int
 
     @property
     def cx(self) -> float:
         return self.x + self.w / 2
 
 
-def _ranks(names: tuple[str, ...], edges: tuple[ServiceEdge, ...]) -> list[list[str]]:
-    """Rows of service names, importers above importees; cycles share a row."""
+def _rows(names: tuple[str, ...], edges: tuple[ServiceEdge, ...]) -> list[list[str]]:
+    """Rows of service names from the allowed edges; importers above importees."""
     graph: nx.DiGraph = nx.DiGraph()
     graph.add_nodes_from(names)
-    graph.add_edges_from((e.source, e.target) for e in edges)
+    graph.add_edges_from((e.source, e.target) for e in edges if e.allowed)
     dag = nx.condensation(graph)
     rank: dict[int, int] = {}
     for component in nx.lexicographical_topological_sort(dag):
         rank[component] = max((rank[p] + 1 for p in dag.predecessors(component)), default=0)
-    rows: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
+    rows: list[list[str]] = [[] for _ in range(max(rank.values()) + 1)]
     for name in names:
         rows[rank[dag.graph["mapping"][name]]].append(name)
     position: dict[str, float] = {}
@@ -57,7 +62,101 @@ def _ranks(names: tuple[str, ...], edges: tuple[ServiceEdge, ...]) -> list[list[
 
 
 def _width(name: str) -> float:
-    return float(min(260, max(120, 8 * len(name) + 28)))
+    return float(min(260, max(150, 8 * len(name) + 28)))
+
+
+def _kind(a: _Box, b: _Box) -> str:
+    """How an edge is routed: "arc" (same row), "direct" (adjacent rows) or "lane"."""
+    span = abs(a.rank - b.rank)
+    return "arc" if span == 0 else ("direct" if span == 1 else "lane")
+
+
+def _sides(a: _Box, b: _Box) -> tuple[str, str]:
+    if a.rank == b.rank:  # left-to-right arcs above, right-to-left below
+        return ("top", "top") if a.x < b.x else ("bottom", "bottom")
+    return ("bottom", "top") if a.rank < b.rank else ("top", "bottom")
+
+
+class _Layout:
+    """Boxes, lanes and edge end points for one graph."""
+
+    def __init__(self, names: tuple[str, ...], edges: list[ServiceEdge]) -> None:
+        self.rows = _rows(names, tuple(edges))
+        ranks = {name: i for i, row in enumerate(self.rows) for name in row}
+        lanes = sorted((e for e in edges if abs(ranks[e.source] - ranks[e.target]) > 1),
+                       key=lambda e: (abs(ranks[e.source] - ranks[e.target]), e.source, e.target))
+        left = [e for e in lanes if ranks[e.source] < ranks[e.target]]
+        right = [e for e in lanes if ranks[e.source] > ranks[e.target]]
+        row_widths = [sum(_width(n) for n in row) + GAP_X * (len(row) - 1) for row in self.rows]
+        content = max(row_widths)
+        left_space = LANE_PAD + LANE_GAP * len(left) if left else 0
+        right_space = LANE_PAD + LANE_GAP * len(right) if right else 0
+        self.width = max(2 * MARGIN + left_space + content + right_space, LEGEND_W)
+        start = MARGIN + left_space
+        self.boxes: dict[str, _Box] = {}
+        for index, row in enumerate(self.rows):
+            x = start + (content - row_widths[index]) / 2
+            for name in row:
+                self.boxes[name] = _Box(x, MARGIN + 30 + index * (NODE_H + GAP_Y),
+                                        _width(name), index)
+                x += _width(name) + GAP_X
+        self.height = (MARGIN + 30 + len(self.rows) * (NODE_H + GAP_Y) - GAP_Y + BEND
+                       + MARGIN + 50)
+        self.lane_x: dict[tuple[str, str], float] = {}
+        for k, edge in enumerate(left):
+            self.lane_x[(edge.source, edge.target)] = start - LANE_PAD + 10 - k * LANE_GAP
+        for k, edge in enumerate(right):
+            self.lane_x[(edge.source, edge.target)] = start + content + LANE_PAD - 10 \
+                + k * LANE_GAP
+        self.ports = self._ports(edges)
+
+    def _ports(self, edges: list[ServiceEdge]) -> dict[tuple[int, str], float]:
+        """x of each edge end, spread along its box side in the order of the other ends."""
+        ends: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
+        for index, edge in enumerate(edges):
+            a, b = self.boxes[edge.source], self.boxes[edge.target]
+            side_a, side_b = _sides(a, b)
+            lane = self.lane_x.get((edge.source, edge.target))
+            ends.setdefault((edge.source, side_a), []).append(
+                (b.cx if lane is None else lane, index, "source"))
+            ends.setdefault((edge.target, side_b), []).append(
+                (a.cx if lane is None else lane, index, "target"))
+        ports: dict[tuple[int, str], float] = {}
+        for (name, _side), items in ends.items():
+            box = self.boxes[name]
+            items.sort()
+            for i, (_x, index, end) in enumerate(items):
+                ports[(index, end)] = box.x + box.w * (0.15 + 0.7 * (i + 1) / (len(items) + 1))
+        return ports
+
+    def route(self, index: int, edge: ServiceEdge) -> tuple[str, float, float]:
+        """SVG path data and the label position for one edge."""
+        a, b = self.boxes[edge.source], self.boxes[edge.target]
+        xa, xb = self.ports[(index, "source")], self.ports[(index, "target")]
+        side_a, _ = _sides(a, b)
+        ya = a.y if side_a == "top" else a.y + NODE_H
+        yb = b.y + NODE_H if side_a == "top" and a.rank != b.rank else b.y
+        if a.rank == b.rank:
+            yb = ya
+        kind = _kind(a, b)
+        if kind == "lane":
+            lane = self.lane_x[(edge.source, edge.target)]
+            d = 1 if yb > ya else -1
+            path = (f"M{xa:.1f},{ya:.1f} C{xa:.1f},{ya + 34 * d:.1f} {lane:.1f},{ya + 16 * d:.1f} "
+                    f"{lane:.1f},{ya + 56 * d:.1f} L{lane:.1f},{yb - 56 * d:.1f} "
+                    f"C{lane:.1f},{yb - 16 * d:.1f} {xb:.1f},{yb - 34 * d:.1f} {xb:.1f},{yb:.1f}")
+            return path, lane, (ya + yb) / 2
+        if kind == "arc":
+            bend = -BEND if side_a == "top" else BEND
+            p = [(xa, ya), (xa, ya + bend), (xb, yb + bend), (xb, yb)]
+        else:
+            d = 1 if yb > ya else -1
+            p = [(xa, ya), (xa, ya + d * GAP_Y / 2), (xb, yb - d * GAP_Y / 2), (xb, yb)]
+        mx = (p[0][0] + 3 * p[1][0] + 3 * p[2][0] + p[3][0]) / 8
+        my = (p[0][1] + 3 * p[1][1] + 3 * p[2][1] + p[3][1]) / 8
+        path = "M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}".format(
+            *(c for point in p for c in point))
+        return path, mx, my
 
 
 def render_svg(names: tuple[str, ...], edges: tuple[ServiceEdge, ...],
@@ -65,92 +164,43 @@ def render_svg(names: tuple[str, ...], edges: tuple[ServiceEdge, ...],
     """The graph as an ``<svg>`` element (empty string when there are no services)."""
     if not names:
         return ""
-    rows = _ranks(names, edges)
-    row_widths = [sum(_width(n) for n in row) + GAP_X * (len(row) - 1) for row in rows]
-    width = max(max(row_widths) + 2 * MARGIN, LEGEND_W)
-    boxes: dict[str, _Box] = {}
-    for index, row in enumerate(rows):
-        x = (width - row_widths[index]) / 2
-        for name in row:
-            boxes[name] = _Box(x, MARGIN + 30 + index * (NODE_H + GAP_Y), _width(name))
-            x += _width(name) + GAP_X
-    height = MARGIN + 30 + len(rows) * (NODE_H + GAP_Y) - GAP_Y + BEND + MARGIN + 30
+    ordered = sorted(edges, key=lambda e: (not e.allowed, e.source, e.target))  # red on top
+    layout = _Layout(names, ordered)
+    width, height = layout.width, layout.height
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" role="img" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'aria-label="service dependency graph">',
         "<defs>",
-        *(f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-          f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-          f'fill="{color}"/></marker>' for kind, color in (("ok", OK), ("bad", BAD))),
+        *(f'<marker id="arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="12" '
+          f'markerHeight="12" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+          f'<path d="M0,0 L10,5 L0,10 z" fill="{color}"/></marker>'
+          for kind, color in (("ok", OK), ("bad", BAD))),
         "</defs>",
     ]
-    ordered = sorted(edges, key=lambda e: (not e.allowed, e.source, e.target))  # red on top
-    ports = _ports(ordered, boxes)
     for index, edge in enumerate(ordered):
-        parts.append(_edge(edge, boxes[edge.source], boxes[edge.target],
-                           ports[(index, "source")], ports[(index, "target")]))
+        parts.append(_edge(edge, *layout.route(index, edge)))
     for name in names:
-        parts.append(_node(name, boxes[name], files.get(name, 0)))
-    legend_y = height - 24
+        parts.append(_node(name, layout.boxes[name], files.get(name, 0)))
+    y = height - 40
     parts.append(
         f'<g class="legend" font-family="sans-serif" font-size="12">'
-        f'<line x1="{MARGIN}" y1="{legend_y}" x2="{MARGIN + 30}" y2="{legend_y}" stroke="{OK}" '
-        f'stroke-width="2.5"/><text x="{MARGIN + 38}" y="{legend_y + 4}">allowed import '
-        f'(count = import sites)</text>'
-        f'<line x1="{MARGIN + 260}" y1="{legend_y}" x2="{MARGIN + 290}" y2="{legend_y}" '
-        f'stroke="{BAD}" stroke-width="4"/><text x="{MARGIN + 298}" y="{legend_y + 4}">'
-        f'not in may_import</text></g>')
+        f'<line x1="{MARGIN}" y1="{y}" x2="{MARGIN + 30}" y2="{y}" stroke="{OK}" '
+        f'stroke-width="2.5"/><text x="{MARGIN + 38}" y="{y + 4}">allowed (number = import '
+        f'sites)</text><line x1="{MARGIN + 230}" y1="{y}" x2="{MARGIN + 260}" y2="{y}" '
+        f'stroke="{BAD}" stroke-width="4"/><text x="{MARGIN + 268}" y="{y + 4}">not in '
+        f'may_import</text><text x="{MARGIN}" y="{y + 24}" fill="#555">arrows point from '
+        f"the importing service; services are drawn above the services they may import"
+        f"</text></g>")
     parts.append("</svg>")
     return "\n".join(parts)
 
 
-def _sides(edge: ServiceEdge, a: _Box, b: _Box) -> tuple[str, str]:
-    """Which side (top/bottom) of the source and target boxes an edge attaches to."""
-    if a.y == b.y:  # same row (a cycle): arc above when left-to-right, below otherwise
-        return ("top", "top") if a.x < b.x else ("bottom", "bottom")
-    return ("bottom", "top") if a.y < b.y else ("top", "bottom")
-
-
-def _ports(edges: list[ServiceEdge], boxes: dict[str, _Box]) -> dict[tuple[int, str], float]:
-    """x of each edge end, spread along its box side in the order of the other ends.
-
-    Spreading the ends keeps edges between the same rows from sharing a line or a label.
-    """
-    ends: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
-    for index, edge in enumerate(edges):
-        a, b = boxes[edge.source], boxes[edge.target]
-        side_a, side_b = _sides(edge, a, b)
-        ends.setdefault((edge.source, side_a), []).append((b.cx, index, "source"))
-        ends.setdefault((edge.target, side_b), []).append((a.cx, index, "target"))
-    ports: dict[tuple[int, str], float] = {}
-    for (name, _side), items in ends.items():
-        box = boxes[name]
-        items.sort()
-        for i, (_x, index, end) in enumerate(items):
-            ports[(index, end)] = box.x + box.w * (0.2 + 0.6 * (i + 1) / (len(items) + 1))
-    return ports
-
-
-def _edge(edge: ServiceEdge, a: _Box, b: _Box, xa: float, xb: float) -> str:
+def _edge(edge: ServiceEdge, path: str, mx: float, my: float) -> str:
     color, kind = (OK, "ok") if edge.allowed else (BAD, "bad")
     stroke = min(9.0, 1.6 + 1.6 * math.log10(edge.imports + 1)) + (0 if edge.allowed else 1.5)
-    side_a, _ = _sides(edge, a, b)
-    if a.y == b.y:
-        y0 = a.y if side_a == "top" else a.y + NODE_H
-        bend = -BEND if side_a == "top" else BEND
-        p = [(xa, y0), (xa, y0 + bend), (xb, y0 + bend), (xb, y0)]
-    elif a.y < b.y:
-        p = [(xa, a.y + NODE_H), (xa, a.y + NODE_H + GAP_Y / 2), (xb, b.y - GAP_Y / 2), (xb, b.y)]
-    else:
-        p = [(xa, a.y), (xa, a.y - GAP_Y / 2), (xb, b.y + NODE_H + GAP_Y / 2), (xb, b.y + NODE_H)]
-    mx = (p[0][0] + 3 * p[1][0] + 3 * p[2][0] + p[3][0]) / 8
-    my = (p[0][1] + 3 * p[1][1] + 3 * p[2][1] + p[3][1]) / 8
-    path = "M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}".format(
-        *(c for point in p for c in point))
     label = str(edge.imports)
-    tip = (f"{edge.source} \u2192 {edge.target}: {edge.imports} import site"
-           f"{'' if edge.imports == 1 else 's'}"
+    tip = (f"{edge.source} \u2192 {edge.target}: {plural(edge.imports, 'import site')}"
            f"{'' if edge.allowed else ' (not in may_import)'}")
     box_w = 8 * len(label) + 10
     return (f'<g class="edge {"violation" if not edge.allowed else "allowed"}">'
@@ -171,5 +221,5 @@ def _node(name: str, box: _Box, files: int) -> str:
             f'<text x="{box.cx:.1f}" y="{box.y + 20:.1f}" text-anchor="middle" '
             f'font-family="sans-serif" font-size="14" font-weight="bold">{escape(shown)}</text>'
             f'<text x="{box.cx:.1f}" y="{box.y + 37:.1f}" text-anchor="middle" '
-            f'font-family="sans-serif" font-size="11" fill="#555">{files} file'
-            f'{"" if files == 1 else "s"}</text></g>')
+            f'font-family="sans-serif" font-size="11" fill="#555">{plural(files, "file")}'
+            f"</text></g>")
