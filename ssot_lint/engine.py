@@ -72,8 +72,9 @@ def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[
                 if not unused:
                     continue
                 what = f"`# ssot-lint: {kind}[{', '.join(unused)}]` suppresses nothing here"
-            elif index in used:
-                continue
+            elif index in used or not all(code_enabled(r.code, select, ignore)
+                                          for r in all_rules()):
+                continue  # a bare ignore may be for a rule this run did not select
             else:
                 what = f"`# ssot-lint: {kind}` suppresses nothing here"
             kept.append(ctx.finding(UnusedSuppressionRule, None, what + "; remove it",

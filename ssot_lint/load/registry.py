@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
-from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
+from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, toml_key, tomllib
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
     FIX_MODES,
@@ -63,7 +63,7 @@ class _Reader:
         return Origin(self.file, self.lines.line_of(*path))
 
     def error(self, message: str, *path: Any) -> None:
-        key = ".".join(str(p) for p in path if not isinstance(p, int)) or None
+        key = toml_key(*(str(p) for p in path if not isinstance(p, int))) or None
         self.errors.append(RegistryError(message, file=self.file, line=self.lines.line_of(*path),
                                          key=key))
 
@@ -113,8 +113,7 @@ class _Reader:
     def path_key(self, key: str, *path: Any) -> bool:
         if is_dotted_path(key):
             return True
-        self.error(f"{key!r} is not a dotted import path (quote it: [section.\"a.b.C\"])",
-                   *path, key)
+        self.error(f"{key!r} is not a dotted import path of Python identifiers", *path, key)
         return False
 
     # -- sections --------------------------------------------------------------------
@@ -143,11 +142,11 @@ class _Reader:
         if "duplicate_exclude" in policy:
             out["policy"]["duplicate_exclude"] = self.strings(policy, "duplicate_exclude", "policy")
         for path, raw in self.table(data.get("symbols", {}), "symbols").items():
-            if self.path_key(path, "symbols"):
+            if self.path_key(path, "symbols") and not self.unquoted("symbols", path, raw):
                 out["symbols"][path] = self.symbol(path, raw)
         for kind in ("broken", "deprecated"):
             for path, raw in self.table(data.get(kind, {}), kind).items():
-                if self.path_key(path, kind):
+                if self.path_key(path, kind) and not self.unquoted(kind, path, raw):
                     out[kind][path] = self.rule_entry(kind, path, raw)
         for name, raw in self.table(data.get("services", {}), "services").items():
             out["services"][name] = self.service(name, raw)
@@ -162,6 +161,21 @@ class _Reader:
                 if item is not None:
                     out[key].append(item)
         return out
+
+    def unquoted(self, section: str, path: str, raw: Any) -> bool:
+        """``[broken.app.old]`` (unquoted) is a nested table, not the path "app.old"."""
+        if not isinstance(raw, dict) or not any(isinstance(v, dict) for v in raw.values()):
+            return False
+        parts = [path]
+        while isinstance(raw, dict) and len(raw) == 1 and isinstance(next(iter(raw.values())),
+                                                                      dict):
+            key = next(iter(raw))
+            parts.append(key)
+            raw = raw[key]
+        dotted = ".".join(parts)
+        self.error(f"TOML reads this as nested tables, not as the path {dotted!r}; quote it: "
+                   f"[{section}.\"{dotted}\"]", section, *parts)
+        return True
 
     def symbol(self, path: str, raw: Any) -> SymbolEntry:
         table = self.table(raw, "symbols", path)
@@ -320,7 +334,8 @@ def load_registry(path: Path, display_base: Path | None = None) -> Registry:
                         errors.append(RegistryError(
                             f"[{section}] {key!r} is declared differently in {previous} and in "
                             f"this file; keep one", file=display,
-                            line=getattr(value, "origin", Origin(display)).line, key=key))
+                            line=getattr(value, "origin", Origin(display)).line,
+                            key=toml_key(section, key)))
                         continue
                 if previous is None:
                     seen_in[(section, key)] = getattr(value, "origin", Origin(display))
@@ -337,6 +352,7 @@ def load_registry(path: Path, display_base: Path | None = None) -> Registry:
         files=tuple(_display(f, display_base) for f in files),
     )
     errors.extend(_contradictions(registry))
+    errors.sort(key=lambda e: (e.file or "", e.line or 0))  # stable: same line keeps order
     if errors:
         raise MultiError(errors) if len(errors) > 1 else errors[0]
     return registry
@@ -359,8 +375,8 @@ def _display(path: Path, base: Path | None) -> str:
     return path.as_posix()
 
 
-def _err(message: str, origin: Origin, key: str) -> RegistryError:
-    return RegistryError(message, file=origin.file, line=origin.line, key=key)
+def _err(message: str, origin: Origin, *key: str) -> RegistryError:
+    return RegistryError(message, file=origin.file, line=origin.line, key=toml_key(*key))
 
 
 def _contradictions(registry: Registry) -> list[SsotLintError]:
@@ -371,42 +387,47 @@ def _contradictions(registry: Registry) -> list[SsotLintError]:
         if path in registry.broken:
             errors.append(_err(f"{path!r} is registered as canonical and as broken "
                                f"(at {registry.broken[path].origin}); remove one",
-                               entry.origin, path))
+                               entry.origin, "symbols", path))
         for alias in entry.aliases:
             if alias == path:
-                errors.append(_err(f"{path!r} lists itself as an alias", entry.origin, path))
+                errors.append(_err(f"{path!r} lists itself as an alias", entry.origin,
+                                   "symbols", path))
             elif alias in registry.symbols:
                 errors.append(_err(f"alias {alias!r} is also a canonical symbol "
-                                   f"(at {registry.symbols[alias].origin})", entry.origin, path))
+                                   f"(at {registry.symbols[alias].origin})", entry.origin,
+                                   "symbols", path))
             elif alias in alias_owner:
                 errors.append(_err(f"alias {alias!r} is also an alias of {alias_owner[alias]!r}",
-                                   entry.origin, path))
+                                   entry.origin, "symbols", path))
             elif alias in registry.broken:
                 errors.append(_err(f"alias {alias!r} is also registered as broken "
-                                   f"(at {registry.broken[alias].origin})", entry.origin, path))
+                                   f"(at {registry.broken[alias].origin})", entry.origin,
+                                   "symbols", path))
             alias_owner.setdefault(alias, path)
     for path, entry in sorted(registry.deprecated.items()):
         if path in registry.broken:
             errors.append(_err(f"{path!r} is both deprecated and broken "
                                f"(at {registry.broken[path].origin}); keep one",
-                               entry.origin, path))
+                               entry.origin, "deprecated", path))
     for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
         for path, entry in sorted(entries.items()):
             if entry.use_instead and entry.use_instead == path:
                 errors.append(_err(f"use_instead points at the {kind} path itself",
-                                   entry.origin, path))
+                                   entry.origin, kind, path))
     owners: dict[str, str] = {}
     for name, service in sorted(registry.services.items()):
         for target in service.may_import:
             if target == name:
                 errors.append(_err(f"service {name!r} lists itself in may_import (a service "
-                                   "may always import itself)", service.origin, name))
+                                   "may always import itself)", service.origin,
+                                   "services", name))
             elif target != "*" and target not in registry.services:
                 errors.append(_err(f"may_import names unknown service {target!r}; known: "
-                                   f"{', '.join(sorted(registry.services))}", service.origin, name))
+                                   f"{', '.join(sorted(registry.services))}",
+                                   service.origin, "services", name))
         for package in service.packages:
             if package in owners:
                 errors.append(_err(f"package {package!r} belongs to services {owners[package]!r} "
-                                   f"and {name!r}", service.origin, name))
+                                   f"and {name!r}", service.origin, "services", name))
             owners[package] = name
     return errors

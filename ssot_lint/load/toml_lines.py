@@ -57,6 +57,8 @@ class LineIndex:
                     table = path + (index,)
                 else:
                     table = path
+                for depth in range(1, len(path) + 1):  # implicit parents: first child's line
+                    self._lines.setdefault(path[:depth], number)
                 self._lines.setdefault(table, number)
                 continue
             if "=" in line:
@@ -87,6 +89,12 @@ class LineIndex:
                 return self._lines[probe]
             probe = probe[:-1]
         return None
+
+
+def toml_key(*parts: str) -> str:
+    """A dotted key as TOML spells it: ``broken."app.old".reason`` (quoted when needed)."""
+    return ".".join(part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else '"' + part.replace(
+        "\\", "\\\\").replace('"', '\\"') + '"' for part in parts)
 
 
 def decode_error_line(error: Exception, text: str | None = None) -> int | None:

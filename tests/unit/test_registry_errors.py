@@ -52,7 +52,7 @@ def test_unknown_top_level_key_with_line(tmp_path: Path) -> None:
 
 def test_unknown_nested_key_with_line(tmp_path: Path) -> None:
     error = one_error(tmp_path, '[broken."app.old"]\nuse_instead = "app.new"\nreson = "typo"\n')
-    assert (error.line, error.key) == (3, "broken.app.old.reson")
+    assert (error.line, error.key) == (3, 'broken."app.old".reson')
     assert "unknown key 'reson'" in error.message
 
 
@@ -155,7 +155,8 @@ def test_every_error_is_reported_at_once(tmp_path: Path) -> None:
     path = tmp_path / "ssot-registry.toml"
     path.write_text(text, encoding="utf-8")
     errors = errors_of(path)
-    assert sorted(e.line or 0 for e in errors) == [1, 4, 6]
+    assert [e.line for e in errors] == [1, 4, 6]  # sorted by line, whatever found them
+    assert [e.key for e in errors] == ["projet", "policy.relative_imports", 'symbols."a.m.X"']
 
 
 def test_directory_merge_conflict_names_both_files(tmp_path: Path) -> None:
@@ -211,3 +212,14 @@ def test_registry_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b'[symbols."a.m.X"]\nnote = "caf\xe9"\n')
     [error] = errors_of(path)
     assert "cannot read registry" in error.message
+
+
+def test_unquoted_dotted_path_explains_the_quoting(tmp_path: Path) -> None:
+    path = tmp_path / "ssot-registry.toml"
+    path.write_text('version = 1\n\n[broken.app.old]\nreason = "x"\n\n[symbols.app.mod.Name]\n',
+                    encoding="utf-8")
+    errors = errors_of(path)
+    assert [(e.line, e.key) for e in errors] == [(3, "broken.app.old"),
+                                                 (6, "symbols.app.mod.Name")]
+    assert errors[0].message == ("TOML reads this as nested tables, not as the path 'app.old'; "
+                                 'quote it: [broken."app.old"]')

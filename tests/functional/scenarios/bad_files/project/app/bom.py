@@ -1,0 +1,2 @@
+﻿import os
+from app.nowhere import z

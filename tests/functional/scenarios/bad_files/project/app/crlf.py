@@ -1,0 +1,6 @@
+import os
+
+
+from app.nowhere import (
+    w,
+)

@@ -1,0 +1,1 @@
+NAME = '日本語'; from app.nowhere import u

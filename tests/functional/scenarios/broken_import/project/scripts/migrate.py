@@ -1,0 +1,1 @@
+from app.agents.bridge import make_bridge

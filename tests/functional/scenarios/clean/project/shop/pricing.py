@@ -1,0 +1,7 @@
+__all__ = ['price']
+
+def price(item):
+    return 1
+
+def _rounding():
+    return 0

@@ -1,0 +1,1 @@
+from app.state import DeepAgentState

@@ -1,0 +1,6 @@
+class DeepAgentState:
+    pass
+
+
+class AgentPhase:
+    pass

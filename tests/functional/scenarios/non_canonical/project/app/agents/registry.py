@@ -1,0 +1,1 @@
+from app.agents.supervisor.registry import AgentRegistry  # noqa

@@ -1,0 +1,1 @@
+from app.missing import y

@@ -1,0 +1,2 @@
+class DeepAgentState:
+    pass

@@ -1,0 +1,6 @@
+class Settings:
+    pass
+
+
+def get_settings():
+    return Settings()

@@ -1,0 +1,3 @@
+# ssot-lint: ignore-file
+from app.missing import e
+from app.real import Other

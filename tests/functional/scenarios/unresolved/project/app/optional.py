@@ -1,0 +1,4 @@
+try:
+    from app.services.metrics import record
+except ImportError:
+    record = None

@@ -1,0 +1,6 @@
+class UserContext:
+    pass
+
+
+class ContextManager:
+    pass
