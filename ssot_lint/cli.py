@@ -61,6 +61,8 @@ def cli() -> None:
 @click.option("--executor", type=click.Choice(["local", "dask"]),
               help="Where extraction runs: local processes (default) or a Dask cluster.")
 @click.option("--scheduler", help="Dask scheduler address for --executor dask (tcp://host:8786).")
+@click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES",
+              help="Report larger files (SSOT002) instead of parsing them (default: 10 MiB).")
 @click.option("--verify-registry", is_flag=True, default=None,
               help="Also check the registry against the code (SSOT902, like `registry verify`).")
 @output_options
@@ -68,7 +70,8 @@ def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | No
           select: tuple[str, ...], ignore: tuple[str, ...], output_format: str | None,
           target_version: str | None, exclude: tuple[str, ...], exit_zero: bool | None,
           quiet: bool | None, jobs: int | None, cache_dir: Path | None, no_cache: bool,
-          executor: str | None, scheduler: str | None, verify_registry: bool | None,
+          executor: str | None, scheduler: str | None, max_file_size: int | None,
+          verify_registry: bool | None,
           **output: Any) -> None:
     """Check every import in PATHS (default: the project) against the registry."""
     from ssot_lint.api import check as run_check
@@ -81,6 +84,7 @@ def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | No
         "quiet": quiet, "jobs": jobs, "cache": False if no_cache else None,
         "cache_dir": cache_dir.resolve() if cache_dir else None, "executor": executor,
         "scheduler": scheduler, "verify_registry": verify_registry,
+        "max_file_size": max_file_size,
     }
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)

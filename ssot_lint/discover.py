@@ -110,6 +110,8 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
             rel = f"{rel_dir}/{name}" if rel_dir else name
             if ignorer.ignored(rel, False):
                 continue
+            if not full.is_file():
+                continue  # a FIFO, socket or device named *.py: reading it could block forever
             if full.is_symlink():
                 try:
                     target = full.resolve(strict=True)

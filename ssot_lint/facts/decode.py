@@ -29,9 +29,7 @@ def decode_source(data: bytes) -> Decoded | SyntaxProblem:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        return SyntaxProblem("SSOT002", f"bad encoding declaration: {exc.msg if hasattr(exc, 'msg') else exc}; "
-                             "fix or remove the '# -*- coding: ... -*-' line",
-                             line=getattr(exc, "lineno", None) or 1)
+        return _detection_problem(data, str(exc.msg))
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -44,3 +42,24 @@ def decode_source(data: bytes) -> Decoded | SyntaxProblem:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(text=text, encoding=encoding)
+
+
+def _detection_problem(data: bytes, why: str) -> SyntaxProblem:
+    """Say what ``tokenize.detect_encoding`` objected to in words a user can act on.
+
+    It only looks at the first two lines, and its messages ("invalid or missing encoding
+    declaration", "encoding problem: utf-8") do not say which of several causes applies.
+    """
+    if why.startswith("encoding problem") and data.startswith(b"\xef\xbb\xbf"):
+        return SyntaxProblem("SSOT002", "the file starts with a UTF-8 byte-order mark but "
+                             "declares another encoding; remove the BOM or the declaration")
+    if why.startswith("invalid or missing"):
+        for number, line in enumerate(data.splitlines()[:2], start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return SyntaxProblem("SSOT002", "not valid UTF-8 and no encoding is declared; "
+                                     "save the file as UTF-8 or declare its encoding (PEP 263)",
+                                     line=number)
+    return SyntaxProblem("SSOT002", f"bad encoding declaration: {why}; fix or remove the "
+                         "'# -*- coding: ... -*-' line")

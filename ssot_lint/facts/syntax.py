@@ -17,6 +17,13 @@ import warnings
 
 INTERPRETER = (sys.version_info.major, sys.version_info.minor)
 
+# Limits of every CPython parser: a file hitting one is a plain syntax error.
+PARSER_LIMITS = ("too many nested parentheses", "too many levels of indentation",
+                 "too many statically nested blocks", "too many nested f-strings")
+# Bounds for consulting libcst (see ``_libcst_affordable``).
+LIBCST_MAX_CHARS = 256 * 1024
+LIBCST_MAX_STATEMENT_TOKENS = 1_000
+
 
 class TargetSyntaxError(Exception):
     """Syntax that the target version rejects, with where and why."""
@@ -43,6 +50,9 @@ def parse_for_target(text: str, target: tuple[int, int]) -> ast.Module:
         tree = _parse(text, effective if effective != INTERPRETER else None)
     except SyntaxError as exc:
         line, col = exc.lineno or 1, exc.offset or 1
+        if (exc.msg or "").startswith(PARSER_LIMITS):
+            # every Python has these limits: newer syntax cannot be the cause
+            raise TargetSyntaxError(exc.msg, line, col) from None
         if target > INTERPRETER and _libcst_accepts(text, target):
             return _parse_newer(text, target, exc)
         newer = _needed_version(text, target)
@@ -51,6 +61,13 @@ def parse_for_target(text: str, target: tuple[int, int]) -> ast.Module:
                 f"{exc.msg}: this syntax requires Python {newer[0]}.{newer[1]}, but the "
                 f"project targets {target[0]}.{target[1]} (set target_version if that is "
                 "wrong)", line, col) from None
+        if target > INTERPRETER and not _libcst_affordable(text):
+            raise TargetSyntaxError(
+                f"{exc.msg or 'invalid syntax'} (if this is Python {target[0]}.{target[1]} "
+                f"syntax, run ssot-lint with Python {target[0]}.{target[1]}: on "
+                f"{INTERPRETER[0]}.{INTERPRETER[1]} newer syntax is read with libcst, which is "
+                f"not used for files over {LIBCST_MAX_CHARS:,} characters or with a statement "
+                f"of over {LIBCST_MAX_STATEMENT_TOKENS:,} tokens)", line, col) from None
         raise TargetSyntaxError(exc.msg or "invalid syntax", line, col) from None
     if target < (3, 12) <= INTERPRETER:
         problem = pep701_problem(text)
@@ -78,7 +95,34 @@ def _needed_version(text: str, target: tuple[int, int]) -> tuple[int, int] | Non
     return None
 
 
+def _libcst_affordable(text: str) -> bool:
+    """Whether libcst can parse ``text`` quickly and safely.
+
+    libcst's parser is superlinear on long expression chains (a 3,000-term sum takes
+    ~18 s, 200,000 terms hours) and overflows its native stack on very deep nesting (a
+    segfault, not an exception), and it is consulted up to four times per file with a
+    syntax error. So it is only used on files of bounded size whose statements are of
+    bounded length; the bound is measured with ``tokenize`` (linear, never recursive).
+    """
+    if len(text) > LIBCST_MAX_CHARS:
+        return False
+    count = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                count = 0
+            else:
+                count += 1
+                if count > LIBCST_MAX_STATEMENT_TOKENS:
+                    return False
+    except (tokenize.TokenError, SyntaxError):
+        return max(map(len, text.splitlines()), default=0) <= LIBCST_MAX_STATEMENT_TOKENS
+    return True
+
+
 def _libcst_accepts(text: str, version: tuple[int, int]) -> bool:
+    if not _libcst_affordable(text):
+        return False
     try:
         import libcst as cst
         cst.parse_module(text, config=cst.PartialParserConfig(

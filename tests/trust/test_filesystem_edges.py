@@ -1,0 +1,155 @@
+"""The file system is hostile too: links, pipes, permissions, races, odd names.
+
+Every case runs the real CLI (or, for the race, the real discovery and scan stages with
+the file removed in between) and asserts that the run finishes with a finding or a clean
+skip, never a traceback or a hang.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ssot_lint.discover import discover
+from ssot_lint.load.config import load_config
+from ssot_lint.scan import scan
+from tests.helpers import write_project
+from tests.trust._cli import CliResult, assert_clean_exit, run_cli, run_cli_subprocess
+
+HEALTHY = {"pkg/healthy.py": "import pkg.really_missing\n"}
+
+
+def _paths(stdout: str) -> list[str]:
+    return sorted({line.split(":", 1)[0] for line in stdout.splitlines() if ": SSOT" in line})
+
+
+def test_symlink_loops_are_skipped(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", HEALTHY)
+    os.symlink("..", root / "pkg" / "parent_loop")  # a directory loop
+    os.symlink("loop_b.py", root / "pkg" / "loop_a.py")  # a file loop a -> b -> a
+    os.symlink("loop_a.py", root / "pkg" / "loop_b.py")
+    os.symlink("nowhere.py", root / "pkg" / "dangling.py")
+    result = run_cli(["check", "--no-cache"], root)
+    assert_clean_exit(result, 1)
+    assert _paths(result.stdout) == ["pkg/healthy.py"]
+    assert "in 1 of 2 files" in result.stdout  # healthy.py and pkg/__init__.py
+
+
+def test_symlinks_out_of_the_project_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.py").write_text("import pkg.missing_outside\n")
+    root = write_project(tmp_path / "proj", {**HEALTHY, "pkg/real.py": "import pkg.missing_inside\n"})
+    os.symlink(outside / "secret.py", root / "pkg" / "linked_file.py")
+    os.symlink(outside, root / "pkg" / "linked_dir")
+    os.symlink("real.py", root / "pkg" / "alias.py")  # a link inside the project is fine
+    result = run_cli(["check", "--no-cache"], root)
+    assert_clean_exit(result, 1)
+    assert _paths(result.stdout) == ["pkg/alias.py", "pkg/healthy.py", "pkg/real.py"]
+    assert "missing_outside" not in result.stdout
+
+
+def test_a_fifo_named_py_does_not_hang_the_run(tmp_path: Path) -> None:
+    """Reading a FIFO blocks until a writer comes: discovery must not hand it to the reader."""
+    root = write_project(tmp_path / "proj", HEALTHY)
+    os.mkfifo(root / "pkg" / "pipe.py")
+    result = run_cli_subprocess(["check", "--no-cache"], root, timeout=120)
+    assert_clean_exit(result, 1)
+    assert _paths(result.stdout) == ["pkg/healthy.py"]
+
+
+def test_a_file_that_vanishes_after_discovery_is_a_finding(tmp_path: Path) -> None:
+    """Discovery and reading are separate stages; a file deleted in between (an editor's
+    swap file, a branch switch) must be reported, with or without the facts cache."""
+    root = write_project(tmp_path / "proj", {**HEALTHY, "pkg/gone.py": "x = 1\n"})
+    config = load_config(root)
+    files = discover(root, (".",))
+    assert [f.rel for f in files] == ["pkg/__init__.py", "pkg/gone.py", "pkg/healthy.py"]
+    (root / "pkg" / "gone.py").unlink()
+    for facts in (scan(files, config.target_version, config.max_file_size),
+                  scan(files, config.target_version, config.max_file_size,
+                       _cached_options(tmp_path / "cache"), root=root)):
+        problem = facts["pkg/gone.py"].problem
+        assert problem is not None
+        assert (problem.code, problem.message) == ("SSOT002", "file vanished while being checked")
+        assert facts["pkg/healthy.py"].problem is None
+
+
+def _cached_options(cache_dir: Path) -> object:
+    from ssot_lint.scan import ScanOptions
+
+    return ScanOptions(cache_dir=cache_dir, jobs=1)
+
+
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
+
+
+def _drop_root_file_powers() -> None:
+    """In the child, before exec: remove the capabilities that let root ignore file modes.
+
+    Dropped from the bounding set, they stay gone across ``exec`` (root's capabilities
+    are recomputed from it), so the child is root that obeys ``chmod`` like anyone else.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed: cannot simulate "
+                          "an unreadable file as root without CAP_SETPCAP")
+
+
+def test_an_unreadable_file_is_a_finding(tmp_path: Path) -> None:
+    """``chmod 000`` does not stop root (CAP_DAC_OVERRIDE), and these tests often run as root.
+
+    So when running as root, the CLI runs in a child process that has dropped the two
+    capabilities that bypass file permissions; the file is then unreadable through the
+    very kernel check an ordinary user meets. Run as a normal user, no such step is
+    needed. No mock stands in for the file system either way.
+    """
+    root = write_project(tmp_path / "proj", {**HEALTHY, "pkg/locked.py": "x = 1\n"})
+    locked = root / "pkg" / "locked.py"
+    locked.chmod(0)
+    demote = _drop_root_file_powers if os.geteuid() == 0 else None
+    proc = subprocess.run([sys.executable, "-m", "ssot_lint", "check", "--no-cache"], cwd=root,
+                          capture_output=True, text=True, preexec_fn=demote, timeout=300,
+                          check=False)
+    result = CliResult(proc.returncode, proc.stdout, proc.stderr)
+    assert_clean_exit(result, 1)
+    lines = [line for line in result.stdout.splitlines() if ": SSOT" in line]
+    assert lines == [
+        "pkg/healthy.py:1:8: SSOT102 module `pkg.really_missing` does not exist",
+        "pkg/locked.py:1:1: SSOT002 cannot read file: Permission denied; check its permissions",
+    ]
+    assert stat.S_IMODE(locked.stat().st_mode) == 0  # untouched
+
+
+def test_max_file_size_option_and_config_key(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", {**HEALTHY, "pkg/big.py": "x = 1\n" * 200})
+    result = run_cli(["check", "--no-cache", "--max-file-size", "1000"], root)
+    assert_clean_exit(result, 1)
+    assert ("pkg/big.py:1:1: SSOT002 file is 1,200 bytes, over max_file_size (1,000); raise "
+            "max_file_size or exclude the file") in result.stdout.splitlines()
+    (root / "pyproject.toml").write_text("[tool.ssot-lint]\nmax_file_size = 1000\n")
+    assert "pkg/big.py:1:1: SSOT002" in run_cli(["check", "--no-cache"], root).stdout
+    # the command line wins over the config file
+    assert "pkg/big.py" not in run_cli(["check", "--no-cache", "--max-file-size", "5000"],
+                                       root).stdout
+    bad = run_cli(["check", "--max-file-size", "0"], root)
+    assert_clean_exit(bad, 2)
+    assert "--max-file-size" in bad.stderr
+    (root / "pyproject.toml").write_text("[tool.ssot-lint]\nmax_file_size = \"big\"\n")
+    bad = run_cli(["check", "--no-cache"], root)
+    assert_clean_exit(bad, 2)
+    assert "pyproject.toml:2: [tool.ssot-lint.max_file_size] expected a positive number" in bad.stderr
+
+
+def test_a_named_path_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", HEALTHY)
+    result = run_cli(["check", "pkg/nope.py"], root)
+    assert_clean_exit(result, 2)
+    assert "pkg/nope.py" in result.stderr
