@@ -8,9 +8,12 @@ Marked ``browser`` and deselected by default; run with ``pytest -m browser`` (ne
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 import subprocess
+import sys
+import tarfile
 import zlib
 from pathlib import Path
 
@@ -149,3 +152,53 @@ def test_screenshot_shows_red_violating_edges(tmp_path: Path) -> None:
                    "--window-size=1280,2000").returncode == 0
     calm = _count_colour(_pixels(calm_shot.read_bytes()), BAD)
     assert calm < red / 10, (calm, red)
+
+
+DJANGO = "5.1.4"
+CORPORA = Path(__file__).resolve().parent.parent / ".corpora"
+
+
+def _django_tree() -> Path:
+    """Django's sdist, downloaded from PyPI once into the gitignored ``.corpora/``."""
+    tree = CORPORA / f"audit-django-{DJANGO}"
+    if not (tree / "django" / "__init__.py").is_file():
+        archive = CORPORA / f"django-{DJANGO}.tar.gz"
+        if not archive.is_file():
+            archive = CORPORA / f"Django-{DJANGO}.tar.gz"
+        if not archive.is_file():
+            subprocess.run([sys.executable, "-m", "pip", "download", f"django=={DJANGO}",
+                            "--no-deps", "--no-binary", "django", "-d", str(CORPORA)],
+                           check=True, capture_output=True, timeout=600)
+        unpack = CORPORA / f"audit-django-{DJANGO}.partial"
+        shutil.rmtree(unpack, ignore_errors=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(unpack, filter="data")
+        (unpack / f"Django-{DJANGO}").rename(tree)
+        unpack.rmdir()
+    registry = Path(__file__).parent / "audit_corpus" / "django-registry.toml"
+    shutil.copyfile(registry, tree / "ssot-registry.toml")
+    return tree
+
+
+def test_real_django_audit_renders(tmp_path: Path) -> None:
+    """A real codebase of ~2,800 files, with the services of audit_corpus/django-registry."""
+    tree = _django_tree()
+    report, data_file = tmp_path / "django.html", tmp_path / "django.json"
+    done = subprocess.run([sys.executable, "-m", "ssot_lint", "audit", "-o", str(report),
+                           "--json", str(data_file)], cwd=tree, capture_output=True, text=True,
+                          timeout=1800)
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(data_file.read_text(encoding="utf-8"))
+    assert data["overall"]["files"] >= 2000
+    deprecated = {d["symbol"]: d for d in data["deprecated"]}
+    itercompat = deprecated["django.utils.itercompat"]  # Django's own RemovedInDjango60Warning
+    assert [s["path"] for s in itercompat["sites"]] == ["tests/utils_tests/test_itercompat.py"]
+    assert deprecated["django.utils.functional.cached_property"]["references"] > 50
+    violating = [e for e in data["edges"] if not e["allowed"]]
+    assert {"source": "foundation", "target": "orm"} in [
+        {"source": e["source"], "target": e["target"]} for e in violating]
+    boundary = next(r for r in data["rules"] if r["code"] == "SSOT201")
+    assert boundary["findings"] == sum(e["imports"] for e in violating)
+    rendered = _browse(tmp_path, report, "--dump-dom")
+    assert rendered.returncode == 0 and _console(rendered.stderr) == []
+    assert rendered.stdout.count('class="edge violation"') == len(violating)
