@@ -139,7 +139,8 @@ def init(path: Path, output: Path | None, source_roots: tuple[str, ...],
     project = load_codebase(path, tuple(source_roots) or None, tuple(packages))
     draft, report = bootstrap(project, list(packages) or None)
     edges = len(report.edges)
-    click.echo(f"packages: {', '.join(report.packages)}; source roots: "
+    shown = ", ".join(report.packages[:10]) + (", ..." if len(report.packages) > 10 else "")
+    click.echo(f"packages ({len(report.packages)}): {shown}; source roots: "
                f"{', '.join(project.registry.source_roots)}; files: {len(project.files)}",
                err=True)
     click.echo(f"symbols: {report.symbols}, aliases: {report.aliases}, names defined in "

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ssot_lint.discover import SourceFile, discover
-from ssot_lint.load.config import load_config
+from ssot_lint.load.config import REGISTRY_FILE, load_config
+from ssot_lint.model.config import Config
 from ssot_lint.model.facts import ImportFact
 from ssot_lint.model.registry import Registry
 from ssot_lint.resolve.imports import absolute_module
@@ -31,8 +32,14 @@ def detect_source_roots(root: Path) -> tuple[str, ...]:
 
 def load_codebase(root: Path, source_roots: tuple[str, ...] | None = None,
                   packages: tuple[str, ...] = ()) -> Project:
-    """A ``Project`` for ``root`` that does not need a registry file to exist."""
+    """A ``Project`` for ``root`` that does not need a registry file to exist.
+
+    ``root`` is the project root as given: settings are read from its own
+    ``pyproject.toml`` only, never from a project further up the tree.
+    """
     config = load_config(root)
+    if config.root != root.resolve():
+        config = Config(root=root.resolve(), registry_path=(root / REGISTRY_FILE).resolve())
     roots = source_roots or detect_source_roots(config.root)
     registry = Registry(packages=packages, source_roots=roots)
     files = discover(config.root, roots, exclude=config.exclude,

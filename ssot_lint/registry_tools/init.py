@@ -49,7 +49,9 @@ class _Scan:
         self.packages = set(packages)
         self.defined: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
         self.reexports: dict[str, list[str]] = defaultdict(list)  # target path -> alias paths
-        self.star_importers: dict[str, list[str]] = defaultdict(list)  # module -> importers
+        # module -> (importing module, its __all__ or None)
+        self.star_importers: dict[str, list[tuple[str, tuple[str, ...] | None]]] = \
+            defaultdict(list)
         self.edges: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
         for source in project.files:
             if source.module and not source.is_stub:
@@ -65,6 +67,9 @@ class _Scan:
         if facts is None or facts.problem is not None or owner is None:
             return
         public = not is_test_module(module)
+        # A re-export is an import meant to be imported from here: in a package's
+        # __init__, or named in a literal __all__ (a consumer's own imports are not).
+        exports = facts.all_names
         for definition in facts.definitions:
             if public and definition.kind in PUBLIC_KINDS and not definition.in_type_checking \
                     and not definition.name.startswith("_"):
@@ -78,10 +83,11 @@ class _Scan:
                 self.edges[(owner, other)].append((source.rel, fact.line))
             if not public or fact.in_function or fact.in_class or fact.in_type_checking:
                 continue
-            if fact.kind == "from" and fact.name and fact.asname in (None, fact.name):
+            if fact.kind == "from" and fact.name and fact.asname in (None, fact.name) and (
+                    source.is_package or (exports is not None and fact.name in exports)):
                 self.reexports[f"{target}.{fact.name}"].append(f"{module}.{fact.name}")
-            elif fact.kind == "star":
-                self.star_importers[target].append(module)
+            elif fact.kind == "star" and (source.is_package or exports is not None):
+                self.star_importers[target].append((module, exports))
 
     def exported_by_star(self, module: str, name: str) -> bool:
         for source in self.project.index.files(module):
@@ -100,7 +106,8 @@ class _Scan:
             module, name = current.rsplit(".", 1)
             candidates = list(self.reexports.get(current, ()))
             if self.exported_by_star(module, name):
-                candidates += [f"{m}.{name}" for m in self.star_importers.get(module, ())]
+                candidates += [f"{m}.{name}" for m, exports in self.star_importers.get(module, ())
+                               if exports is None or name in exports]
             for alias in candidates:
                 if alias not in seen:
                     seen.add(alias)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ssot_lint.model.registry import Registry, RuleEntry, SymbolEntry
-from ssot_lint.registry_tools.where import import_line
+from ssot_lint.rules._imports import import_line
 
 
 def service_of(registry: Registry, path: str) -> str:

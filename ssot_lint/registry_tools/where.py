@@ -12,14 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from ssot_lint.model.registry import Registry, RuleEntry, SymbolEntry, match_entry
-
-
-def import_line(path: str) -> str:
-    """``from a.b import C`` for ``a.b.C``; ``import a`` for a top-level name."""
-    if "." not in path:
-        return f"import {path}"
-    module, name = path.rsplit(".", 1)
-    return f"from {module} import {name}"
+from ssot_lint.rules._imports import import_line
 
 
 @dataclass
