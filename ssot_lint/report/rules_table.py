@@ -58,7 +58,7 @@ def _example(example: Example, label: str) -> list[str]:
 def rule_help(rule: type[Rule]) -> str:
     """Everything ``ssot-lint rule CODE`` prints about one rule."""
     fix = {"safe": "yes (safe: `ssot-lint fix` applies it)",
-           "unsafe": "yes (unsafe: `ssot-lint fix` applies it only when asked to)",
+           "unsafe": "yes (unsafe: `ssot-lint fix --unsafe-fixes` applies it)",
            "no": "no"}.get(rule.fixable, rule.fixable)
     lines = [f"{rule.code} {rule.slug}", "", rule_doc(rule), "",
              f"Default severity: {rule.severity}", f"Fix available: {fix}",

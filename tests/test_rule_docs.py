@@ -1,0 +1,74 @@
+"""Rule documentation comes from the rule classes: ``ssot-lint rule`` and the README table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssot_lint.report.rules_table import END, README, START, main, replace_table, rules_table
+from ssot_lint.rules import all_rules
+from ssot_lint.rules.ssot101_broken_import import BrokenImportRule
+from tests.test_formats_support import run_cli
+
+
+def test_rule_prints_doc_severity_fix_config_and_examples(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["rule", "SSOT101"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "SSOT101 broken-import"
+    assert lines[2] == "The import matches a ``[broken]`` registry entry: a path known not to work."
+    assert "Why: broken paths are the ones that already broke test collection" in out
+    assert "Default severity: error" in lines
+    assert "Fix available: yes (safe: `ssot-lint fix` applies it)" in lines
+    assert f"Configuration: {BrokenImportRule.config}" in lines
+    assert "Example 1, reported on line 1:" in lines
+    assert "    from app.agents.agent_websocket_bridge import create_agent_websocket_bridge" in lines
+    assert "  after `ssot-lint fix`:" in lines
+    assert "Example 2, not reported (expected to fail):" in lines
+    assert not any(line != line.rstrip() for line in lines)
+
+
+def test_rule_accepts_slug_and_lower_case(capsys: pytest.CaptureFixture[str]) -> None:
+    by_code = run_cli(["rule", "SSOT101"], capsys)[1]
+    assert run_cli(["rule", "broken-import"], capsys)[1] == by_code
+    assert run_cli(["rule", "ssot101"], capsys)[1] == by_code
+
+
+def test_rule_all_documents_every_rule_in_code_order(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["rule", "--all"], capsys)
+    assert code == 0
+    headers = [line.split()[0] for line in out.splitlines()
+               if line.startswith("SSOT") and len(line.split()) == 2]
+    assert headers == [rule.code for rule in all_rules()]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["rule", "SSOT999"], "unknown rule 'SSOT999'; known rules: SSOT001"),
+    (["rule"], "give a rule CODE or --all"),
+    (["rule", "SSOT101", "--all"], "give a rule CODE or --all"),
+])
+def test_rule_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str],
+                           message: str) -> None:
+    code, _, err = run_cli(args, capsys)
+    assert code == 2 and message in err
+
+
+def test_readme_rules_table_matches_the_rules() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert replace_table(text, rules_table()) == text, (
+        "README.md's rules table is out of date: run `python -m ssot_lint.report.rules_table`")
+    for rule in all_rules():
+        assert f"| {rule.code} | {rule.slug} | {rule.severity} | {rule.fixable} |" in text
+
+
+def test_table_script_detects_and_repairs_drift(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{START}\n| stale | table |\n{END}\n\nafter\n", encoding="utf-8")
+    assert main(["--check", str(readme)]) == 1
+    assert "out of date" in capsys.readouterr().err
+    assert main([str(readme)]) == 0
+    assert readme.read_text(encoding="utf-8") == f"# x\n\n{START}\n{rules_table()}{END}\n\nafter\n"
+    assert main(["--check", str(readme)]) == 0
