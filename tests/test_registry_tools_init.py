@@ -174,3 +174,16 @@ def test_where_suggests_close_matches_for_a_typo(where_root: Path,
     code, out = where_cli(where_root, "app.agents.supervisor.agent_registri.AgentRegistry",
                           capsys, monkeypatch)
     assert code == 1 and "app.agents.supervisor.agent_registry.AgentRegistry" in out
+
+
+def test_init_cli_package_and_source_root_options(monorepo: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        main(["registry", "init", str(monorepo), "--package", "shared", "--source-root", "."])
+    assert exc.value.code == 0
+    captured = capsys.readouterr()
+    registry = load_registry_text(monorepo, captured.out)
+    assert registry.packages == ("shared",) and list(registry.services) == ["shared"]
+    assert sorted(registry.symbols) == ["shared.env.Config", "shared.env.get_env"]
+    assert "packages (1): shared; source roots: .; files: 14" in captured.err

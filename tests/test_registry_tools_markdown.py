@@ -264,3 +264,29 @@ def test_cli_writes_toml_to_stdout(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 0
     assert load_text(tmp_path, stdout).broken["billing.old.make_invoice"].use_instead == \
         "billing.api.make_invoice"
+
+
+def test_cli_root_settles_ties_and_export_round_trips(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    code_root = write_project(tmp_path / "code", {"app/one.py": "from app.two import Widget\n",
+                                                  "app/two.py": "class Widget: ...\n"})
+    doc = tmp_path / "tie.md"
+    doc.write_text(TIE, encoding="utf-8")
+    registry = tmp_path / "reg.toml"
+    code, _, stderr = run_cli(["registry", "import-markdown", str(doc), "--root", str(code_root),
+                               "-o", str(registry)], capsys)
+    assert code == 0 and "ties: 0" in stderr
+    assert load_registry(registry).symbols["app.two.Widget"].aliases == ("app.one.Widget",)
+    monkeypatch.chdir(tmp_path)
+    exported = tmp_path / "REGISTRY.md"
+    code, _, _ = run_cli(["registry", "export-markdown", "--registry", str(registry), "-o",
+                          str(exported)], capsys)
+    assert code == 0
+    assert "from app.one import Widget  # alias of app.two.Widget" in exported.read_text()
+    code, _, stderr = run_cli(["registry", "export-markdown", "--registry", str(registry), "-o",
+                               str(exported)], capsys)
+    assert code == 2 and "pass --force" in stderr
+    code, stdout, _ = run_cli(["registry", "export-markdown", "--registry", str(registry)],
+                              capsys)
+    assert code == 0 and stdout == exported.read_text()

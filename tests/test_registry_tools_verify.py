@@ -147,3 +147,13 @@ def test_verify_reports_registry_errors_with_exit_2(tmp_path: Path,
     root = write_project(tmp_path / "bad", FILES, '[symbols."app.x.Y"]\nalias = []\n')
     code, _, err = run_cli(["registry", "verify", str(root)], capsys)
     assert code == 2 and "unknown key 'alias'" in err and "ssot-registry.toml:3" in err
+
+
+def test_verify_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    root = write_project(tmp_path / "stale", FILES, STALE)
+    code, out, _ = run_cli(["registry", "verify", str(root), "--format", "json"], capsys)
+    document = json.loads(out)
+    assert code == 1 and document["summary"]["by_code"] == {"SSOT902": 10}
+    assert {f["rule"] for f in document["findings"]} == {"stale-registry-entry"}

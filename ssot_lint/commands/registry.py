@@ -101,7 +101,7 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     from ssot_lint.api import build_project
     from ssot_lint.cli import EXIT_FINDINGS, ExitCode
     from ssot_lint.registry_tools.verify import verify_registry
-    from ssot_lint.report import RENDERERS, Summary
+    from ssot_lint.report import Summary, render_json, render_text
 
     config = _config(paths, registry, config_file)
     project = build_project(config)
@@ -109,7 +109,7 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     entries = (len(project.registry.symbols) + len(project.registry.broken)
                + len(project.registry.deprecated) + len(project.registry.services)
                + len(project.registry.layers) + len(project.registry.contracts))
-    renderer = RENDERERS[output_format or "text"]
+    renderer = render_json if output_format == "json" else render_text
     click.echo(renderer(findings, Summary.of(findings, len(project.registry.files)), True),
                nl=False)
     if (output_format or "text") == "text":

@@ -78,9 +78,9 @@ def export_markdown(registry: Registry, source: str) -> str:
         for alias in entry.aliases:
             groups[service_of(registry, alias)]["aliases"].append(
                 f"{import_line(alias)}  # alias of {path}")
-    for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
-        for path, entry in sorted(entries.items()):
-            groups[service_of(registry, path)][kind].extend(_rule_lines(entry) + [""])
+    for kind, rules in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+        for path, rule in sorted(rules.items()):
+            groups[service_of(registry, path)][kind].extend(_rule_lines(rule) + [""])
     out = ["# SSOT IMPORT REGISTRY", "",
            f"Generated from `{source}` by `ssot-lint registry export-markdown`: do not edit "
            "by hand; edit the TOML registry and export again.", "",

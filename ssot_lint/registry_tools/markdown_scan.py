@@ -179,9 +179,9 @@ def _import_or_code(parts: list[tuple[int, str, str]], raw: str) -> PyLine:
     by_line = {n: c for n, _, c in parts}
     line_of = [n for n, _, _ in parts]
     last_comment = parts[-1][2]
-    names = []
+    found: list[Name] = []
     for alias in node.names:
         line = line_of[min(alias.lineno - 1, len(line_of) - 1)]
         comment = by_line.get(line, "") or first_comment or last_comment
-        names.append(Name(node.module, alias.name, line, comment))
-    return PyLine("import", number, raw, first_comment, names=tuple(names))
+        found.append(Name(node.module, alias.name, line, comment))
+    return PyLine("import", number, raw, first_comment, names=tuple(found))
