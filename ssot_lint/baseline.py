@@ -120,20 +120,21 @@ class BaselineResult:
 
 def read_baseline(path: Path) -> list[Entry]:
     """Parse a baseline file; every malformed entry is reported at once (exit 2)."""
-    from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
+    from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml
 
     display = path.as_posix()
     try:
         text = path.read_text(encoding="utf-8")
-        data = load_toml(text)
     except FileNotFoundError:
         raise ConfigError("baseline file not found; create it with --write-baseline",
                           file=display) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", file=display,
-                          line=decode_error_line(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read baseline: {exc}", file=display) from None
+    try:
+        data = load_toml(text)
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise ConfigError(f"invalid TOML: {exc}", file=display,
+                          line=decode_error_line(exc, text)) from None
     lines = LineIndex(text)
     errors: list[SsotLintError] = []
     if data.get("version") != BASELINE_VERSION:
