@@ -6,8 +6,22 @@ from ssot_lint.model.finding import Finding
 from ssot_lint.report.summary import Summary
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x1b``), so one finding is one line.
+
+    File names may contain line breaks and escape sequences: printed raw, a crafted name
+    would forge extra lines -- in GitHub Actions, ``::warning ...::`` workflow commands --
+    or drive the terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
 def render_text(findings: list[Finding], summary: Summary, quiet: bool = False) -> str:
-    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in findings]
+    lines = [f"{printable(f.path)}:{f.line}:{f.column}: {f.code} {printable(f.message)}"
+             for f in findings]
     if not quiet:
         if findings:
             parts = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}"

@@ -1,0 +1,209 @@
+"""ssot-lint never runs the code it reads.
+
+A hostile project whose every module, on import, writes a file, opens a socket and
+launches a process -- and which shadows ``click``, ``json`` and ``pathspec`` -- is put
+through every command. Each run happens under an audit hook (``_audited_run.py``) that
+kills the process at the first import or execution of project code, outbound
+connection, process launch or write outside what the command was asked to write;
+afterwards no sentinel file may exist and the listening socket must have had no caller.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import socket
+import sqlite3
+import sys
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import write_project
+from tests.trust._cli import CliResult, assert_clean_exit, run_cli_subprocess
+
+RUNNER = Path(__file__).with_name("_audited_run.py")
+SHADOWS = ("click", "json", "pathspec", "libcst", "conftest", "setup", "sitecustomize")
+
+
+def payload(sentinel: Path, port: int) -> str:
+    return (
+        "import socket, subprocess\n"
+        f"open({str(sentinel)!r} + '-' + __name__, 'w').write('executed')\n"
+        "try:\n"
+        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2).close()\n"
+        "except OSError:\n"
+        "    pass\n"
+        f"subprocess.run(['touch', {str(sentinel)!r} + '-proc-' + __name__])\n"
+    )
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+    yield sock
+    sock.close()
+
+
+@pytest.fixture
+def hostile(tmp_path: Path, listener: socket.socket) -> tuple[Path, Path]:
+    sentinel = tmp_path / "outside" / "SENTINEL"
+    sentinel.parent.mkdir()
+    evil = payload(sentinel, listener.getsockname()[1])
+    files = {
+        "pkg/__init__.py": evil,
+        "pkg/__main__.py": evil,
+        "pkg/evil.py": evil + "from pkg.old import thing\n",
+        "pkg/old.py": evil + "thing = 1\n",
+        "pkg/new.py": "thing = 1\n",
+        "tests/test_evil.py": evil + "import pkg.evil\n",
+        **{f"{name}.py": evil for name in SHADOWS},
+    }
+    root = write_project(tmp_path / "hostile", files,
+                         '[deprecated."pkg.old.thing"]\nuse_instead = "pkg.new.thing"\n',
+                         packages=("pkg",))
+    return root, sentinel
+
+
+def _audited(root: Path, args: list[str], writable: list[Path]) -> CliResult:
+    modules = sorted({"pkg", "tests", *SHADOWS} - {"click", "json", "pathspec", "libcst"})
+    env = {"SSOT_AUDIT_ROOT": str(root), "SSOT_AUDIT_MODULES": ",".join(modules),
+           "SSOT_AUDIT_WRITABLE": os.pathsep.join(str(p) for p in writable)}
+    return run_cli_subprocess(args, root, env=env, runner=[sys.executable, str(RUNNER)])
+
+
+def _assert_nothing_happened(sentinel: Path, listener: socket.socket) -> None:
+    assert sorted(p.name for p in sentinel.parent.iterdir()) == []
+    with pytest.raises(BlockingIOError):
+        listener.accept()
+
+
+COMMANDS = {  # name -> (args, paths under the root it may write, allowed exit codes)
+    "check": (["check"], [".ssot_lint_cache"], (1,)),
+    "check parallel json": (["check", "--format", "json", "-j", "2", "--no-cache"], [], (1,)),
+    "check --diff": (["check", "--diff", "--no-cache"], [], (1,)),
+    "graph": (["graph", "--format", "json"], [".ssot_lint_cache"], (0,)),
+    "fix --diff": (["fix", "--diff"], [".ssot_lint_cache"], (1,)),
+    "registry init": (["registry", "init"], [".ssot_lint_cache"], (0,)),
+    "registry verify": (["registry", "verify"], [".ssot_lint_cache"], (0, 1)),
+    "where": (["where", "pkg.old.thing"], [".ssot_lint_cache"], (0, 1)),
+    "audit": (["audit", "-o", "report.html"], [".ssot_lint_cache", "report.html"], (0, 1)),
+    "fix": (["fix"], [".ssot_lint_cache", "pkg"], (0, 1)),
+}
+
+
+def _available(name: str) -> bool:
+    from ssot_lint.cli import cli
+
+    return COMMANDS[name][0][0] in cli.commands  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", [n for n in COMMANDS if _available(n)])
+def test_no_command_runs_project_code(hostile: tuple[Path, Path], listener: socket.socket,
+                                      name: str) -> None:
+    root, sentinel = hostile
+    args, writable, codes = COMMANDS[name]
+    before = {p: p.read_bytes() for p in root.rglob("*.py")}
+    result = _audited(root, args, [root / w for w in writable])
+    assert "AUDIT VIOLATION" not in result.stderr, result.stderr
+    assert_clean_exit(result, *codes)
+    _assert_nothing_happened(sentinel, listener)
+    changed = sorted(p.relative_to(root).as_posix() for p, data in before.items()
+                     if p.read_bytes() != data)
+    assert changed == (["pkg/evil.py"] if name == "fix" else [])
+    if name == "fix":
+        assert b"from pkg.new import thing" in (root / "pkg" / "evil.py").read_bytes()
+
+
+def test_the_audit_hook_does_catch_project_code(hostile: tuple[Path, Path]) -> None:
+    """The guard itself works: importing the project under it is stopped at once."""
+    root, sentinel = hostile
+    env = {"SSOT_AUDIT_ROOT": str(root), "SSOT_AUDIT_MODULES": "pkg"}
+    import subprocess
+
+    code = (f"import runpy, sys; guard = runpy.run_path({str(RUNNER)!r}, run_name='guard'); "
+            f"sys.addaudithook(guard['_hook']); sys.path.insert(0, {str(root)!r}); import pkg")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                          text=True, env={**os.environ, **env}, timeout=120, check=False)
+    assert proc.returncode == 97, proc.stderr
+    assert "AUDIT VIOLATION: import of project module pkg" in proc.stderr
+    assert not sentinel.parent.joinpath("SENTINEL-pkg").exists()
+
+
+def test_python_dash_m_inside_the_project_ignores_shadowing_modules(
+        hostile: tuple[Path, Path], listener: socket.socket) -> None:
+    """``python -m`` puts the current directory first on sys.path: the project's
+    ``click.py`` and ``json.py`` must still not be what ssot-lint imports."""
+    root, sentinel = hostile
+    result = run_cli_subprocess(["check", "--no-cache"], root)
+    assert_clean_exit(result, 1)
+    assert "SSOT111" in result.stdout
+    _assert_nothing_happened(sentinel, listener)
+
+
+class _Boom:
+    """Unpickling this would create a file: the proof that a cache row was unpickled."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (self.target, "w"))
+
+
+def test_a_tampered_cache_executes_nothing(hostile: tuple[Path, Path],
+                                           listener: socket.socket) -> None:
+    """Every text and blob in the facts cache is replaced with a pickle that would create a
+    file if loaded; the next run must give the same answer as a clean one, loading
+    nothing but data (the cache stores JSON, not pickles)."""
+    root, sentinel = hostile
+    clean = run_cli_subprocess(["check", "--format", "json", "--no-cache"], root)
+    first = run_cli_subprocess(["check", "--format", "json"], root)
+    databases = [p for p in (root / ".ssot_lint_cache").rglob("*") if p.is_file()
+                 and p.read_bytes()[:16] == b"SQLite format 3\x00"]
+    assert databases, "the cache should be a SQLite file"
+    bomb = pickle.dumps(_Boom(str(sentinel) + "-unpickled"), protocol=0).decode("latin-1")
+    for database in databases:
+        with sqlite3.connect(database) as db:
+            rows = db.execute("select digest, salt from facts").fetchall()
+            assert rows
+            for digest, salt in rows:  # a valid checksum, so the payload reaches the decoder
+                crc = zlib.crc32(f"{digest}\0{salt}\0{bomb}".encode())
+                db.execute("update facts set data = ?, crc = ? where digest = ? and salt = ?",
+                           (bomb, crc, digest, salt))
+        db.close()
+    tampered = _audited(root, ["check", "--format", "json"], [root / ".ssot_lint_cache"])
+    assert "AUDIT VIOLATION" not in tampered.stderr, tampered.stderr
+    for result in (first, tampered):
+        assert_clean_exit(result, 1)
+        assert result.json()["findings"] == clean.json()["findings"]
+    _assert_nothing_happened(sentinel, listener)
+    # garbage instead of a database: also just rebuilt
+    for database in databases:
+        database.write_bytes(os.urandom(4096))
+    garbage = run_cli_subprocess(["check", "--format", "json"], root)
+    assert_clean_exit(garbage, 1)
+    assert garbage.json()["findings"] == clean.json()["findings"]
+    _assert_nothing_happened(sentinel, listener)
+
+
+def test_a_crafted_file_name_cannot_forge_output_lines(tmp_path: Path) -> None:
+    """A file name may hold a line break and a GitHub workflow command, or a terminal escape;
+    printed raw, it would forge a finding line or an ``::error`` annotation in CI logs."""
+    forged = "a\n::error file=setup.py,line=1::forged\n\x1b[2Jb.py"
+    root = write_project(tmp_path / "proj", {f"pkg/{forged}": "import pkg.missing\n"})
+    for fmt in ("text", "github"):
+        result = run_cli_subprocess(["check", "--no-cache", "--format", fmt], root)
+        assert_clean_exit(result, 1)
+        lines = result.stdout.splitlines()
+        assert not any(line.startswith("::error file=setup.py") for line in lines)
+        assert "\x1b" not in result.stdout
+        assert len([line for line in lines if "SSOT102" in line]) == 1
+    text = run_cli_subprocess(["check", "--no-cache"], root).stdout.splitlines()
+    assert text[0] == ("pkg/a\\n::error file=setup.py,line=1::forged\\n\\x1b[2Jb.py:1:8: SSOT102 "
+                       "module `pkg.missing` does not exist")
