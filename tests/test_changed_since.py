@@ -121,3 +121,17 @@ def test_outside_a_git_repository_is_a_usage_error(tmp_path: Path,
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     code, _, err = run_cli(["check", "--changed-since", "main"], capsys)
     assert code == 2 and "git rev-parse --show-toplevel` failed" in err
+
+
+def test_with_a_baseline_only_changed_files_entries_can_be_stale(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(["check", "--write-baseline", "b.toml"], capsys)[0] == 0  # old_debt.py
+    (repo / "app/api.py").write_text("import app.legacy\n", encoding="utf-8")
+    code, out, err = run_cli(["check", "--changed-since", "main", "--baseline", "b.toml",
+                              "--strict-baseline", "-q"], capsys)
+    assert code == 1 and out.startswith("app/api.py:1:8: SSOT101") and "stale" not in err
+    (repo / "app/api.py").write_text("import json\n", encoding="utf-8")
+    (repo / "app/old_debt.py").write_text("import json\n", encoding="utf-8")  # debt paid
+    code, _, err = run_cli(["check", "--changed-since", "main", "--baseline", "b.toml",
+                            "--strict-baseline"], capsys)
+    assert code == 1 and "fixed or stale): SSOT101 app/old_debt.py `app.legacy` #0" in err

@@ -169,3 +169,13 @@ def test_unknown_format_is_a_usage_error(project: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(["check", "--format", "xml"], capsys)
     assert code == 2 and "xml" in err
+
+
+def test_format_from_pyproject_and_command_line_precedence(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "pyproject.toml").write_text('[tool.ssot-lint]\nformat = "github"\n',
+                                            encoding="utf-8")
+    code, out, _ = run_cli(["check"], capsys)
+    assert code == 1 and out == GITHUB
+    code, out, _ = run_cli(["check", "--format", "junit"], capsys)
+    assert out == JUNIT
