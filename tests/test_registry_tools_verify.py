@@ -24,6 +24,8 @@ STALE = """
 
 [symbols."app.agents.make"]
 
+[symbols."app.agents.compat"]
+
 [symbols."app.agents.registry.AgentRegistry"]
 aliases = ["app.agents.compat.AgentRegistry", "app.agents.other.AgentRegistry",
            "app.agents.nowhere.AgentRegistry"]
@@ -79,6 +81,8 @@ def test_every_stale_case_is_reported_at_its_entry(tmp_path: Path) -> None:
         ("ssot-registry.toml", at('[symbols."app.agents.make"]'), "SSOT902",
          "canonical path `app.agents.make` is a re-export, not a definition; it is defined in "
          "`app.agents.registry.make`"),
+        ("ssot-registry.toml", at('[symbols."app.agents.compat"]'), "SSOT902",
+         "canonical path `app.agents.compat` is a module, not a definition"),
         ("ssot-registry.toml", at('[symbols."app.agents.registry.AgentRegistry"]'), "SSOT902",
          "alias `app.agents.other.AgentRegistry` resolves to `app.agents.other.AgentRegistry`, "
          "not to `app.agents.registry.AgentRegistry`"),
@@ -113,7 +117,7 @@ def test_check_runs_verification_only_when_asked(tmp_path: Path) -> None:
     assert not [f for f in run_check(root, verify_registry=True, ignore=("SSOT902",))
                 if f.code == "SSOT902"]
     (root / "pyproject.toml").write_text("[tool.ssot-lint]\nverify_registry = true\n")
-    assert len([f for f in run_check(root) if f.code == "SSOT902"]) == 10
+    assert len([f for f in run_check(root) if f.code == "SSOT902"]) == 11
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -133,9 +137,9 @@ def test_verify_command_exit_codes_and_output(tmp_path: Path, capsys: pytest.Cap
     line = line_of(STALE, '[broken."app.legacy.old"]')
     assert f"ssot-registry.toml:{line}:1: SSOT902 [broken] `app.legacy.old` resolves now, so " \
            "the entry is stale" in out
-    assert out.endswith("Registry ssot-registry.toml: 10 entries, 10 stale.\n")
+    assert out.endswith("Registry ssot-registry.toml: 11 entries, 11 stale.\n")
     code, out, _ = run_cli(["check", "--verify-registry", "--select", "SSOT9"], capsys)
-    assert code == 1 and out.count("SSOT902") == 10
+    assert code == 1 and out.count("SSOT902") == 11
     clean = write_project(tmp_path / "clean", FILES, UNDECIDABLE)
     monkeypatch.chdir(clean)
     code, out, _ = run_cli(["registry", "verify"], capsys)
@@ -155,5 +159,5 @@ def test_verify_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     root = write_project(tmp_path / "stale", FILES, STALE)
     code, out, _ = run_cli(["registry", "verify", str(root), "--format", "json"], capsys)
     document = json.loads(out)
-    assert code == 1 and document["summary"]["by_code"] == {"SSOT902": 10}
+    assert code == 1 and document["summary"]["by_code"] == {"SSOT902": 11}
     assert {f["rule"] for f in document["findings"]} == {"stale-registry-entry"}

@@ -65,7 +65,11 @@ class _Verifier:
                 self.report(entry.origin, path, f"canonical path `{path}` does not resolve: "
                             f"{self.missing(path)}", "point the entry at where the symbol is "
                             "defined now, or remove it")
-            elif state == YES and "." in path:
+            elif state == YES and self.project.index.exists(path):
+                self.report(entry.origin, path, f"canonical path `{path}` is a module, not a "
+                            "definition", "register the class, function or constant it "
+                            "defines (module.Name)")
+            elif state == YES:
                 module, name = path.rsplit(".", 1)
                 if not defines(self.project, module, name):
                     site = definition_site(self.project, path)
