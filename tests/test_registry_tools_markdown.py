@@ -290,3 +290,16 @@ def test_cli_root_settles_ties_and_export_round_trips(tmp_path: Path,
     code, stdout, _ = run_cli(["registry", "export-markdown", "--registry", str(registry)],
                               capsys)
     assert code == 0 and stdout == exported.read_text()
+
+
+def test_fences_inside_list_items_keep_their_comment_headers() -> None:
+    text = ("1. **Broken**:\n"
+            "   ```python\n"
+            "   # THESE PATHS DO NOT EXIST:\n"
+            "   from app.old import Thing\n"
+            "   # USE INSTEAD: from app.new import Thing\n"
+            "   ```\n")
+    conversion = convert(text, "list.md")
+    assert conversion.skipped == []
+    assert conversion.draft.broken["app.old.Thing"].use_instead == "app.new.Thing"
+    assert conversion.draft.broken["app.old.Thing"].reason == "THESE PATHS DO NOT EXIST"

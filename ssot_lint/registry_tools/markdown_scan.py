@@ -86,6 +86,7 @@ def scan_markdown(text: str) -> Document:
     prose: list[tuple[int, str]] = []
     current: Fence | None = None
     marker = ""
+    indent = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         fence = _FENCE.match(raw)
         if current is not None:
@@ -93,10 +94,11 @@ def scan_markdown(text: str) -> Document:
                     and not fence.group(2):
                 current = None
             else:
-                current.lines.append((number, raw))
+                current.lines.append((number, _dedent(raw, indent)))
             continue
         if fence:
             marker = fence.group(1)
+            indent = len(raw) - len(raw.lstrip(" "))  # a fence inside a list item
             current = Fence(fence.group(2), number, tuple(h for _, h in headings))
             fences.append(current)
             continue
@@ -107,6 +109,12 @@ def scan_markdown(text: str) -> Document:
             continue
         prose.append((number, raw))
     return Document(fences, prose)
+
+
+def _dedent(line: str, indent: int) -> str:
+    """Remove up to ``indent`` leading spaces, as CommonMark does for fence content."""
+    strip = min(indent, len(line) - len(line.lstrip(" ")))
+    return line[strip:]
 
 
 def split_comment(code: str) -> tuple[str, str]:
