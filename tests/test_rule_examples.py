@@ -23,7 +23,8 @@ CASES = [
 ]
 
 
-def _run(tmp_path: Path, example: Example, rule: type[Rule] | None = None) -> list[tuple[int, str]]:
+def _run(tmp_path: Path, example: Example,
+         rule: type[Rule] | None = None) -> list[tuple[int, str]]:
     files: dict[str, str] = {"app/__init__.py": "", **example.files, "app/main.py": example.code}
     root = write_project(tmp_path / "proj", files, example.registry)
     # A rule whose findings are not in app/main.py (SSOT902: the registry file) says where
