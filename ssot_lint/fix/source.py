@@ -73,6 +73,10 @@ def atomic_write(path: Path, data: bytes, expected_digest: str) -> None:
         mode = stat.S_IMODE(target.stat().st_mode)
     except OSError as exc:
         raise SourceError(f"cannot stat: {exc.strerror or exc}") from exc
+    # Replacing a file only needs a writable directory, so a read-only file (or, for
+    # root, any file) would be overwritten; its mode says the user wants it left alone.
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise SourceError("the file is read-only; not rewritten (make it writable to fix it)")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".ssot-lint.tmp",
                                     dir=target.parent)
     tmp = Path(tmp_name)

@@ -42,6 +42,11 @@ CASES: dict[str, tuple[bytes, list[tuple[int, str]], str]] = {
     "pkg/bad_utf8_first_line.py": (b'x = "\xff"\n', [(1, "SSOT002")], "not valid UTF-8"),
     "pkg/bad_utf8_later.py": (b'x = 1\ny = 2\nz = "\xff"\n', [(3, "SSOT002")],
                               "cannot decode as utf-8"),
+    # invalid UTF-8 only inside comments imports fine in CPython, so the file is analysed
+    "pkg/latin1_comment.py": (b"import pkg.missing_in_commented  # Andr\xe9\n",
+                              [(1, "SSOT102")], "pkg.missing_in_commented"),
+    "pkg/latin1_comment_first_line.py": (b"# \xa9 J\xfcrgen\nimport pkg.missing_after_comment\n",
+                                         [(2, "SSOT102")], "pkg.missing_after_comment"),
     "pkg/surrogate_bytes.py": (b'x = "\xed\xa0\x80"\n', [(1, "SSOT002")], "not valid UTF-8"),
     # PEP 263 declarations and BOMs
     "pkg/wrong_declaration.py": (b'# -*- coding: ascii -*-\nx = "\xc3\xa9"\n', [(2, "SSOT002")],

@@ -7,7 +7,6 @@ skip, never a traceback or a hang.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import stat
 import subprocess
@@ -21,6 +20,7 @@ from ssot_lint.load.config import load_config
 from ssot_lint.scan import scan
 from tests.helpers import write_project
 from tests.trust._cli import CliResult, assert_clean_exit, run_cli, run_cli_subprocess
+from tests.trust._privileges import obey_file_modes
 
 HEALTHY = {"pkg/healthy.py": "import pkg.really_missing\n"}
 
@@ -87,36 +87,15 @@ def _cached_options(cache_dir: Path) -> object:
     return ScanOptions(cache_dir=cache_dir, jobs=1)
 
 
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
-
-
-def _drop_root_file_powers() -> None:
-    """In the child, before exec: remove the capabilities that let root ignore file modes.
-
-    Dropped from the bounding set, they stay gone across ``exec`` (root's capabilities
-    are recomputed from it), so the child is root that obeys ``chmod`` like anyone else.
-    """
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed: cannot simulate "
-                          "an unreadable file as root without CAP_SETPCAP")
-
-
 def test_an_unreadable_file_is_a_finding(tmp_path: Path) -> None:
-    """``chmod 000`` does not stop root (CAP_DAC_OVERRIDE), and these tests often run as root.
-
-    So when running as root, the CLI runs in a child process that has dropped the two
-    capabilities that bypass file permissions; the file is then unreadable through the
-    very kernel check an ordinary user meets. Run as a normal user, no such step is
-    needed. No mock stands in for the file system either way.
-    """
+    """``chmod 000`` does not stop root, and these tests often run as root: the CLI runs in
+    a child that obeys file modes (see _privileges.py), so the file is unreadable through
+    the very kernel check an ordinary user meets. No mock stands in for the file system."""
     root = write_project(tmp_path / "proj", {**HEALTHY, "pkg/locked.py": "x = 1\n"})
     locked = root / "pkg" / "locked.py"
     locked.chmod(0)
-    demote = _drop_root_file_powers if os.geteuid() == 0 else None
     proc = subprocess.run([sys.executable, "-m", "ssot_lint", "check", "--no-cache"], cwd=root,
-                          capture_output=True, text=True, preexec_fn=demote, timeout=300,
+                          capture_output=True, text=True, preexec_fn=obey_file_modes(), timeout=300,
                           check=False)
     result = CliResult(proc.returncode, proc.stdout, proc.stderr)
     assert_clean_exit(result, 1)
