@@ -12,7 +12,7 @@ and the exit code decided from what is left.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -63,7 +63,8 @@ class OutputOptions:
 
     @classmethod
     def of(cls, values: dict[str, Any]) -> OutputOptions:
-        return cls(**{k: v for k, v in values.items() if v is not None})
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known and v is not None})
 
 
 def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, Any]) -> int:
