@@ -27,6 +27,9 @@ class SourceFile:
     rel: str  # POSIX, relative to the project root
     module: str | None  # None when not under a source root or not importable by name
     is_package: bool  # an __init__ file
+    # The package of a file whose own name is not importable (``migrations/0002_x.py``):
+    # such files are loaded by path, but their relative imports still work.
+    package: str | None = None
 
     @property
     def is_stub(self) -> bool:
@@ -131,7 +134,10 @@ def _source_file(full: Path, rel: str, roots: list[Path]) -> SourceFile:
         except ValueError:
             continue
         name, is_package = module_name(inner)
-        return SourceFile(path=full, rel=rel, module=name, is_package=is_package)
+        dirs = inner.parts[:-1]
+        package = ".".join(dirs) if name is None and not is_package and dirs and all(
+            part.isidentifier() for part in dirs) else None
+        return SourceFile(path=full, rel=rel, module=name, is_package=is_package, package=package)
     return SourceFile(path=full, rel=rel, module=None, is_package=full.stem == "__init__")
 
 

@@ -70,6 +70,14 @@ def _expects_import_error(item: ast.withitem) -> tuple[bool, bool]:
     return False, False
 
 
+def _literal_names(value: ast.expr | None) -> list[str] | None:
+    """The strings of a literal list/tuple of strings, else None."""
+    if isinstance(value, (ast.List, ast.Tuple)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+        return [e.value for e in value.elts]  # type: ignore[attr-defined]
+    return None
+
+
 def _deprecated_message(decorators: list[ast.expr]) -> str | None:
     for decorator in decorators:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -90,6 +98,7 @@ class FactVisitor:
         self.imports: list[ImportFact] = []
         self.definitions: list[Definition] = []
         self.all_names: list[str] | None = None
+        self.all_dynamic = False  # a computed __all__ (``a + b``, ``.extend(x)``): unknowable
         self.has_getattr = False
 
     # -- bookkeeping -----------------------------------------------------------
@@ -112,14 +121,29 @@ class FactVisitor:
             self.define_target(target.value, scope)
 
     def record_all(self, node: ast.stmt) -> None:
-        value = getattr(node, "value", None)
-        if isinstance(value, (ast.List, ast.Tuple)) and all(
-                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
-            names = [e.value for e in value.elts]  # type: ignore[attr-defined]
-            if isinstance(node, ast.AugAssign):
-                self.all_names = (self.all_names or []) + names
-            else:
-                self.all_names = names
+        """``__all__ = [...]`` / ``+= [...]``; anything computed makes it unknown for good."""
+        names = _literal_names(getattr(node, "value", None))
+        if self.all_dynamic:
+            return
+        if names is None:
+            self.all_dynamic, self.all_names = True, None
+        elif isinstance(node, ast.AugAssign):
+            self.all_names = (self.all_names or []) + names
+        else:
+            self.all_names = names
+
+    def record_all_call(self, call: ast.Call) -> None:
+        """``__all__.append("x")`` / ``.extend([...])``; other calls make it unknown."""
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        if method in ("sort", "reverse"):
+            return  # same names
+        arg = call.args[0] if len(call.args) == 1 and not call.keywords else None
+        names = _literal_names(ast.List(elts=[arg]) if method == "append" and arg else arg) \
+            if method in ("append", "extend") else None
+        if names is None:
+            self.all_dynamic, self.all_names = True, None
+        elif not self.all_dynamic:
+            self.all_names = (self.all_names or []) + names
 
     # -- walking ----------------------------------------------------------------
     def visit_body(self, body: list[ast.stmt], scope: Scope) -> None:
@@ -188,6 +212,11 @@ class FactVisitor:
             if scope.top_level and isinstance(node.target, ast.Name) \
                     and node.target.id == "__all__":
                 self.record_all(node)
+        elif isinstance(node, ast.Expr) and scope.top_level and isinstance(node.value, ast.Call) \
+                and isinstance(node.value.func, ast.Attribute) \
+                and isinstance(node.value.func.value, ast.Name) \
+                and node.value.func.value.id == "__all__":
+            self.record_all_call(node.value)
         elif isinstance(node, getattr(ast, "Match", ())):
             for case in node.cases:  # type: ignore[attr-defined]
                 self.visit_body(case.body, scope)

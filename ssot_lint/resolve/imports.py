@@ -31,8 +31,12 @@ def absolute_module(fact: ImportFact, source: SourceFile) -> str | None:
     if fact.level == 0:
         return fact.module
     if source.module is None:
-        return None
-    package = source.module.split(".") if source.is_package else source.module.split(".")[:-1]
+        if source.package is None:
+            return None
+        package = source.package.split(".")
+    else:
+        package = source.module.split(".") if source.is_package \
+            else source.module.split(".")[:-1]
     if fact.level - 1 > len(package) - 1 or not package:
         return None
     base = package[: len(package) - (fact.level - 1)]

@@ -96,12 +96,20 @@ class NameResolver:
                 return facts.all_names
         return None
 
+    def _all_dynamic(self, module: str) -> bool:
+        return any((facts := self.facts_of(source)) is not None and facts.all_dynamic
+                   for source in self.index.files(module))
+
     def _in_all(self, module: str, name: str) -> bool:
+        if self._all_dynamic(module):
+            return True  # a computed __all__ may list it; never report what we cannot know
         names = self._all_names(module)
         return names is not None and name in names
 
     def _exported(self, module: str, name: str) -> bool:
-        """Would ``from module import *`` bind ``name``?"""
+        """Would ``from module import *`` bind ``name``? (Unknown counts as yes.)"""
+        if self._all_dynamic(module):
+            return True
         names = self._all_names(module)
         if names is not None:
             return name in names

@@ -256,3 +256,15 @@ def test_facts_round_trip_through_plain_dicts() -> None:
 def test_imports_are_sorted_by_position() -> None:
     source = "def f():\n    import late\nimport early\n"
     assert [f.module for f in facts(source).imports] == ["late", "early"]
+
+
+def test_computed_dunder_all_is_unknown_not_partial() -> None:
+    """Django's ``__all__ = a_all + b_all`` then ``__all__ += [...]`` lists more than the
+    literal part; recording only the literal part made star-imported names "missing"."""
+    result = facts("from x import a_all\n__all__ = a_all + ['b']\n__all__ += ['c']\n")
+    assert (result.all_names, result.all_dynamic) == (None, True)
+    literal = facts("__all__ = ['a']\n__all__.append('b')\n__all__.extend(('c',))\n"
+                    "__all__.sort()\n")
+    assert (literal.all_names, literal.all_dynamic) == (("a", "b", "c"), False)
+    extended = facts("__all__ = ['a']\n__all__.extend(other.__all__)\n")
+    assert (extended.all_names, extended.all_dynamic) == (None, True)

@@ -212,3 +212,35 @@ def test_missing_name_suggests_a_close_spelling(tmp_path: Path) -> None:
     [(_, _, _, message)] = unresolved(tmp_path)
     assert message == ("`app.core` has no name `ExecutionTraker`; did you mean "
                        "`ExecutionTracker`?")
+
+
+def test_star_import_through_a_computed_dunder_all(tmp_path: Path) -> None:
+    """The shape of django.db.models / django.contrib.gis.db.models (a real false positive)."""
+    files = {
+        "db/__init__.py": "",
+        "db/aggregates.py": "__all__ = ['Count', 'Sum']\nclass Count: ...\nclass Sum: ...\n",
+        "db/models.py": ("from db.aggregates import *\nfrom db.aggregates import __all__ as agg\n"
+                         "__all__ = agg + ['Model']\n__all__ += ['Q']\nclass Model: ...\n"
+                         "class Q: ...\n"),
+        "gis.py": "from db.models import *\n",
+        "main.py": "from gis import Count, Model, Q\nfrom gis import Nothing\n",
+    }
+    write_project(tmp_path, files)
+    assert [(p, line, code) for p, line, code, _ in unresolved(tmp_path)] == [
+        ("main.py", 2, "SSOT103")]
+
+
+def test_relative_imports_in_files_whose_name_is_not_importable(tmp_path: Path) -> None:
+    """``migrations/0002_initial.py`` is loaded by path, yet ``from ..fields import X``
+    in it works; it used to be reported as climbing above the top-level package."""
+    files = {"app/__init__.py": "", "app/fields.py": "class ArrayField: ...\n",
+             "app/migrations/__init__.py": "",
+             "app/migrations/0002_initial.py": ("from ..fields import ArrayField\n"
+                                                "from ..fields import Missing\n"
+                                                "from ...above import x\n")}
+    write_project(tmp_path, files)
+    proj = build_project(load_config(tmp_path))
+    [migration] = [f for f in proj.files if f.rel == "app/migrations/0002_initial.py"]
+    assert (migration.module, migration.package) == (None, "app.migrations")
+    found = [(line, code) for p, line, code, _ in unresolved(tmp_path)]
+    assert found == [(2, "SSOT103"), (3, "SSOT102")]
