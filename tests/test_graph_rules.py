@@ -308,3 +308,28 @@ def test_cycle_breakers_are_the_fewest_imports(tmp_path: Path) -> None:
 def test_findings_are_deterministic(tmp_path: Path) -> None:
     root = _services_project(tmp_path)
     assert run_check(root) == run_check(root)
+
+
+def test_chain_findings_list_the_files_they_touch(tmp_path: Path) -> None:
+    from ssot_lint.api import build_project
+    from ssot_lint.engine import run_rules
+    from ssot_lint.load.config import load_config
+
+    root = write_project(tmp_path / "proj", {
+        "app/cli/main.py": "import app.config\n",
+        "app/config.py": "import app.settings\n",
+        "app/settings.py": "from app.db.engine import ENGINE\n",
+        "app/db/engine.py": "ENGINE = None\n",
+        "pkg/a.py": "import pkg.b\n", "pkg/b.py": "import pkg.a\n",
+    }, CONTRACT)
+    findings = run_check(root, select=("SSOT202", "SSOT204"))
+    assert [(f.path, f.code, f.extra) for f in findings] == [
+        ("app/cli/main.py", "SSOT202", (("touches", "app/config.py"),
+                                        ("touches", "app/db/engine.py"),
+                                        ("touches", "app/settings.py"))),
+        ("pkg/a.py", "SSOT204", (("touches", "pkg/b.py"),))]
+    # paths are written like Finding.path: relative to the working directory
+    project = build_project(load_config(root))
+    seen_from_parent = run_rules(project, project.files, ("SSOT204",), (), cwd=tmp_path)
+    assert [(f.path, f.extra) for f in seen_from_parent] == [
+        ("proj/pkg/a.py", (("touches", "proj/pkg/b.py"),))]

@@ -38,6 +38,7 @@ def contract_violations(mg: ModuleGraph, graph: nx.DiGraph, contract: Contract,
                 for site in mg.sites_of(module, succ, keep):
                     found.append(GraphViolation(
                         CODE, site.rel, site=site, edges=((module, succ),),
+                        modules=(module, succ),
                         message=(f"`{module}` imports `{succ}`, forbidden by contract "
                                  f"'{contract.name}'{tail}"),
                         hint="remove the import or depend on an allowed module instead"))
@@ -46,6 +47,7 @@ def contract_violations(mg: ModuleGraph, graph: nx.DiGraph, contract: Contract,
                 site = mg.first_site(module, succ, keep)
                 found.append(GraphViolation(
                     CODE, site.rel, site=site, edges=tuple(zip(chain, chain[1:])),
+                    modules=tuple(chain),
                     message=(f"`{module}` indirectly imports `{chain[-1]}`, forbidden by "
                              f"contract '{contract.name}': {' -> '.join(chain)}{tail}"),
                     hint=(f"remove the import of `{succ}` or cut the chain further along "

@@ -50,7 +50,7 @@ def cycle_violations(mg: ModuleGraph, graph: nx.DiGraph,
         plural = "s" if len(breakers) > 1 else ""
         message += f"; to break it, make lazy or remove {len(breakers)} import{plural}: {listed}{more}"
         found.append(GraphViolation(
-            CODE, site.rel, message, site=site, edges=tuple(breakers),
+            CODE, site.rel, message, site=site, edges=tuple(breakers), modules=tuple(members),
             hint=("move the import into the function that needs it, import the module instead "
                   "of a name from it, or move the shared code to a third module")))
     return found
@@ -65,11 +65,31 @@ def cycle_breakers(component: nx.DiGraph) -> list[tuple[str, str]]:
             budget -= 1
             if budget < 0:
                 return _heuristic(component)
-            trial = component.copy()
-            trial.remove_edges_from(combo)
-            if nx.is_directed_acyclic_graph(trial):
+            if _acyclic(edges, set(combo)):
                 return list(combo)
     return edges  # unreachable: removing every edge leaves no cycle
+
+
+def _acyclic(edges: list[tuple[str, str]], removed: set[tuple[str, str]]) -> bool:
+    """Kahn's algorithm on plain dicts: cheaper than copying a networkx graph per trial."""
+    indegree: dict[str, int] = {}
+    successors: dict[str, list[str]] = {}
+    for a, b in edges:
+        indegree.setdefault(a, 0)
+        indegree.setdefault(b, 0)
+        if (a, b) not in removed:
+            successors.setdefault(a, []).append(b)
+            indegree[b] += 1
+    ready = [node for node, degree in indegree.items() if degree == 0]
+    seen = 0
+    while ready:
+        node = ready.pop()
+        seen += 1
+        for succ in successors.get(node, ()):
+            indegree[succ] -= 1
+            if indegree[succ] == 0:
+                ready.append(succ)
+    return seen == len(indegree)
 
 
 def _heuristic(component: nx.DiGraph) -> list[tuple[str, str]]:
@@ -95,12 +115,10 @@ def _heuristic(component: nx.DiGraph) -> list[tuple[str, str]]:
             work.remove_node(node)
     position = {node: i for i, node in enumerate(left + right)}
     backward = sorted((a, b) for a, b in component.edges if position[a] > position[b])
-    rest = component.copy()
-    rest.remove_edges_from(backward)
-    needed = []
+    edges = sorted(component.edges)
+    needed = set(backward)
     for edge in backward:  # put back every edge that does not recreate a cycle
-        rest.add_edge(*edge)
-        if not nx.is_directed_acyclic_graph(rest):
-            rest.remove_edge(*edge)
-            needed.append(edge)
-    return needed
+        needed.discard(edge)
+        if not _acyclic(edges, needed):
+            needed.add(edge)
+    return sorted(needed)

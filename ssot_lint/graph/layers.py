@@ -69,4 +69,5 @@ def _violation(mg: ModuleGraph, stack: Layers, module: str, own: int, higher: in
             if len(chain) == 2 else
             f"remove or move the import of `{chain[1]}`, or cut the chain further along")
     edges = tuple(zip(chain, chain[1:]))
-    return GraphViolation(CODE, site.rel, message, site=site, hint=hint, edges=edges)
+    return GraphViolation(CODE, site.rel, message, site=site, hint=hint, edges=edges,
+                          modules=tuple(chain))

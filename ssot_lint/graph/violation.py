@@ -20,6 +20,7 @@ class GraphViolation:
     severity: str | None = None  # None: the rule's default
     hint: str | None = None
     edges: tuple[tuple[str, str], ...] = ()  # graph edges to mark as violating
+    modules: tuple[str, ...] = ()  # modules on its chain or cycle (their files "touch" it)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -40,6 +41,7 @@ def unknown_verdict(code: str, what: str, partial: dict[str, str], modules: set[
     listed = ", ".join(files)
     return GraphViolation(
         code=code, rel=files[0], line=line, col=col, severity="warning",
+        modules=tuple(sorted(modules)),
         message=(f"{what} is unknown — partial graph: its verdict depends on the imports of "
                  f"{listed}, which cannot be parsed"),
         hint="fix the syntax error (SSOT001/SSOT002) so the imports can be read")

@@ -1,20 +1,39 @@
 """Turn the graph analyses' violations into findings for the file being checked.
 
 The analyses run once per project (``Project.graph``); this only picks the
-violations located in ``ctx.source``, so SSOT202-SSOT204 cost nothing per file.
+violations located in ``ctx.source``, so SSOT202-SSOT204 cost nothing per file. Each
+finding lists the other files on its chain or cycle as ``("touches", path)`` pairs in
+``Finding.extra`` (``--changed-since`` shows a finding when any of them changed).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
+from ssot_lint.graph.violation import GraphViolation
 from ssot_lint.model.finding import Finding
 from ssot_lint.rules.base import FileContext, Rule
 
 
 def graph_findings(ctx: FileContext, rule: Rule) -> Iterator[Finding]:
     for violation in ctx.project.graph.violations_in(rule.code, ctx.source.rel):
-        yield ctx.finding(rule, violation.site.fact if violation.site else None,
-                          violation.message, line=violation.line, col=violation.col,
-                          severity=violation.severity, hint=violation.hint,
-                          symbol=violation.site.target if violation.site else None)
+        finding = ctx.finding(rule, violation.site.fact if violation.site else None,
+                              violation.message, line=violation.line, col=violation.col,
+                              severity=violation.severity, hint=violation.hint,
+                              symbol=violation.site.target if violation.site else None)
+        touches = tuple(("touches", path) for path in _touched(ctx, violation))
+        yield replace(finding, extra=finding.extra + touches) if touches else finding
+
+
+def _touched(ctx: FileContext, violation: GraphViolation) -> list[str]:
+    """Files of the violation's modules, written like ``Finding.path`` (sorted, unique)."""
+    file_of = ctx.project.graph.modules.file_of
+    rels = sorted({file_of[m] for m in violation.modules if m in file_of} - {ctx.source.rel})
+    base = Path(ctx.display_path).parent
+    here = ctx.source.path.parent
+    root = ctx.project.config.root
+    return [Path(os.path.normpath(base / os.path.relpath(root / rel, here))).as_posix()
+            for rel in rels]
