@@ -20,7 +20,7 @@ from ssot_lint.model.config import Config
 from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import Registry
 from ssot_lint.resolve.project import Project
-from ssot_lint.scan import read_facts, scan
+from ssot_lint.scan import options_for, read_facts, scan
 
 
 @dataclass
@@ -42,7 +42,8 @@ def build_project(config: Config, registry: Registry | None = None) -> Project:
     registry = registry or load_registry(config.registry_path, display_base=Path.cwd())
     files = discover(config.root, registry.source_roots, exclude=config.exclude,
                      respect_gitignore=config.respect_gitignore)
-    facts = scan(files, config.target_version, config.max_file_size)
+    facts = scan(files, config.target_version, config.max_file_size, options_for(config),
+                 root=config.root)
     return Project(config=config, registry=registry, files=files, facts=facts)
 
 

@@ -32,6 +32,11 @@ class Config:
     quiet: bool = False
     max_file_size: int = 10 * 1024 * 1024
     verify_registry: bool = False  # also check the registry against the code (SSOT902)
+    jobs: int | None = None  # extraction processes; None = available cores
+    cache: bool = True  # use the facts cache (--no-cache turns it off)
+    cache_dir: Path | None = None  # None = <root>/.ssot_lint_cache
+    executor: str = "local"  # "local" (processes) or "dask"
+    scheduler: str | None = None  # Dask scheduler address for executor = "dask"
 
     def display_target(self) -> str:
         return f"{self.target_version[0]}.{self.target_version[1]}"
