@@ -28,7 +28,10 @@ def contract_violations(mg: ModuleGraph, graph: nx.DiGraph, contract: Contract,
                         problem_line: dict[str, tuple[int, int]]) -> list[GraphViolation]:
     forbidden = {m for m in graph.nodes if under(m, contract.forbidden)}
     sources = {m for m in graph.nodes if under(m, contract.source) and m not in forbidden}
-    between = lambda node: node not in sources and node not in forbidden  # noqa: E731
+
+    def between(node: str) -> bool:
+        return node not in sources and node not in forbidden
+
     hop = {} if contract.allow_indirect else shortest_hops(graph, forbidden, between)
     found: list[GraphViolation] = []
     tail = why(contract.reason, contract.owner)

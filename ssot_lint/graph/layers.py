@@ -28,7 +28,10 @@ def layer_violations(mg: ModuleGraph, graph: nx.DiGraph, stack: Layers, keep: Si
         prefix = under(module, stack.order)
         if prefix is not None:
             layer_of[module] = stack.order.index(prefix)
-    outside = lambda node: node not in layer_of  # noqa: E731 - a tiny predicate
+
+    def outside(node: str) -> bool:
+        return node not in layer_of
+
     found: list[GraphViolation] = []
     for higher in range(len(stack.order) - 1):
         targets = {m for m, i in layer_of.items() if i == higher}
