@@ -149,3 +149,27 @@ def test_show_progress_decision() -> None:
     assert show_progress(None, _Stream(True), {"TERM": "dumb"}) is False
     assert show_progress(False, _Stream(True), {}) is False
     assert show_progress(True, _Stream(False), {"CI": "1"}) is True
+
+
+def test_usages_duplicates_and_stale_entries_from_the_real_rules(tmp_path: Path) -> None:
+    """SSOT301 uses, SSOT401 duplicates and SSOT902 stale entries (the audit always
+    verifies the registry) reach the report through the rules that produce them."""
+    root = make_project(tmp_path / "mono", {
+        "api/usage.py": "from shared.legacy import OldClient\n\n\n"
+                        "def make() -> OldClient:\n    return OldClient()\n",
+        "billing/client.py": "class Client:\n    pass\n",
+    }, registry_extra='[symbols."shared.client.Gone"]\n')
+    assert _run(root, "--json", "audit.json", "-o", "r.html").returncode == 0
+    data = json.loads((root / "audit.json").read_text(encoding="utf-8"))
+    old = next(d for d in data["deprecated"] if d["symbol"] == "shared.legacy.OldClient")
+    assert (old["imports"], old["usages"], old["references"], old["files"]) == (4, 2, 6, 4)
+    assert [s for s in old["sites"] if s["path"] == "api/usage.py"] == [
+        {"path": "api/usage.py", "line": 1, "code": "SSOT111"},
+        {"path": "api/usage.py", "line": 4, "code": "SSOT301"},
+        {"path": "api/usage.py", "line": 5, "code": "SSOT301"}]
+    assert [(d["path"], d["symbol"]) for d in data["duplicates"]] == [
+        ("billing/client.py", "billing.client.Client")]
+    assert [(s["path"], s["symbol"]) for s in data["stale_entries"]] == [
+        ("ssot-registry.toml", "shared.client.Gone")]
+    html = (root / "r.html").read_text(encoding="utf-8")
+    assert "stale registry entries (SSOT902)</td><td class=\"n\">1</td>" in html

@@ -19,9 +19,7 @@ from ssot_lint.model.config import Config
 def audit(paths: Sequence[Path], config: Config, *, title: str | None = None,
           progress: Progress | None = None) -> Audit:
     """Audit the files under ``paths`` (default: the project), judged against the whole."""
-    run = (analyse(paths, config, cwd=config.root) if progress is None
-           else analyse(paths, config, cwd=config.root, progress=progress))
-    return collect(run, title=title)
+    return collect(analyse(paths, config, cwd=config.root, progress=progress), title=title)
 
 
 __all__ = ["Audit", "audit"]

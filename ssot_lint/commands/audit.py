@@ -110,7 +110,8 @@ def command(paths: tuple[Path, ...], output: Path | None, report_format: str | N
     previous = load_previous(compare_file) if compare_file is not None else None
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             select=_codes(select), ignore=_codes(ignore),
-                            target_version=target_version, exclude=exclude)
+                            target_version=target_version, exclude=exclude,
+                            verify_registry=True)  # registry health is part of the report
     bar = TerminalProgress() if show_progress(progress, sys.stderr, os.environ) else None
     try:
         result = audit(list(paths), config, title=title, progress=bar)
