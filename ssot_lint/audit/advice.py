@@ -21,6 +21,9 @@ _ADVICE = {
                "right one.",
     "SSOT103": "The name is not defined in that module: import it from where it is defined "
                "(the message suggests it), or register the canonical home in [symbols].",
+    "SSOT104": "Point the patch target at where the name is looked up now (usually the module "
+               "that imports it); a target that does not resolve patches nothing, or fails "
+               "only at test time.",
     "SSOT111": "Migrate each reference to the entry's `use_instead` (the deprecated "
                "symbols table shows where they are). Safe cases are rewritten by "
                "`ssot-lint fix`; tolerate intended uses with `allow_in` or `paths`.",
@@ -29,6 +32,8 @@ _ADVICE = {
     "SSOT113": "Add a [symbols.\"module.Name\"] entry for each symbol's canonical home "
                "(`ssot-lint registry` tooling can bootstrap them).",
     "SSOT121": "Write the import as an absolute import; `ssot-lint fix` rewrites these.",
+    "SSOT122": "Change the module string passed to `importlib.import_module` / `__import__` "
+               "to an existing, non-deprecated module (the registry's `use_instead`).",
     "SSOT201": "Depend on the other service through an allowed path (a shared package or its "
                "public API), or, if the dependency is intended, add it to `may_import` "
                "with a reason.",

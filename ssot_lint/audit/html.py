@@ -30,7 +30,7 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:34px 0 10px;border-bot
 table{border-collapse:collapse;background:#fff;width:100%;margin:6px 0}
 th,td{border:1px solid #dde2e8;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#eef1f5}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
 .bar{background:#e4e8ee;height:12px;min-width:140px;border-radius:3px}
 .bar span{display:block;height:12px;border-radius:3px;background:#3b5b92}
 .bar span.good{background:#2e8b57}.bar span.bad{background:#e4572e}
