@@ -173,3 +173,18 @@ def test_usages_duplicates_and_stale_entries_from_the_real_rules(tmp_path: Path)
         ("ssot-registry.toml", "shared.client.Gone")]
     html = (root / "r.html").read_text(encoding="utf-8")
     assert "stale registry entries (SSOT902)</td><td class=\"n\">1</td>" in html
+
+
+def test_missing_path_exits_2(project: Path) -> None:
+    done = _run(project, "no-such-dir", "-o", "r.html")
+    assert done.returncode == 2
+    assert "path does not exist: no-such-dir" in done.stderr
+
+
+def test_same_project_same_report_bytes(project: Path) -> None:
+    pinned = {"SOURCE_DATE_EPOCH": "1767225600"}
+    first = _run(project, "--json", "a.json", env=pinned)
+    second = _run(project, "--json", "b.json", env=pinned)
+    assert first.returncode == second.returncode == 0
+    assert first.stdout == second.stdout and "2026-01-01T00:00:00Z" in first.stdout
+    assert (project / "a.json").read_bytes() == (project / "b.json").read_bytes()
