@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ssot_lint.model.finding import Finding
 from ssot_lint.report import Summary
@@ -179,3 +181,19 @@ def test_format_from_pyproject_and_command_line_precedence(
     assert code == 1 and out == GITHUB
     code, out, _ = run_cli(["check", "--format", "junit"], capsys)
     assert out == JUNIT
+
+
+def _unescape(text: str) -> str:
+    """The runner's decoding of workflow-command values (the inverse of escaping)."""
+    for escaped, raw in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, raw)
+    return text
+
+
+@given(st.text())
+def test_github_property_escaping_round_trips_and_cannot_break_the_command(text: str) -> None:
+    escaped = escape_property(text)
+    assert not set(escaped) & {",", ":", "\r", "\n"}
+    assert _unescape(escaped) == text
+    data = escape_data(text)
+    assert "\n" not in data and "\r" not in data and _unescape(data) == text
