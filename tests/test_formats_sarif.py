@@ -75,8 +75,10 @@ def test_the_schema_check_is_real(sarif_schema: dict[str, Any],
     broken = copy.deepcopy(sarif_log)
     broken["runs"][0]["results"][0]["level"] = "fatal"  # not a SARIF level
     del broken["runs"][0]["tool"]["driver"]["name"]  # required
+    broken["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///a b/"  # format: uri
     messages = [e.message for e in _validator(sarif_schema).iter_errors(broken)]
     assert any("fatal" in m for m in messages) and any("name" in m for m in messages)
+    assert any("is not a 'uri-reference'" in m for m in messages)  # URIs checked (rfc3987)
 
 
 def test_driver_lists_every_rule_with_help_and_level(sarif_log: dict[str, Any]) -> None:
