@@ -61,6 +61,15 @@ def changed_files(rev: str, cwd: Path) -> set[Path]:
     return found
 
 
+def touches(paths: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """``Finding.extra`` pairs for the files a chain goes through (sorted, no repeats).
+
+    A rule adds them with ``dataclasses.replace(finding, extra=finding.extra +
+    touches(paths))``; paths are display paths, like ``Finding.path``.
+    """
+    return tuple((TOUCHES_KEY, path) for path in sorted(set(paths)))
+
+
 def touched_paths(finding: Finding) -> tuple[str, ...]:
     """The files a finding is about: its own path plus any chain it reports."""
     return (finding.path, *(value for key, value in finding.extra if key == TOUCHES_KEY))

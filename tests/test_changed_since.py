@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.changed import changed_files, filter_changed, touched_paths
+from ssot_lint.changed import changed_files, filter_changed, touched_paths, touches
 from ssot_lint.model.finding import Finding
 from tests.test_formats_support import make_project, run_cli
 
@@ -95,10 +95,11 @@ def test_a_chain_finding_is_kept_when_its_chain_touches_a_changed_file(tmp_path:
         (tmp_path / "app" / name).write_text("")
     chain = Finding(path="app/main.py", line=1, column=1, code="SSOT202", rule="boundary-chain",
                     severity="error", message="app.main -> app.service -> app.db",
-                    extra=(("touches", "app/service.py"), ("touches", "app/db.py")))
+                    extra=touches(["app/service.py", "app/db.py", "app/service.py"]))
     plain = Finding(path="app/main.py", line=2, column=1, code="SSOT101", rule="broken-import",
                     severity="error", message="broken")
-    assert touched_paths(chain) == ("app/main.py", "app/service.py", "app/db.py")
+    assert chain.extra == (("touches", "app/db.py"), ("touches", "app/service.py"))
+    assert touched_paths(chain) == ("app/main.py", "app/db.py", "app/service.py")
     changed = {(tmp_path / "app" / "db.py").resolve()}
     assert filter_changed([chain, plain], changed, cwd=tmp_path) == [chain]
 
