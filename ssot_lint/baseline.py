@@ -254,5 +254,9 @@ def render_baseline(entries: Iterable[Entry]) -> str:
 
 
 def write_baseline(path: Path, entries: Iterable[Entry]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_baseline(entries), encoding="utf-8", newline="\n")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_baseline(entries), encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the baseline: {exc.strerror or exc}",
+                          file=path.as_posix()) from None

@@ -197,3 +197,13 @@ def test_github_property_escaping_round_trips_and_cannot_break_the_command(text:
     assert _unescape(escaped) == text
     data = escape_data(text)
     assert "\n" not in data and "\r" not in data and _unescape(data) == text
+
+
+def test_unwritable_output_file_is_a_usage_error(project: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "reports").mkdir()
+    code, out, err = run_cli(["check", "--output-file", "reports"], capsys)
+    assert (code, out) == (2, "")
+    assert "reports: cannot write --output-file: Is a directory" in err
+    code, _, err = run_cli(["check", "--write-baseline", "reports"], capsys)
+    assert code == 2 and "reports: cannot write the baseline: Is a directory" in err

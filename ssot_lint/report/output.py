@@ -153,8 +153,14 @@ def _emit(findings: list[Any], files_checked: int, config: Any, opts: OutputOpti
     if opts.output_file is None:
         click.echo(text, nl=False)
         return
-    opts.output_file.parent.mkdir(parents=True, exist_ok=True)
-    opts.output_file.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        opts.output_file.parent.mkdir(parents=True, exist_ok=True)
+        opts.output_file.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        from ssot_lint.errors import ConfigError
+
+        raise ConfigError(f"cannot write --output-file: {exc.strerror or exc}",
+                          file=opts.output_file.as_posix()) from None
 
 
 def _n(count: int, stem: str, one: str, many: str) -> str:
