@@ -153,3 +153,29 @@ def test_fix_regions_rewrite_the_source_correctly(tmp_path: Path,
                                     "if os.environ:\n"
                                     "    from app.services.bridge import make_bridge as mb\n"
                                     "from app.registry import Registry, canonical\n")
+
+
+def test_sarif_result_golden(sarif_log: dict[str, Any]) -> None:
+    """One complete result, and the fingerprints (pinned: baselines depend on them)."""
+    results = sarif_log["runs"][0]["results"]
+    assert results[3] == {
+        "ruleId": "SSOT102",
+        "level": "error",
+        "message": {"text": "module `app.services.missing` does not exist"},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": "scripts/we%2Cird%3Aname.py", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": 1, "startColumn": 8, "endLine": 1, "endColumn": 28}}}],
+        "partialFingerprints": {"ssotLint/v1": "cbc85feb0ab015e02f18b8b7c6c1ef90"},
+        "ruleIndex": [r.code for r in all_rules()].index("SSOT102"),
+    }
+    assert [r["partialFingerprints"]["ssotLint/v1"] for r in results] == [
+        "7341bd79c109498d6c63e26e09344f88", "70b89953e4fd81ea898c81b722757abf",
+        "90ee4ad057f84038ba6b5b77de430314", "cbc85feb0ab015e02f18b8b7c6c1ef90"]
+    assert results[0]["message"]["text"] == (
+        "`app.agents.bridge.make_bridge` is a broken import path (moved, 100% sure: see <docs> "
+        "& \"notes\"); use `app.services.bridge.make_bridge` instead\nHint: line one\nline two")
+    assert results[0]["properties"] == {"fix": {
+        "description": "replace the import path", "old": "app.agents.bridge.make_bridge",
+        "new": "app.services.bridge.make_bridge", "safe": True}}
+    assert sarif_log["runs"][0]["columnKind"] == "unicodeCodePoints"
+    assert sarif_log["version"] == "2.1.0"
