@@ -17,19 +17,19 @@ a damaged cache costs one cold run, never a wrong answer.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import time
 import zlib
 from collections.abc import Iterable
-from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any
 
 from ssot_lint import __version__
+from ssot_lint.codec import MODEL_FINGERPRINT, decode_facts, encode_facts
 from ssot_lint.facts.extract import FACTS_VERSION
 from ssot_lint.model.facts import FileFacts
+
+__all__ = ["FactsCache", "decode_facts", "digest_of", "encode_facts", "facts_salt"]
 
 DEFAULT_CACHE_DIR = ".ssot_lint_cache"
 DB_NAME = "facts.sqlite3"
@@ -52,40 +52,17 @@ def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _tool_key() -> str:
+    return f"ssot-lint {__version__}; facts {FACTS_VERSION}; model {MODEL_FINGERPRINT}"
+
+
 def facts_salt(target: tuple[int, int]) -> str:
-    """Everything besides the bytes that changes extraction: tool, extractor, target."""
-    return f"ssot-lint {__version__}; facts {FACTS_VERSION}; target {target[0]}.{target[1]}"
+    """Everything besides the bytes that changes extraction: tool, extractor, model, target."""
+    return f"{_tool_key()}; target {target[0]}.{target[1]}"
 
 
 def _crc(digest: str, salt: str, data: str) -> int:
     return zlib.crc32(f"{digest}\0{salt}\0{data}".encode())
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _plain(obj: Any) -> Any:
-    """``json.dumps`` hook: a facts dataclass as the dict ``to_dict`` would give."""
-    kind = type(obj)
-    if not is_dataclass(obj):
-        raise TypeError(f"cannot encode {kind.__name__} in the facts cache")
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in fields(obj))
-    return {name: getattr(obj, name) for name in names}
-
-
-def encode_facts(facts: FileFacts) -> str:
-    """JSON text of ``facts`` (the same data as ``FileFacts.to_dict``, done in C)."""
-    return json.dumps(facts, default=_plain, separators=(",", ":"))
-
-
-def decode_facts(text: str) -> FileFacts:
-    """Inverse of :func:`encode_facts`; raises on anything that is not facts."""
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise TypeError("facts must be a JSON object")
-    return FileFacts.from_dict(data)
 
 
 class FactsCache:
@@ -187,7 +164,7 @@ class FactsCache:
                         continue  # damaged row: extract again and overwrite it
                     try:
                         found[digest] = decode_facts(data)
-                    except (ValueError, TypeError, KeyError, AttributeError):
+                    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
                         continue
         except sqlite3.Error as exc:
             self._discard(f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
@@ -243,8 +220,8 @@ class FactsCache:
 
     def _prune(self, db: sqlite3.Connection) -> None:
         """Drop other tool versions' rows, and unreferenced facts once they pile up."""
-        db.execute("DELETE FROM facts WHERE salt NOT LIKE ?",
-                   (f"ssot-lint {__version__}; facts {FACTS_VERSION}; %",))
+        db.execute("DELETE FROM facts WHERE substr(salt, 1, ?) != ?",
+                   (len(_tool_key()), _tool_key()))
         (facts,) = db.execute("SELECT count(*) FROM facts").fetchone()
         (stats,) = db.execute("SELECT count(*) FROM stats").fetchone()
         if facts > 2 * stats + 1000:

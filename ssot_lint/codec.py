@@ -1,0 +1,118 @@
+"""Facts as compact JSON: the cache's row format and the workers' reply format.
+
+Each facts dataclass is written as a JSON *array* of its field values in field order
+(no repeated key strings), and read back by decoders derived once from the
+dataclasses' own type hints, so a field added to the model is encoded and decoded
+without touching this module. Decoding builds objects without calling ``__init__``
+(the single largest cost of a warm run was re-running dataclass constructors for
+~100,000 references); classes with a ``__post_init__`` are built normally.
+
+:data:`MODEL_FINGERPRINT` hashes the field layout of every facts class; it is part of
+the cache key, so rows written for another layout are never decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+from ssot_lint.model.facts import FileFacts
+
+Decoder = Callable[[Any], Any]
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _positional(obj: Any) -> list[Any]:
+    """``json.dumps`` hook: a facts dataclass as the list of its field values."""
+    kind = type(obj)
+    names = _NAMES.get(kind)
+    if names is None:
+        if not is_dataclass(obj):
+            raise TypeError(f"cannot encode {kind.__name__} as facts")
+        names = _NAMES[kind] = tuple(f.name for f in fields(obj))
+    return [getattr(obj, name) for name in names]
+
+
+def encode_facts(facts: FileFacts) -> str:
+    """Compact JSON text of ``facts`` (encoded in C; ASCII, so surrogates survive)."""
+    return json.dumps(facts, default=_positional, separators=(",", ":"))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _decoder(hint: Any, layout: list[str]) -> Decoder:
+    """A function turning JSON data back into a value of type ``hint``."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if isinstance(hint, type) and is_dataclass(hint):
+        return _dataclass_decoder(hint, layout)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        layout.append(f"optional[{len(inner)}]")
+        if len(inner) == 1:
+            decode = _decoder(inner[0], layout)
+            if decode is _identity:
+                return _identity
+            return lambda value: None if value is None else decode(value)
+        return _identity
+    if origin is tuple:
+        layout.append("tuple")
+        item = _decoder(args[0], layout) if args else _identity
+        if item is _identity:
+            return tuple
+        return lambda value: tuple(map(item, value))
+    if origin is dict or hint is dict:
+        layout.append("dict")
+        return dict
+    layout.append(getattr(hint, "__name__", str(hint)))
+    return _identity
+
+
+def _dataclass_decoder(cls: type, layout: list[str]) -> Decoder:
+    hints = typing.get_type_hints(cls)
+    names = tuple(f.name for f in fields(cls))
+    layout.append(f"{cls.__name__}({','.join(names)})")
+    decoders = [_decoder(hints[name], layout) for name in names]
+    count = len(names)
+    if hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__:
+        def build_checked(row: Any) -> Any:
+            if type(row) is not list or len(row) != count:
+                raise ValueError(f"not a {cls.__name__} row")
+            return cls(*(d(v) for d, v in zip(decoders, row)))
+        return build_checked
+    new = object.__new__
+    convert = [(i, d) for i, d in enumerate(decoders) if d is not _identity]
+
+    def build(row: Any) -> Any:
+        if type(row) is not list or len(row) != count:
+            raise ValueError(f"not a {cls.__name__} row")
+        for index, decode in convert:  # the row is a fresh list from json: reuse it
+            row[index] = decode(row[index])
+        obj = new(cls)
+        obj.__dict__.update(zip(names, row))
+        return obj
+
+    return build
+
+
+def _build_root() -> tuple[Decoder, str]:
+    layout: list[str] = []
+    decoder = _dataclass_decoder(FileFacts, layout)
+    fingerprint = hashlib.blake2b(";".join(layout).encode(), digest_size=6).hexdigest()
+    return decoder, fingerprint
+
+
+_DECODE_ROOT, MODEL_FINGERPRINT = _build_root()
+
+
+def decode_facts(text: str) -> FileFacts:
+    """Inverse of :func:`encode_facts`; raises ``ValueError``/``TypeError`` on anything else."""
+    result: FileFacts = _DECODE_ROOT(json.loads(text))
+    return result
