@@ -65,6 +65,8 @@ def cli() -> None:
               help="Report larger files (SSOT002) instead of parsing them (default: 10 MiB).")
 @click.option("--verify-registry", is_flag=True, default=None,
               help="Also check the registry against the code (SSOT902, like `registry verify`).")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print a unified diff of the safe fixes instead of findings; write nothing.")
 @output_options
 def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
           select: tuple[str, ...], ignore: tuple[str, ...], output_format: str | None,
@@ -88,6 +90,15 @@ def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | No
     }
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)
+    if output.pop("show_diff", False):  # as `fix --diff`: safe fixes only, nothing written
+        from ssot_lint.fix.report import unified_diff
+        from ssot_lint.fix.run import fix
+
+        diff = unified_diff(fix(list(paths), config, write=False))
+        click.echo(diff, nl=False)
+        if diff and not config.exit_zero:
+            raise ExitCode(EXIT_FINDINGS)
+        return
     result = run_check(list(paths), config)
     exit_code = deliver(result, config, list(paths), output)
     if exit_code:

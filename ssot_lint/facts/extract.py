@@ -10,13 +10,14 @@ import ast
 
 from ssot_lint.facts.calls import collect_call_facts, could_have_calls
 from ssot_lint.facts.decode import decode_source
+from ssot_lint.facts.references import collect_usage
 from ssot_lint.facts.suppressions import find_suppressions
 from ssot_lint.facts.syntax import TargetSyntaxError, parse_for_target
 from ssot_lint.facts.visitor import ColumnMap, FactVisitor, Scope
 from ssot_lint.model.facts import FileFacts, ImportFact, SyntaxProblem
 
 # Bump when extraction changes, so cached facts from older versions are not reused.
-FACTS_VERSION = 2
+FACTS_VERSION = 4
 
 
 def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
@@ -61,6 +62,7 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
         except RecursionError:
             pass
     imports.sort(key=lambda f: (f.line, f.col))
+    references, classes = collect_usage(tree, columns)
     return FileFacts(
         imports=tuple(imports),
         definitions=tuple(visitor.definitions),
@@ -68,4 +70,6 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
         all_names=tuple(visitor.all_names) if visitor.all_names is not None else None,
         has_getattr=visitor.has_getattr,
         all_dynamic=visitor.all_dynamic,
+        references=references,
+        classes=classes,
     )

@@ -8,11 +8,13 @@ reference rename, and ``verify_rewrite`` compares the old and new syntax trees.
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from ssot_lint.discover import SourceFile
-from ssot_lint.fix.imports import ImportRewriter
+from ssot_lint.fix.imports import ImportOrder, ImportRewriter, import_keys
 from ssot_lint.fix.plan import FilePlan
 from ssot_lint.fix.rename import exported_problem, rename_references
 from ssot_lint.fix.verify import verify_rewrite
@@ -33,26 +35,40 @@ def rewrite_text(project: Project, source: SourceFile, text: str, plan: FilePlan
         _refuse(plan, "libcst does not reproduce this file byte for byte (CR-only line "
                       "endings?); not rewritten")
         return None
-    wrapper = MetadataWrapper(module)
     renamed: dict[int, str] = {}
     renames: dict[str, str] = {}
-    for old, new in sorted(plan.renames.items()):
-        problem = exported_problem(project, source, old)
-        found = problem if problem else rename_references(wrapper, old, new)
-        if isinstance(found, str):
-            plan.drop(plan.rename_keys[old], f"rename `{old}` -> `{new}` is unsafe: {found}")
-            continue
-        renamed.update(dict.fromkeys(found, new))
-        renames[old] = new
+    if plan.renames:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # same nodes, same ids
+        for old, new in sorted(plan.renames.items()):
+            problem = exported_problem(project, source, old)
+            found = problem if problem else rename_references(wrapper, old, new)
+            if isinstance(found, str):
+                plan.drop(plan.rename_keys[old], f"rename `{old}` -> `{new}` is unsafe: {found}")
+                continue
+            renamed.update(dict.fromkeys(found, new))
+            renames[old] = new
+    try:
+        slots = import_keys(ast.parse(text), text)
+    except (SyntaxError, ValueError, RecursionError) as exc:
+        _refuse(plan, f"this Python cannot parse the file to verify a rewrite: {exc}")
+        return None
+    order = ImportOrder()
+    module.visit(order)
+    if len(order.order) != len({slot[0] for slot in slots.values()}):
+        _refuse(plan, "libcst and ast disagree about the import statements; not rewritten")
+        return None
+    for key in sorted(set(plan.changes) - set(slots)):
+        plan.drop(key, "the import could not be located for rewriting")
     if not plan.changes:
         return None
-    rewriter = ImportRewriter(plan.changes, renamed)
+    rewriter = ImportRewriter({slots[k]: c for k, c in plan.changes.items()}, order.order,
+                              renamed)
     try:
-        new_text = wrapper.visit(rewriter).code
+        new_text = module.visit(rewriter).code
     except (cst.ParserSyntaxError, ValueError) as exc:
         _refuse(plan, f"the rewrite failed: {exc}")
         return None
-    for key in sorted(set(plan.changes) - rewriter.applied):
+    for key in sorted(k for k in plan.changes if slots[k] not in rewriter.applied):
         plan.drop(key, "the import could not be located for rewriting")
     reason = verify_rewrite(text, new_text, module=source.module,
                             is_package=source.is_package, planned=plan.planned,

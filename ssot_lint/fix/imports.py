@@ -1,7 +1,9 @@
 """Rewrite import statements with libcst, keeping everything around them.
 
-Changes arrive per imported name (keyed by its 1-based line and column, as findings
-report it). For each ``from`` statement the names are grouped by where they will be
+Changes arrive per imported name, keyed by (the statement's ordinal among the module's
+import statements in source order, the name's index in it); ``import_keys`` maps the
+line/column positions findings report onto those keys with ``ast``, which is far
+cheaper than libcst's position metadata (that re-generates the whole module). For each ``from`` statement the names are grouped by where they will be
 imported from: the group that keeps the original module (or, when every name moves to
 the same place, the whole statement) is edited in place, so its comments, parentheses
 and trailing commas stay. Names that move elsewhere are merged into an existing
@@ -15,10 +17,59 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import libcst as cst
-from libcst.metadata import PositionProvider
+import ast
 
-Key = tuple[int, int]  # (line, column), both 1-based
+import libcst as cst
+
+from ssot_lint.facts.visitor import ColumnMap
+
+Key = tuple[int, int]  # (line, column), both 1-based, as findings report them
+Slot = tuple[int, int]  # (ordinal of the import statement, index of the name in it)
+
+# Only these nodes can contain statements; expressions never do.
+_STATEMENT_HOLDERS = (cst.Module, cst.BaseCompoundStatement, cst.BaseSuite,
+                      cst.SimpleStatementLine, cst.Else, cst.ExceptHandler,
+                      cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
+
+
+def import_keys(tree: ast.Module, text: str) -> dict[Key, Slot]:
+    """Map each imported name's (line, column) onto its ``Slot``, in source order."""
+    columns = ColumnMap(text)
+    keys: dict[Key, Slot] = {}
+    ordinal = 0
+
+    def walk(body: list[ast.stmt]) -> None:
+        nonlocal ordinal
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for index, alias in enumerate(stmt.names):
+                    keys[(alias.lineno, columns.col(alias.lineno, alias.col_offset))] = \
+                        (ordinal, index)
+                ordinal += 1
+                continue
+            for _, value in ast.iter_fields(stmt):
+                if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                    walk(value)
+                elif isinstance(value, list) and value and hasattr(value[0], "body"):
+                    for part in value:
+                        walk(part.body)
+
+    walk(tree.body)
+    return keys
+
+
+class ImportOrder(cst.CSTVisitor):
+    """Numbers the import statements of a libcst module in source order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: dict[int, int] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            self.order[id(node)] = len(self.order)
+            return False
+        return isinstance(node, _STATEMENT_HOLDERS)
 
 
 @dataclass(frozen=True)
@@ -72,18 +123,23 @@ def _item(name: str, asname: str | None) -> str:
 class ImportRewriter(cst.CSTTransformer):
     """One pass that applies every import change of a module."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, changes: Mapping[Key, AliasChange],
+    def __init__(self, changes: Mapping[Slot, AliasChange], order: Mapping[int, int],
                  renames: Mapping[int, str] | None = None) -> None:
         super().__init__()
         self.changes = changes
+        self.order = order  # id() of an original import statement -> its ordinal
         self.renames = renames or {}  # id() of a reference ``Name`` -> its new name
         self.from_plans: dict[int, _FromPlan] = {}
         self.import_changes: dict[int, dict[int, AliasChange]] = {}
         self.inserts: dict[int, list[_NewImport]] = {}
-        self.applied: set[Key] = set()
+        self.applied: set[Slot] = set()
         self.config: cst.PartialParserConfig | None = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        super().on_visit(node)
+        # Without renames only statements matter: skipping expressions is most of the work.
+        return bool(self.renames) or isinstance(node, (*_STATEMENT_HOLDERS, cst.Import,
+                                                       cst.ImportFrom, cst.ImportAlias))
 
     # -- planning (on original nodes, before their children are visited) ------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -96,9 +152,8 @@ class ImportRewriter(cst.CSTTransformer):
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
         self._plan_run([node])
 
-    def _change_of(self, alias: cst.ImportAlias) -> AliasChange | None:
-        pos = self.get_metadata(PositionProvider, alias).start
-        key = (pos.line, pos.column + 1)
+    def _change_of(self, statement: cst.CSTNode, index: int) -> AliasChange | None:
+        key = (self.order.get(id(statement), -1), index)
         change = self.changes.get(key)
         if change is not None:
             self.applied.add(key)
@@ -119,7 +174,7 @@ class ImportRewriter(cst.CSTTransformer):
                   ) -> None:
         statements = [(line, s) for line in run for s in line.body
                       if isinstance(s, (cst.Import, cst.ImportFrom))]
-        changed = {id(s): [self._change_of(a) for a in s.names]
+        changed = {id(s): [self._change_of(s, i) for i in range(len(s.names))]
                    for _, s in statements if not isinstance(s.names, cst.ImportStar)}
         # What the run binds, to merge into and to avoid importing a name twice.
         existing: dict[str, cst.ImportFrom] = {}
@@ -152,8 +207,7 @@ class ImportRewriter(cst.CSTTransformer):
                 if per_alias:
                     self.import_changes[id(s)] = per_alias
             elif isinstance(s.names, cst.ImportStar):
-                pos = self.get_metadata(PositionProvider, s.names).start
-                key = (pos.line, pos.column + 1)
+                key = (self.order.get(id(s), -1), 0)
                 if key in self.changes:
                     self.applied.add(key)
                     self.from_plans[id(s)] = _FromPlan(retarget=self.changes[key].module)

@@ -275,8 +275,10 @@ class _Reader:
             self.error("a pattern needs 'call', the dotted path of the callable", "patterns", index)
             return None
         when = self.string(table, "when", "patterns", index) or "always"
-        head = when.split(":", 1)[0]
-        if head not in PATTERN_WHEN:
+        head, colon, arg = when.partition(":")
+        valid_arg = {"positional": arg.isdigit() and int(arg or 0) > 0,
+                     "keyword": arg.removeprefix("!").isidentifier()}.get(head, not colon)
+        if head not in PATTERN_WHEN or not valid_arg:
             self.error(f"{when!r} is not a call shape; use one of: always, no-args, has-args, "
                        "positional:N, keyword:NAME, keyword:!NAME", "patterns", index, "when")
         return Pattern(call=call, when=when, hint=self.string(table, "hint", "patterns", index),

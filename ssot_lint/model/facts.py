@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ssot_lint.model.references import ClassInfo, Reference
+
 # Import kinds. "import" = ``import a.b``; "from" = ``from a import b``;
 # "star" = ``from a import *``; "patch" = a mock.patch("...") string target;
 # "dynamic" = importlib.import_module("...") / __import__("...").
@@ -105,6 +107,8 @@ class FileFacts:
     has_getattr: bool = False  # module-level ``def __getattr__``
     all_dynamic: bool = False  # ``__all__`` is computed, so which names it lists is unknown
     problem: SyntaxProblem | None = None
+    references: tuple[Reference, ...] = ()  # uses of imported names (SSOT301-303)
+    classes: tuple[ClassInfo, ...] = ()  # top-level class bodies (SSOT104)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,5 +129,7 @@ class FileFacts:
             has_getattr=bool(data["has_getattr"]),
             all_dynamic=bool(data.get("all_dynamic", False)),
             problem=SyntaxProblem(**problem) if problem else None,
+            references=tuple(Reference.from_dict(d) for d in data.get("references", ())),
+            classes=tuple(ClassInfo.from_dict(d) for d in data.get("classes", ())),
             extra=dict(data.get("extra") or {}),
         )

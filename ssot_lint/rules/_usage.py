@@ -1,0 +1,132 @@
+"""Shared reasoning for the usage rules (SSOT104, SSOT301-303): where a path really lives.
+
+A reference or patch target names a path as imported in one file; the symbol may be
+re-exported several times before it is defined. ``origins`` follows import bindings
+through first-party modules (never importing anything) and returns every path along
+the way, so a registry entry for any of them — or a PEP 702 marker on the final
+definition — is found whichever re-export the code went through.
+"""
+
+from __future__ import annotations
+
+import pathspec
+
+from ssot_lint.discover import SourceFile
+from ssot_lint.model.facts import Definition, FileFacts, ImportFact
+from ssot_lint.model.references import ClassInfo
+from ssot_lint.resolve.imports import absolute_module
+from ssot_lint.resolve.project import Project
+from ssot_lint.rules.base import FileContext
+
+MAX_HOPS = 12
+
+CONTEXT_PHRASES = {
+    "annotation": "in a type annotation", "string-annotation": "in a string annotation",
+    "base": "as a base class", "call": "in a call", "isinstance": "in an isinstance check",
+    "decorator": "as a decorator", "default": "in a default value", "load": "",
+}
+
+
+def absolute_target(target: str, source: SourceFile) -> str | None:
+    """A reference target with its leading dots resolved against the file's package."""
+    level = len(target) - len(target.lstrip("."))
+    if level == 0:
+        return target
+    fact = ImportFact(kind="from", module=target[level:], name=None, asname=None, level=level,
+                      line=1, col=1, end_line=1, end_col=1, stmt_line=1)
+    return absolute_module(fact, source)
+
+
+def split_module(project: Project, path: str) -> tuple[str, list[str]] | None:
+    """(longest existing first-party module prefix, the remaining names)."""
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        module = ".".join(parts[:i])
+        if project.index.exists(module):
+            return module, parts[i:]
+    return None
+
+
+def module_facts(project: Project, module: str) -> tuple[SourceFile, FileFacts] | None:
+    for source in project.index.files(module):
+        facts = project.facts_of(source)
+        if facts is not None and facts.problem is None:
+            return source, facts
+    return None
+
+
+def definition(project: Project, module: str, name: str) -> Definition | None:
+    found = module_facts(project, module)
+    if found is None:
+        return None
+    runtime = [d for d in found[1].definitions if d.name == name and not d.in_type_checking]
+    return runtime[0] if runtime else None
+
+
+def binding_import(project: Project, module: str, name: str) -> str | None:
+    """Where ``name`` comes from when ``module`` binds it by a top-level import."""
+    found = module_facts(project, module)
+    if found is None:
+        return None
+    source, facts = found
+    for fact in facts.imports:
+        if fact.in_function or fact.in_class or fact.kind not in ("from", "import") \
+                or fact.bound_name != name:
+            continue
+        target = absolute_module(fact, source)
+        if target is None:
+            return None
+        if fact.kind == "from":
+            return f"{target}.{fact.name}"
+        return target if fact.asname else target.split(".")[0]
+    return None
+
+
+def origins(project: Project, path: str) -> list[str]:
+    """``path`` and every path it is re-exported from, the definition's last."""
+    chain = [path]
+    while len(chain) <= MAX_HOPS:
+        split = split_module(project, chain[-1]) if project.is_first_party(chain[-1]) \
+            else None
+        if split is None or not split[1]:
+            break
+        module, rest = split
+        source = binding_import(project, module, rest[0])
+        if source is None:
+            break
+        following = ".".join([source, *rest[1:]])
+        if following in chain:
+            break
+        chain.append(following)
+    return chain
+
+
+def marker(project: Project, path: str) -> tuple[str, str] | None:
+    """(defining path, message) when ``path`` ends at a ``@deprecated`` definition."""
+    split = split_module(project, path) if project.is_first_party(path) else None
+    if split is None or len(split[1]) < 1:
+        return None
+    module, rest = split
+    found = definition(project, module, rest[0])
+    if found is None or found.deprecated is None or found.kind not in ("class", "function"):
+        return None
+    return f"{module}.{rest[0]}", found.deprecated
+
+
+def class_info(project: Project, module: str, name: str) -> ClassInfo | None:
+    found = module_facts(project, module)
+    if found is None:
+        return None
+    return next((c for c in found[1].classes if c.name == name), None)
+
+
+def path_tolerated(ctx: FileContext, globs: tuple[str, ...]) -> bool:
+    if not globs:
+        return False
+    key = ("paths", globs)
+    spec = ctx.memo.get(key)
+    if spec is None:
+        spec = pathspec.GitIgnoreSpec.from_lines(globs)
+        ctx.memo[key] = spec
+    assert isinstance(spec, pathspec.PathSpec)
+    return bool(spec.match_file(ctx.source.rel))

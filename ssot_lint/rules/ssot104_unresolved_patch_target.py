@@ -1,0 +1,162 @@
+"""SSOT104 unresolved-patch-target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_lint.model.finding import Finding
+from ssot_lint.model.registry import match_entry
+from ssot_lint.resolve import names as N
+from ssot_lint.resolve.project import Project
+from ssot_lint.rules._usage import binding_import, class_info, definition, split_module
+from ssot_lint.rules.base import Example, FileContext, Rule
+
+_FILES = {
+    "app/services/__init__.py": "",
+    "app/services/bridge.py": (
+        "import json\nfrom app.services.base import Base\n\n"
+        "class Bridge(Base):\n    retries = 3\n\n"
+        "    def __init__(self):\n        self.client = None\n\n"
+        "    def send(self): ...\n\n"
+        "class External(json.JSONDecoder):\n    pass\n"),
+    "app/services/base.py": "class Base:\n    def close(self): ...\n",
+    "app/routes.py": "from app.services.bridge import Bridge\n",
+}
+_REGISTRY = '[broken."app.agents.bridge"]\nuse_instead = "app.services.bridge"\n'
+MAX_DEPTH = 8
+
+
+class UnresolvedPatchTargetRule(Rule):
+    """A mock patch target string that names a first-party path that does not resolve.
+
+    Why: ``mock.patch("pkg.mod.Name")`` imports ``pkg.mod`` and replaces ``Name`` when
+    the test runs; a stale string fails only then — or, with ``create=True``-style
+    helpers, silently patches nothing. Targets of ``patch(...)``, ``mock.patch(...)``,
+    ``unittest.mock.patch(...)``, ``mocker.patch(...)``, ``patch.dict(...)`` and
+    ``monkeypatch.setattr("...", value)`` are resolved statically: the module must exist
+    and define the name (directly, by import, or as a submodule), and
+    ``module.Class.attribute`` must be a method, class attribute or ``self.x``
+    assignment of the class or of a base class that can be seen. When a class has a
+    base that cannot be seen (third-party, computed) or a metaclass or
+    ``__getattr__``, nothing is reported. Targets matching a ``[broken]`` entry are
+    reported too.
+    """
+
+    code = "SSOT104"
+    slug = "unresolved-patch-target"
+    severity = "error"
+    summary = "mock.patch / monkeypatch.setattr target string that does not resolve"
+    config = "[broken]"
+    VALID = (Example(
+        "from unittest import mock\n\n"
+        "@mock.patch('app.services.bridge.Bridge.send')\n"
+        "@mock.patch('app.services.bridge.Bridge.client')\n"
+        "@mock.patch('app.services.bridge.Bridge.close')\n"
+        "@mock.patch('app.routes.Bridge.retries')\n"
+        "@mock.patch('app.services.bridge.External.anything')\n"
+        "@mock.patch('os.path.exists')\n"
+        "def test(*mocks): ...\n", files=_FILES),)
+    INVALID = (Example(
+        "from unittest import mock\n\n"
+        "def test(monkeypatch, mocker):\n"
+        "    with mock.patch('app.services.bridge.Bridg'):\n"
+        "        pass\n"
+        "    mocker.patch('app.services.bridge.Bridge.sned')\n"
+        "    monkeypatch.setattr('app.service.bridge.Bridge', None)\n"
+        "    mock.patch.dict('app.agents.bridge.CONFIG', {})\n",
+        files=_FILES, registry=_REGISTRY, lines=(4, 6, 7, 8)),)
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        project = ctx.project
+        for fact in ctx.facts.imports:
+            if fact.kind != "patch" or not project.is_first_party(fact.module):
+                continue
+            target = fact.module
+            entry = match_entry(project.registry.broken, target)
+            if entry is not None:
+                message = f"patch target `{target}` is a broken path"
+                if entry.reason:
+                    message += f" ({entry.reason})"
+                if entry.use_instead:
+                    message += f"; use `{entry.use_instead + target[len(entry.path):]}`"
+                yield ctx.finding(self, fact, message, severity=entry.severity, symbol=target,
+                                  hint=entry.hint, docs=entry.docs)
+                continue
+            problem = unresolved(project, target, 0)
+            if problem:
+                yield ctx.finding(self, fact, f"patch target `{target}` does not resolve: "
+                                  f"{problem}", symbol=target)
+
+
+def unresolved(project: Project, path: str, depth: int) -> str | None:
+    """Why ``path`` cannot be patched, or None (also when it cannot be decided)."""
+    if depth > MAX_DEPTH:
+        return None
+    split = split_module(project, path)
+    if split is None:
+        return f"module `{path.split('.')[0]}` does not exist"
+    module, rest = split
+    if not rest:
+        return None
+    return _attribute(project, module, rest, depth)
+
+
+def _attribute(project: Project, module: str, rest: list[str], depth: int) -> str | None:
+    name = rest[0]
+    found = project.names.lookup(module, name)
+    if found.status == N.UNKNOWN:
+        return None
+    if found.status in (N.MISSING, N.TYPE_CHECKING_ONLY):
+        if len(rest) > 1:
+            return f"`{module}.{name}` does not exist"
+        return f"`{module}` has no attribute `{name}`"
+    if len(rest) == 1:
+        return None
+    origin = binding_import(project, module, name)
+    if origin is not None:
+        return unresolved(project, ".".join([origin, *rest[1:]]), depth + 1)
+    described = definition(project, module, name)
+    if described is None or described.kind != "class":
+        return None  # an attribute of a function or a value: cannot be known statically
+    return _member(project, module, name, rest[1], depth) if len(rest) == 2 else None
+
+
+def _member(project: Project, module: str, cls: str, attr: str, depth: int) -> str | None:
+    """Why class ``module.cls`` has no ``attr``; None if it has or it cannot be decided."""
+    if depth > MAX_DEPTH:
+        return None
+    info = class_info(project, module, cls)
+    if info is None or info.dynamic:
+        return None
+    if attr in info.members:
+        return None
+    for base in info.bases:
+        if base in ("object", ""):
+            if base == "":
+                return None
+            continue
+        head, _, tail = base.partition(".")
+        origin = binding_import(project, module, head)
+        if origin is None:
+            if tail or definition(project, module, head) is None:
+                return None  # a builtin or something invisible
+            base_path = f"{module}.{head}"
+        else:
+            base_path = ".".join([origin, tail]) if tail else origin
+        if not project.is_first_party(base_path):
+            return None
+        split = split_module(project, base_path)
+        if split is None or len(split[1]) != 1:
+            return None
+        base_module, (base_name,) = split
+        origin_of_base = binding_import(project, base_module, base_name)
+        if origin_of_base is not None:
+            split = split_module(project, origin_of_base)
+            if split is None or len(split[1]) != 1:
+                return None
+            base_module, (base_name,) = split
+        if definition(project, base_module, base_name) is None:
+            return None
+        if _member(project, base_module, base_name, attr, depth + 1) is None:
+            return None
+    return f"class `{module}.{cls}` has no attribute `{attr}`"

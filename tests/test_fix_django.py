@@ -1,0 +1,96 @@
+"""``fix`` on a real codebase: the pinned Django 5.1.4 sdist (2,788 Python files).
+
+The sdist is downloaded from PyPI once into the git-ignored ``.corpora/`` directory and
+unpacked into a temporary directory. The registry below moves widely used symbols the
+way a real migration would: the ``django.test`` re-exports of the test case classes
+and ``override_settings`` become aliases of their defining modules (SSOT112), and
+``django.http.HttpResponse`` / ``django.db.models.Q`` are deprecated in favour of their
+defining modules (SSOT111). ``fix`` must rewrite every one of those imports, leave code
+that still compiles, and a following ``check`` must report none of them.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_check
+from tests.test_fix import run_fix
+
+CORPORA = Path(__file__).resolve().parents[1] / ".corpora"
+SDIST = CORPORA / "Django-5.1.4.tar.gz"
+REGISTRY = """version = 1
+
+[project]
+packages = ["django"]
+source_roots = ["."]
+
+[symbols."django.test.testcases.TestCase"]
+aliases = ["django.test.TestCase"]
+
+[symbols."django.test.testcases.SimpleTestCase"]
+aliases = ["django.test.SimpleTestCase"]
+
+[symbols."django.test.testcases.TransactionTestCase"]
+aliases = ["django.test.TransactionTestCase"]
+
+[symbols."django.test.utils.override_settings"]
+aliases = ["django.test.override_settings"]
+
+[deprecated."django.http.HttpResponse"]
+use_instead = "django.http.response.HttpResponse"
+hint = "import responses from django.http.response"
+
+[deprecated."django.db.models.Q"]
+use_instead = "django.db.models.query_utils.Q"
+"""
+MOVED = ("SSOT111", "SSOT112")
+
+
+@pytest.fixture(scope="module")
+def django_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SDIST.exists():
+        done = subprocess.run([sys.executable, "-m", "pip", "download", "django==5.1.4",
+                               "--no-deps", "--no-binary", "django", "-d", str(CORPORA)],
+                              capture_output=True, text=True, check=False)
+        assert SDIST.exists(), f"could not download django==5.1.4 from PyPI:\n{done.stderr}"
+    dest = tmp_path_factory.mktemp("django")
+    with tarfile.open(SDIST) as tar:
+        tar.extractall(dest, filter="data")
+    root = dest / "Django-5.1.4"
+    (root / "ssot-registry.toml").write_text(REGISTRY)
+    return root
+
+
+def _compile_errors(root: Path, targets: list[str]) -> set[str]:
+    done = subprocess.run([sys.executable, "-m", "compileall", "-q", *targets], cwd=root,
+                          capture_output=True, text=True, check=False)
+    return set(re.findall(r"\*\*\* Error compiling '([^']+)'", done.stdout))
+
+
+def test_fix_migrates_hundreds_of_django_imports(django_root: Path) -> None:
+    root = django_root
+    assert sum(1 for _ in root.rglob("*.py")) >= 2000
+    errors_before = _compile_errors(root, ["django", "tests"])
+    before = [f for f in run_check(root) if f.code in MOVED]
+    assert len(before) >= 500
+
+    result = run_fix(root)
+
+    assert result.errors == [] and result.not_fixed == [] and result.needs_unsafe == []
+    assert sorted((f.path, f.line, f.code) for f in result.fixed) == sorted(
+        (f.path, f.line, f.code) for f in before)
+    changed = sorted(path for path, _, _ in result.diffs)
+    assert len(changed) >= 300
+    after = run_check(root)
+    assert [f for f in after if f.code in MOVED] == []
+    assert _compile_errors(root, changed) == set()
+    assert _compile_errors(root, ["django", "tests"]) == errors_before  # the one file that
+    # is a syntax error on purpose (tests/test_runner_apps/tagged/tests_syntax_error.py)
+    second = run_fix(root)
+    assert second.fixed == [] and second.diffs == []
