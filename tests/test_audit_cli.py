@@ -68,6 +68,7 @@ def test_compare_shows_the_burn_down(project: Path) -> None:
     report = (project / "after.md").read_text(encoding="utf-8")
     assert "## Progress since " in report
     assert "| `shared.legacy.OldClient` | 3 | 1 | -2 |" in report
+    assert "| api | 5 | 4 | -1 | 75 | 75 |" in report
     html = _run(project, "--compare", "before.json").stdout
     assert 'id="progress"' in html and '<span class="down">-2</span>' in html
 

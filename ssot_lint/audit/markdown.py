@@ -108,10 +108,10 @@ def _progress(c: Comparison) -> list[str]:
             _table(["deprecated symbol", "references then", "now", "change"],
                    [(code(d.name), num(d.before), num(d.now), _change(d))
                     for d in c.deprecated], numeric=(1, 2, 3)), "",
-            _table(["service", "findings then", "now", "compliance then", "now"],
+            _table(["service", "findings then", "now", "change", "compliance then", "now"],
                    [(text(s.name), num(s.findings.before), num(s.findings.now),
-                     num(s.compliance.before), num(s.compliance.now)) for s in c.services],
-                   numeric=(1, 2, 3, 4)), ""]
+                     _change(s.findings), num(s.compliance.before), num(s.compliance.now))
+                    for s in c.services], numeric=(1, 2, 3, 4, 5)), ""]
 
 
 def _mermaid_label(name: str) -> str:
