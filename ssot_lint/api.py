@@ -6,6 +6,7 @@ them directly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,13 +53,19 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
     if not paths:
         return list(project.files)
     chosen: dict[str, SourceFile] = {}
-    by_path = {f.path.resolve(): f for f in project.files}
+    # Real paths as strings: discovery descends no symlinked directory under the
+    # (resolved) root, so only a symlinked file itself needs realpath — one lstat per
+    # file instead of one per path component (this loop dominated warm runs).
+    by_path = {os.path.realpath(f.path) if os.path.islink(f.path) else str(f.path): f
+               for f in project.files}
     for raw in paths:
-        path = raw.resolve()
+        path = Path(os.path.realpath(raw))  # never raises, even on a symlink loop
         if not path.exists():
+            if raw.is_symlink():
+                raise ConfigError(f"path is a broken or looping symbolic link: {raw}")
             raise ConfigError(f"path does not exist: {raw}")
         if path.is_file():
-            source = by_path.get(path)
+            source = by_path.get(str(path))
             if source is None:
                 source = source_file_for(path, project.config.root,
                                          project.registry.source_roots)
@@ -66,9 +73,9 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
                                                        project.config.max_file_size)
             chosen[source.rel] = source
             continue
-        for source in project.files:
-            resolved = source.path.resolve()
-            if resolved == path or path in resolved.parents:
+        inside = os.path.join(str(path), "")
+        for real, source in by_path.items():
+            if real.startswith(inside):
                 chosen[source.rel] = source
     return sorted(chosen.values(), key=lambda f: f.rel)
 
