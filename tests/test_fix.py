@@ -237,3 +237,25 @@ def test_diff_writes_nothing_and_cli_exit_codes(tmp_path: Path, monkeypatch: obj
     assert result.exception is None, result.output
     assert "fixed SSOT112" in result.output and "0 findings remain" in result.output
     assert main_of(root) == "from app.agents.supervisor.agent_registry import AgentRegistry\n"
+
+
+def test_check_diff_prints_the_safe_fixes_and_writes_nothing(tmp_path: Path) -> None:
+    source = ("from app.agents.registry import AgentRegistry\n"
+              "from app.core.tracker import get_execution_tracker\n")
+    root = project(tmp_path, source)
+    result = CliRunner().invoke(cli, ["check", "--diff", str(root)], standalone_mode=False)
+    assert getattr(result.exception, "code", None) == 1
+    diff = result.output
+    assert diff.count("\n+from ") == 1  # the rename is unsafe: not in the diff
+    assert "+from app.agents.supervisor.agent_registry import AgentRegistry\n" in diff
+    assert main_of(root) == source
+
+
+def test_select_limits_what_is_fixed(tmp_path: Path) -> None:
+    registry = REGISTRY + '[policy]\nrelative_imports = "forbid"\n'
+    root = write_project(tmp_path / "proj", {**MODELS, "app/agents/worker.py": (
+        "from .registry import AgentRegistry\n")}, registry)
+    result = run_fix(root, select=("SSOT121",))
+    assert (root / "app/agents/worker.py").read_text() == \
+        "from app.agents.registry import AgentRegistry\n"
+    assert [f.code for f in result.fixed] == ["SSOT121"]
