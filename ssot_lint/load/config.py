@@ -6,6 +6,7 @@ with the file and line, because a typo in a linter's config silently disables ch
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import replace
@@ -43,7 +44,7 @@ def _has_tool_section(pyproject: Path) -> bool:
 
 def find_root(start: Path) -> Path | None:
     """The nearest ancestor of ``start`` that declares an ssot-lint project."""
-    here = start.resolve()
+    here = Path(os.path.realpath(start))  # Path.resolve raises on a symlink loop before 3.13
     if here.is_file():
         here = here.parent
     for directory in (here, *here.parents):
@@ -174,8 +175,8 @@ def load_config(start: Path, *, config_file: Path | None = None,
         if not registry_path.exists() and (root / REGISTRY_DIR).is_dir():
             registry_path = root / REGISTRY_DIR
     exclude = values.pop("exclude", ()) + values.pop("extend_exclude", ())
-    config = Config(root=root, registry_path=registry_path.resolve(), config_file=config_file,
-                    exclude=exclude, target_version=target, **values)
+    config = Config(root=root, registry_path=Path(os.path.realpath(registry_path)),
+                    config_file=config_file, exclude=exclude, target_version=target, **values)
     if overrides:
         if "exclude" in overrides:
             overrides["exclude"] = config.exclude + tuple(overrides["exclude"])

@@ -132,3 +132,21 @@ def test_a_named_path_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> No
     result = run_cli(["check", "pkg/nope.py"], root)
     assert_clean_exit(result, 2)
     assert "pkg/nope.py" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix"], ["graph"], ["fix", "--diff"]],
+                         ids=" ".join)
+def test_a_symlink_loop_named_on_the_command_line_is_a_usage_error(tmp_path: Path,
+                                                                   command: list[str]) -> None:
+    """``Path.resolve`` raises RuntimeError on a loop (before Python 3.13): it must become
+    exit 2 with the path, not a traceback."""
+    root = write_project(tmp_path / "proj", HEALTHY)
+    os.symlink("loop_b.py", root / "pkg" / "loop_a.py")
+    os.symlink("loop_a.py", root / "pkg" / "loop_b.py")
+    result = run_cli([*command, "pkg/loop_a.py"], root)
+    assert_clean_exit(result, 2)
+    assert result.stderr == ("ssot-lint: error: path is a broken or looping symbolic link: "
+                             "pkg/loop_a.py\n")
+    looped_registry = run_cli(["check", "--registry", "pkg/loop_a.py"], root)
+    assert_clean_exit(looped_registry, 2)
+    assert "registry not found" in looped_registry.stderr
