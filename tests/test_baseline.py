@@ -209,3 +209,13 @@ def test_option_combinations_are_checked(project: Path, capsys: pytest.CaptureFi
     assert code == 2 and "missing.toml: baseline file not found" in err
     with pytest.raises(SsotLintError):
         read_baseline(project / "missing.toml")
+
+
+def test_rewriting_with_a_narrower_run_keeps_what_it_did_not_check(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_cli(["check", "--write-baseline", "b.toml"], capsys)
+    before = read_baseline(project / "b.toml")
+    run_cli(["check", "app/clean.py", "--write-baseline", "b.toml"], capsys)
+    assert read_baseline(project / "b.toml") == before
+    run_cli(["check", "--select", "SSOT102", "--write-baseline", "b.toml"], capsys)
+    assert read_baseline(project / "b.toml") == before

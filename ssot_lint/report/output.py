@@ -73,6 +73,10 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
     from ssot_lint.baseline import (apply_baseline, entries_for, read_baseline,
                                     root_relative, with_fingerprints, write_baseline)
     from ssot_lint.changed import changed_files, filter_changed
+    from ssot_lint.engine import code_enabled
+
+    def ran(code: str) -> bool:
+        return code_enabled(code, config.select, config.ignore)
 
     opts = OutputOptions.of(values)
     _validate(opts, config.output_format)
@@ -88,7 +92,8 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
 
     if opts.write_baseline is not None:
         previous = read_baseline(opts.write_baseline) if opts.write_baseline.is_file() else []
-        outside = [e for e in previous if e.identity.path not in scope]
+        # entries this run could not have reproduced (other files, rules not run) are kept
+        outside = [e for e in previous if e.identity.path not in scope or not ran(e.identity.code)]
         entries = entries_for(findings, config.root, cwd, previous) + outside
         write_baseline(opts.write_baseline, entries)
         click.echo(f"ssot-lint: wrote {_n(len(entries), 'baseline entr', 'y', 'ies')} to "
@@ -98,11 +103,8 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
     notes: list[str] = []
     stale_count = 0
     if opts.baseline_file is not None:
-        from ssot_lint.engine import code_enabled
-
         outcome = apply_baseline(findings, read_baseline(opts.baseline_file), scope,
-                                 config.root, cwd,
-                                 lambda code: code_enabled(code, config.select, config.ignore))
+                                 config.root, cwd, ran)
         findings, stale_count = outcome.new, len(outcome.stale)
         notes.append(f"baseline: {_n(outcome.matched, 'known finding', '', 's')} hidden, "
                      f"{len(findings)} new")
