@@ -24,6 +24,16 @@ from ssot_lint.resolve.project import Project
 def rewrite_text(project: Project, source: SourceFile, text: str, plan: FilePlan
                  ) -> str | None:
     """The new text, or None when nothing could be applied (reasons go into ``plan``)."""
+    try:
+        return _rewrite(project, source, text, plan)
+    except RecursionError:
+        # libcst's code generation and visitors recurse once per nesting level; a long
+        # expression chain that CPython parses (a 900-term sum) overflows Python's stack
+        _refuse(plan, "the file is nested too deeply for libcst to rewrite; not rewritten")
+        return None
+
+
+def _rewrite(project: Project, source: SourceFile, text: str, plan: FilePlan) -> str | None:
     if not plan.changes:
         return None
     try:

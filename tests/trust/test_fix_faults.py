@@ -192,3 +192,18 @@ def test_a_read_only_directory_is_reported_and_the_run_goes_on(tmp_path: Path) -
     assert (root / "pkg/frozen/user.py").read_text() == ORIGINAL
     assert (root / USERS[0]).read_text() == FIXED
     assert _leftovers(root) == []
+
+
+def test_a_file_too_deep_for_libcst_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    """A 900-term sum is legal Python (CPython parses it) but libcst's recursive code
+    generation overflows Python's stack on it: the file is reported, the others fixed."""
+    deep = ORIGINAL + "x = " + " + ".join(["thing"] * 900) + "\n"
+    root = _project(tmp_path / "proj", USERS[:2])
+    (root / USERS[0]).write_text(deep)
+    for args in (["fix", "--diff"], ["fix"]):
+        result = run_cli(args, root)
+        assert_clean_exit(result, 1)
+        assert f"{USERS[0]}:1:21: not fixed SSOT111: " in result.stdout + result.stderr
+    assert (root / USERS[0]).read_text() == deep
+    assert (root / USERS[1]).read_text() == FIXED
+    assert _leftovers(root) == []
