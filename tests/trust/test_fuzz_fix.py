@@ -140,3 +140,58 @@ def _parses(data: bytes) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
+
+
+RENAME_SHAPES = [
+    "from pkg.legacy import get_tracker\n",
+    "from pkg.legacy import get_tracker as gt\n",
+    "tracker = get_tracker()\n",
+    "def f(a=get_tracker):\n    return get_tracker(a)\n",
+    "class K:\n    t = get_tracker\n",
+    "print([get_tracker for _ in range(2)])\n",
+    "lambda: get_tracker\n",
+    "x = {'get_tracker': get_tracker}\n",
+    "def g():\n    get_tracker = 1\n    return get_tracker\n",
+    "y = 'get_tracker'  # a string, not a reference\n",
+    "__all__ = ['get_tracker']\n",
+    "from pkg.alias import Thing\n",
+]
+RENAME_REGISTRY = (REGISTRY + '[deprecated."pkg.legacy.get_tracker"]\n'
+                   'use_instead = "pkg.new.get_execution_tracker"\nfix = "rename"\n')
+RENAME_SUPPORT = {**SUPPORT, "pkg/new.py": "thing = 1\ndef get_execution_tracker(): ...\n",
+                  "pkg/legacy.py": "from pkg.new import get_execution_tracker as get_tracker\n"}
+
+
+def _renamed(text: str, old: str, new: str) -> str:
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == old:
+            node.id = new
+    return ast.unparse(tree)
+
+
+@fuzz(20)
+@given(shapes=st.lists(st.sampled_from(RENAME_SHAPES), min_size=1, max_size=8),
+       newline=st.sampled_from(["\n", "\r\n"]))
+def test_unsafe_renames_change_only_imports_and_references(tmp_path_factory: object,
+                                                           shapes: list[str], newline: str) -> None:
+    """With --unsafe-fixes a rename rewrites the import and every reference to it; the
+    trees must then be equal once the old name is mapped to the new, or the file kept."""
+    body = "from pkg.legacy import get_tracker\n" + "".join(shapes)
+    data = body.replace("\n", newline).encode()
+    assume(_parses(data))
+    root = write_project(tmp_path_factory.mktemp("renamefuzz"),  # type: ignore[attr-defined]
+                         {**RENAME_SUPPORT, "pkg/gen.py": data}, RENAME_REGISTRY,
+                         packages=("pkg",))
+    config = load_config(root, overrides={"cache": False})
+    fix([], config, unsafe=True, cwd=root)
+    after = (root / "pkg" / "gen.py").read_bytes()
+    assert fix([], config, unsafe=True, cwd=root).diffs == []  # idempotent
+    new = after.decode()
+    ast.parse(new)
+    if b"get_execution_tracker" in after and b"get_tracker" not in after.replace(
+            b"'get_tracker'", b""):
+        expected = _renamed(body, "get_tracker", "get_execution_tracker")
+        assert _without_imports(expected) == _without_imports(new.replace("\r\n", "\n"))
+    else:  # not renamed (refused, or only the safe alias fix): references untouched
+        assert _without_imports(body) == _without_imports(new.replace("\r\n", "\n"))
