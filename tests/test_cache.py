@@ -356,3 +356,20 @@ def test_cache_api_round_trip_and_lookup(tmp_path: Path) -> None:
     other_target = FactsCache.open(tmp_path / "c", (3, 9))
     assert other_target.load([digest]) == {}
     other_target.close()
+
+
+def test_rows_of_another_model_layout_are_rejected() -> None:
+    """A row written for a different field layout raises instead of building bad facts."""
+    import json
+
+    from ssot_lint.codec import MODEL_FINGERPRINT
+
+    facts = extract_facts(b"import os\nfrom a import b\n", (3, 11))
+    row = json.loads(encode_facts(facts))
+    assert decode_facts(json.dumps(row)) == facts
+    row[0] = [fact[:-1] for fact in row[0]]  # an ImportFact with one field fewer
+    with pytest.raises(ValueError):
+        decode_facts(json.dumps(row))
+    with pytest.raises(ValueError):
+        decode_facts(json.dumps(row[:-1]))  # FileFacts with one field fewer
+    assert MODEL_FINGERPRINT in cache_module.facts_salt((3, 11))
