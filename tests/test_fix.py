@@ -259,3 +259,22 @@ def test_select_limits_what_is_fixed(tmp_path: Path) -> None:
     assert (root / "app/agents/worker.py").read_text() == \
         "from app.agents.registry import AgentRegistry\n"
     assert [f.code for f in result.fixed] == ["SSOT121"]
+
+
+def test_rename_reaches_nested_scopes_but_not_attributes_or_strings(tmp_path: Path) -> None:
+    source = ("from app.core.tracker import get_execution_tracker\n\n"
+              "class Service:\n"
+              "    factory = get_execution_tracker\n\n"
+              "    def run(self, other):\n"
+              "        inner = lambda: get_execution_tracker()\n"
+              "        return other.get_execution_tracker, inner, 'get_execution_tracker'\n")
+    root = project(tmp_path, source)
+    result = run_fix(root, unsafe=True)
+    assert [f.code for f in result.fixed] == ["SSOT111"]
+    assert main_of(root) == (
+        "from app.core.agent_tracker import get_agent_state_tracker\n\n"
+        "class Service:\n"
+        "    factory = get_agent_state_tracker\n\n"
+        "    def run(self, other):\n"
+        "        inner = lambda: get_agent_state_tracker()\n"
+        "        return other.get_execution_tracker, inner, 'get_execution_tracker'\n")
