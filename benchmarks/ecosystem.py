@@ -203,7 +203,8 @@ def prepare(outcome: Outcome, tree: Path, work: Path, available: set[str]) -> Pa
             _same(outcome, "registry init twice", inits[0].stdout, inits[1].stdout)
             text = inits[0].stdout
     if "relative_imports" not in text:
-        text = text.replace("version = 1\n", 'version = 1\n\n[policy]\nrelative_imports = "forbid"\n', 1) \
+        text = text.replace("version = 1\n",
+                            'version = 1\n\n[policy]\nrelative_imports = "forbid"\n', 1) \
             if "[policy]" not in text else text.replace(
                 "[policy]\n", '[policy]\nrelative_imports = "forbid"\n', 1)
     registry.write_text(text)
@@ -270,7 +271,8 @@ def apply_patch(outcome: Outcome, root: Path, work: Path, patch: str) -> int:
                     warnings.simplefilter("ignore")
                     compile(data, rel, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
             except (SyntaxError, ValueError) as exc:
-                outcome.problems.append(f"fix --diff: {rel} does not compile after the patch: {exc}")
+                outcome.problems.append(f"fix --diff: {rel} does not compile after the patch: "
+                                        f"{exc}")
     shutil.rmtree(copy, ignore_errors=True)
     return len(files)
 

@@ -46,5 +46,5 @@ def sdist_tree(requirement: str) -> Path:
 
 
 def _archive(directory: Path, name: str, version: str) -> Path | None:
-    wanted = {f"{name}-{version}.tar.gz".lower(), f"{name.replace('-', '_')}-{version}.tar.gz".lower()}
+    wanted = {f"{n}-{version}.tar.gz".lower() for n in (name, name.replace("-", "_"))}
     return next((p for p in sorted(directory.iterdir()) if p.name.lower() in wanted), None)

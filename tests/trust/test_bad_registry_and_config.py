@@ -26,7 +26,7 @@ REGISTRY_CASES: dict[str, tuple[str | dict[str, str], list[str], list[str]]] = {
     "wrong type": ('version = 1\n[project]\npackages = 3\n', [],
                    ["ssot-registry.toml:3: [project.packages] expected a list of strings"]),
     "wrong choice": ('version = 1\n[policy]\nrelative_imports = "sometimes"\n', [],
-                     ["ssot-registry.toml:3: [policy.relative_imports] 'sometimes' is not one of"]),
+                     ["ssot-registry.toml:3: [policy.relative_imports] 'sometimes' is not"]),
     "unknown key": ('version = 1\n[policy]\nrelative = "forbid"\n', [],
                     ["ssot-registry.toml:3: [policy.relative] unknown key 'relative'"]),
     "unsupported version": ("version = 2\n", [], ["ssot-registry.toml:1: [version] unsupported"]),

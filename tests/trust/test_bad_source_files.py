@@ -53,9 +53,11 @@ CASES: dict[str, tuple[bytes, list[tuple[int, str]], str]] = {
                                  "cannot decode as ascii"),
     "pkg/unknown_codec.py": (b"# coding: klingon\nx = 1\n", [(1, "SSOT002")],
                              "unknown encoding: klingon"),
-    "pkg/latin1_declared.py": (b'# -*- coding: latin-1 -*-\nimport pkg.missing_latin\nx = "\xe9"\n',
+    "pkg/latin1_declared.py": (b'# -*- coding: latin-1 -*-\n'
+                               b'import pkg.missing_latin\nx = "\xe9"\n',
                                [(2, "SSOT102")], "pkg.missing_latin"),
-    "pkg/bom_and_utf8_declaration.py": (b"\xef\xbb\xbf# -*- coding: utf-8 -*-\nimport pkg.missing_bom\n",
+    "pkg/bom_and_utf8_declaration.py": (b"\xef\xbb\xbf# -*- coding: utf-8 -*-\n"
+                                        b"import pkg.missing_bom\n",
                                         [(2, "SSOT102")], "pkg.missing_bom"),
     "pkg/bom_and_latin1_declaration.py": (b"\xef\xbb\xbf# -*- coding: latin-1 -*-\nx = 1\n",
                                           [(1, "SSOT002")], "byte-order mark"),

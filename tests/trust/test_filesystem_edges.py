@@ -45,7 +45,8 @@ def test_symlinks_out_of_the_project_are_not_followed(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.py").write_text("import pkg.missing_outside\n")
-    root = write_project(tmp_path / "proj", {**HEALTHY, "pkg/real.py": "import pkg.missing_inside\n"})
+    root = write_project(tmp_path / "proj",
+                         {**HEALTHY, "pkg/real.py": "import pkg.missing_inside\n"})
     os.symlink(outside / "secret.py", root / "pkg" / "linked_file.py")
     os.symlink(outside, root / "pkg" / "linked_dir")
     os.symlink("real.py", root / "pkg" / "alias.py")  # a link inside the project is fine
@@ -95,7 +96,8 @@ def test_an_unreadable_file_is_a_finding(tmp_path: Path) -> None:
     locked = root / "pkg" / "locked.py"
     locked.chmod(0)
     proc = subprocess.run([sys.executable, "-m", "ssot_lint", "check", "--no-cache"], cwd=root,
-                          capture_output=True, text=True, preexec_fn=obey_file_modes(), timeout=300,
+                          capture_output=True, text=True, preexec_fn=obey_file_modes(),
+                          timeout=300,
                           check=False)
     result = CliResult(proc.returncode, proc.stdout, proc.stderr)
     assert_clean_exit(result, 1)
@@ -124,7 +126,8 @@ def test_max_file_size_option_and_config_key(tmp_path: Path) -> None:
     (root / "pyproject.toml").write_text("[tool.ssot-lint]\nmax_file_size = \"big\"\n")
     bad = run_cli(["check", "--no-cache"], root)
     assert_clean_exit(bad, 2)
-    assert "pyproject.toml:2: [tool.ssot-lint.max_file_size] expected a positive number" in bad.stderr
+    assert ("pyproject.toml:2: [tool.ssot-lint.max_file_size] expected a positive number"
+            in bad.stderr)
 
 
 def test_a_named_path_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:

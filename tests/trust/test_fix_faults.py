@@ -39,7 +39,8 @@ USERS = [f"pkg/users/user_{i:03}.py" for i in range(40)]
 
 def _project(root: Path, users: list[str] = USERS) -> Path:
     files = {"pkg/new.py": "thing = 1\n", "pkg/old.py": "from pkg.new import thing\n",
-             "pkg/core.py": "class Thing:\n    pass\n", "pkg/alias.py": "from pkg.core import Thing\n",
+             "pkg/core.py": "class Thing:\n    pass\n",
+             "pkg/alias.py": "from pkg.core import Thing\n",
              **{user: ORIGINAL for user in users}}
     return write_project(root, files, REGISTRY, packages=("pkg",))
 
@@ -147,7 +148,8 @@ def test_concurrent_fix_runs_never_corrupt_a_file(tmp_path: Path, round_: int) -
     ends whole (original, either fix, or both), and one more run completes the job."""
     root = _project(tmp_path / "proj")
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    runs = [subprocess.Popen([sys.executable, "-m", "ssot_lint", "fix", "--select", code], cwd=root, env=env, stdout=subprocess.PIPE,
+    runs = [subprocess.Popen([sys.executable, "-m", "ssot_lint", "fix", "--select", code],
+                             cwd=root, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
             for code in (("SSOT111", "SSOT112") if round_ == 0 else ("SSOT1", "SSOT1"))]
     for run in runs:

@@ -16,6 +16,7 @@ import ast
 from pathlib import Path
 
 import hypothesmith
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -107,11 +108,11 @@ def _assert_safe(before: bytes, after: bytes, encoding: str, newline: str | None
 @given(shapes=st.lists(st.sampled_from(SHAPES), min_size=1, max_size=12),
        head=st.sampled_from(HEADS), newline=st.sampled_from(["\n", "\r\n"]),
        seed=st.integers(0, 10**6))
-def test_fix_on_hard_import_shapes(tmp_path_factory: object, shapes: list[str], head: str,
-                                   newline: str, seed: int) -> None:
+def test_fix_on_hard_import_shapes(tmp_path_factory: pytest.TempPathFactory, shapes: list[str],
+                                   head: str, newline: str, seed: int) -> None:
     data, encoding = _encode(head, "".join(shapes), newline)
     assume(_parses(data))
-    tmp = tmp_path_factory.mktemp("fixfuzz")  # type: ignore[attr-defined]
+    tmp = tmp_path_factory.mktemp("fixfuzz")
     before, after = _fix_twice(tmp, data)
     _assert_safe(before, after, encoding, newline)
 
@@ -119,8 +120,8 @@ def test_fix_on_hard_import_shapes(tmp_path_factory: object, shapes: list[str], 
 @fuzz(8)
 @given(source=hypothesmith.from_node(), position=st.integers(0, 10**6),
        shape=st.sampled_from(SHAPES[:16]))
-def test_fix_on_generated_programs(tmp_path_factory: object, source: str, position: int,
-                                   shape: str) -> None:
+def test_fix_on_generated_programs(tmp_path_factory: pytest.TempPathFactory, source: str,
+                                   position: int, shape: str) -> None:
     lines = source.splitlines(keepends=True)
     boundaries = [i for i in range(len(lines) + 1)
                   if i == len(lines) or not lines[i][:1].isspace()]
@@ -129,7 +130,7 @@ def test_fix_on_generated_programs(tmp_path_factory: object, source: str, positi
         shape + "".join(lines[at:])
     data = body.encode("utf-8", "surrogatepass")
     assume(_parses(data))
-    tmp = tmp_path_factory.mktemp("fixfuzz")  # type: ignore[attr-defined]
+    tmp = tmp_path_factory.mktemp("fixfuzz")
     before, after = _fix_twice(tmp, data)
     _assert_safe(before, after, "utf-8", None if b"\r" in before else "\n")
 
@@ -173,14 +174,14 @@ def _renamed(text: str, old: str, new: str) -> str:
 @fuzz(20)
 @given(shapes=st.lists(st.sampled_from(RENAME_SHAPES), min_size=1, max_size=8),
        newline=st.sampled_from(["\n", "\r\n"]))
-def test_unsafe_renames_change_only_imports_and_references(tmp_path_factory: object,
-                                                           shapes: list[str], newline: str) -> None:
+def test_unsafe_renames_change_only_imports_and_references(
+        tmp_path_factory: pytest.TempPathFactory, shapes: list[str], newline: str) -> None:
     """With --unsafe-fixes a rename rewrites the import and every reference to it; the
     trees must then be equal once the old name is mapped to the new, or the file kept."""
     body = "from pkg.legacy import get_tracker\n" + "".join(shapes)
     data = body.replace("\n", newline).encode()
     assume(_parses(data))
-    root = write_project(tmp_path_factory.mktemp("renamefuzz"),  # type: ignore[attr-defined]
+    root = write_project(tmp_path_factory.mktemp("renamefuzz"),
                          {**RENAME_SUPPORT, "pkg/gen.py": data}, RENAME_REGISTRY,
                          packages=("pkg",))
     config = load_config(root, overrides={"cache": False})

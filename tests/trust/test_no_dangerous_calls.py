@@ -38,7 +38,7 @@ ALLOWED = {
 
 
 def _uses(path: Path) -> set[str]:
-    """What ``path`` calls or imports from the deny lists, as 'module.attr' / 'import m' / 'name'."""
+    """What ``path`` calls or imports from the deny lists: 'mod.attr', 'import mod', 'name'."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     aliases: dict[str, str] = {}  # local name -> module it stands for
     found: set[str] = set()
