@@ -157,3 +157,10 @@ def test_unknown_focus_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFi
 def test_bad_depth_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = _run(_project(tmp_path), "--depth", "0", capsys=capsys)
     assert code == 2
+
+
+def test_service_level_without_services_is_a_usage_error(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(_project(tmp_path, registry=""), "--level", "service", capsys=capsys)
+    assert code == 2
+    assert "--level service needs services: declare [services.NAME] tables" in err

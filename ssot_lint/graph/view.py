@@ -59,6 +59,9 @@ def build_view(mg: ModuleGraph, *, level: str = "module", depth: int | None = No
         raise ConfigError(f"unknown level {level!r}; use one of {', '.join(LEVELS)}")
     if depth is not None and depth < 1:
         raise ConfigError("--depth must be 1 or more")
+    if level == "service" and not mg.project.registry.services:
+        raise ConfigError("--level service needs services: declare [services.NAME] tables with "
+                          "their packages in the registry, or use --level package")
     services = ServiceMap(mg.project.registry.services)
     name_of = _namer(mg, level, depth, services)
     nodes: dict[str, ViewNode] = {}
