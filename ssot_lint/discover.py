@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pathspec
 
+from ssot_lint.errors import RegistryError
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -92,6 +93,12 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     root = root.resolve()
     ignorer = _Ignorer(root, exclude, respect_gitignore)
     roots = sorted({(root / r).resolve() for r in source_roots}, key=lambda p: (-len(p.parts), p))
+    bad = sorted(r for r in source_roots
+                 if not (root / r).is_dir() or not (root / r).resolve().is_relative_to(root))
+    if bad:  # otherwise every first-party import would look unresolved, which misleads
+        raise RegistryError(f"source root {bad[0]!r} is not a directory inside the project root "
+                            f"{root.as_posix()}; fix [project] source_roots in the registry",
+                            key="project.source_roots")
     found: list[SourceFile] = []
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
         dir_path = Path(directory)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ssot_lint.discover import discover, module_name
+from ssot_lint.errors import RegistryError
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -98,3 +99,14 @@ def test_discovery_is_deterministic(tmp_path: Path) -> None:
     first = rels(tmp_path)
     os.utime(tmp_path / "m5.py")
     assert first == rels(tmp_path) == sorted(names)
+
+
+@pytest.mark.parametrize("bad", ["src", "../elsewhere", "setup.py"])
+def test_source_root_must_be_a_directory_inside_the_project(tmp_path: Path, bad: str) -> None:
+    """A typo in source_roots used to make every first-party import look unresolved."""
+    root = tree(tmp_path / "proj", {"pkg/__init__.py": "", "setup.py": ""})
+    (tmp_path / "elsewhere").mkdir()
+    with pytest.raises(RegistryError) as info:
+        discover(root, (".", bad))
+    assert info.value.key == "project.source_roots"
+    assert repr(bad) in info.value.message
