@@ -114,6 +114,15 @@ def test_verify_refuses_changes_outside_imports() -> None:
     problem = verify_rewrite("from a import b\nx = b(1)\n", "from c import b\nx = b(2)\n",
                              module="m", is_package=False,
                              planned={(1, 15): PlannedImport("b", "c.b")})
+    assert problem is not None and problem.startswith(
+        "the rewrite would change text outside the edited imports")
+    problem = verify_rewrite("from a import b\nx = b(1)\n", "from c import b\nx = b( 1)\n",
+                             module="m", is_package=False,
+                             planned={(1, 15): PlannedImport("b", "c.b")})
+    assert problem is not None  # even a whitespace change outside the imports is refused
+    problem = verify_rewrite("from a import b\nx = [\n1]\n", "from a import b\nx = [\n2]\n",
+                             module="m", is_package=False, planned={},
+                             renames={"q": "r"})  # with renames only the trees are compared
     assert problem == "the rewrite would change code outside the imports; not written"
 
 

@@ -1,6 +1,9 @@
 """Prove a rewrite touched only what it was asked to touch.
 
-Both versions are parsed with ``ast``. Import statements are taken out of every
+First the text: every line that differs must be a line of an import statement (or be
+added right after one), so comments and formatting elsewhere provably stay — unless
+references were renamed, which the caller guards by a libcst round trip instead. Then
+both versions are parsed with ``ast``. Import statements are taken out of every
 statement list and turned into *bindings* — (block, bound name, absolute path) — and
 the rest of each tree is dumped without positions. The dumps must be equal (after
 applying the planned reference renames to the old tree), and the new bindings must be
@@ -12,6 +15,7 @@ the file is not written.
 from __future__ import annotations
 
 import ast
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -45,6 +49,7 @@ class Skeleton:
         self.columns = ColumnMap(text)
         tree = ast.parse(text)
         self.bindings: list[tuple[Binding, tuple[int, int]]] = []
+        self.import_lines: set[int] = set()  # every line an import statement spans
         self._strip(tree.body, ())
         if renames:
             for node in ast.walk(tree):
@@ -80,6 +85,7 @@ class Skeleton:
         return kept
 
     def _bind(self, stmt: ast.Import | ast.ImportFrom, block: Block) -> None:
+        self.import_lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
         for alias in stmt.names:
             where = (alias.lineno, self.columns.col(alias.lineno, alias.col_offset))
             if isinstance(stmt, ast.Import):
@@ -101,6 +107,9 @@ def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
     except SyntaxError as exc:
         return f"the rewritten file does not parse ({exc.msg}, line {exc.lineno}); not written"
     before = Skeleton(old, module, is_package, renames)
+    if not renames and not _only_import_lines_changed(old, new, before.import_lines):
+        return ("the rewrite would change text outside the edited imports (libcst does not "
+                "reproduce this file byte for byte: CR-only line endings?); not written")
     if before.dump != after.dump:
         return "the rewrite would change code outside the imports; not written"
     expected = set()
@@ -117,3 +126,18 @@ def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
                 f"(unexpected: {', '.join(extra) or '-'}; missing: {', '.join(missing) or '-'}); "
                 "not written")
     return None
+
+
+def _only_import_lines_changed(old: str, new: str, import_lines: set[int]) -> bool:
+    """Every line that differs is an import statement's line, or was added after one."""
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "insert":
+            if i1 not in import_lines and i1 + 1 not in import_lines:
+                return False
+        elif any(line not in import_lines for line in range(i1 + 1, i2 + 1)):
+            return False
+    return True
