@@ -9,12 +9,13 @@ the configured ``exclude`` patterns and a list of directories that are never sou
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
 
-from ssot_lint.errors import RegistryError
+from ssot_lint.errors import ConfigError, RegistryError
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -41,12 +42,37 @@ def _spec(lines: list[str]) -> pathspec.PathSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
+def _is_pattern(line: str) -> bool:
+    try:
+        _spec([line])
+    except (ValueError, re.error):  # pathspec's GitIgnorePatternError is a ValueError
+        return False
+    return True
+
+
+def _gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
+    """A ``.gitignore``'s patterns; like git, a line that is no valid pattern (``!``, a
+    lone ``\\``, ``[z-a]``) is skipped rather than failing the run."""
+    try:
+        return _spec(lines)
+    except (ValueError, re.error):
+        return _spec([line for line in lines if _is_pattern(line)])
+
+
+def _exclude_spec(exclude: tuple[str, ...]) -> pathspec.PathSpec:
+    """The default and configured excludes; a bad configured pattern is a user error."""
+    bad = [pattern for pattern in exclude if not _is_pattern(pattern)]
+    if bad:
+        raise ConfigError(f"invalid exclude pattern {bad[0]!r}: not a gitignore-style pattern")
+    return _spec(list(DEFAULT_EXCLUDES) + list(exclude))
+
+
 class _Ignorer:
     """Combines default excludes, configured excludes and nested .gitignore files."""
 
     def __init__(self, root: Path, exclude: tuple[str, ...], respect_gitignore: bool) -> None:
         self.root = root
-        self.base = _spec(list(DEFAULT_EXCLUDES) + list(exclude))
+        self.base = _exclude_spec(exclude)
         self.respect_gitignore = respect_gitignore
         self.gitignores: list[tuple[str, pathspec.PathSpec]] = []
 
@@ -59,7 +85,7 @@ class _Ignorer:
                 lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
             except OSError:
                 return
-            self.gitignores.append((rel_dir, _spec(lines)))
+            self.gitignores.append((rel_dir, _gitignore_spec(lines)))
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel

@@ -153,3 +153,23 @@ def test_a_symlink_loop_named_on_the_command_line_is_a_usage_error(tmp_path: Pat
     looped_registry = run_cli(["check", "--registry", "pkg/loop_a.py"], root)
     assert_clean_exit(looped_registry, 2)
     assert "registry not found" in looped_registry.stderr
+
+
+def test_invalid_gitignore_lines_are_skipped_like_git_does(tmp_path: Path) -> None:
+    """black's sdist ships test .gitignore files with ``!`` lines; pathspec rejects them
+    (found by the ecosystem run). git skips such lines; so does discovery."""
+    root = write_project(tmp_path / "proj", {**HEALTHY, "pkg/skipped.py": "import pkg.gone\n"})
+    (root / "pkg" / ".gitignore").write_text("!\n\\\n[z-a]\nskipped.py\n")
+    for command in (["check", "--no-cache"], ["graph"], ["fix", "--diff"]):
+        result = run_cli(command, root)
+        assert_clean_exit(result, 0, 1)
+        assert "skipped.py" not in result.stdout
+    assert _paths(run_cli(["check", "--no-cache"], root).stdout) == ["pkg/healthy.py"]
+
+
+def test_an_invalid_exclude_pattern_is_a_usage_error(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", HEALTHY)
+    result = run_cli(["check", "--exclude", "!"], root)
+    assert_clean_exit(result, 2)
+    assert result.stderr == ("ssot-lint: error: invalid exclude pattern '!': not a "
+                             "gitignore-style pattern\n")
