@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 
 
@@ -9,3 +11,8 @@ def test_old_bridge_path_is_gone():
 def test_environment():
     from netra_backend.app.core.isolated_environment import IsolatedEnvironment
     assert IsolatedEnvironment
+
+
+@mock.patch("netra_backend.app.agents.agent_websocket_bridge.create_agent_websocket_bridge")
+def test_bridge_is_created(create):
+    assert create is not None
