@@ -321,13 +321,18 @@ def main(argv: list[str] | None = None) -> int:
     available = commands()
     print(f"commands: {', '.join(sorted(available))}", flush=True)
     outcomes: list[Outcome] = []
-    with tempfile.TemporaryDirectory(prefix="ssot-ecosystem-") as work:
-        for requirement, _ in chosen:
-            outcome = check_project(requirement, Path(work), available, args.light)
-            outcomes.append(outcome)
-            status = "ok" if not outcome.problems else "; ".join(outcome.problems)[:2000]
-            print(f"{requirement}: {outcome.files} files, {outcome.seconds:.1f}s: {status}",
-                  flush=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="ssot-ecosystem-") as work:
+            for requirement, _ in chosen:
+                outcome = check_project(requirement, Path(work), available, args.light)
+                outcomes.append(outcome)
+                status = "ok" if not outcome.problems else "; ".join(outcome.problems)[:2000]
+                codes = " ".join(f"{c}:{n}" for c, n in sorted(outcome.by_code.items()))
+                print(f"{requirement}: {outcome.files} files, {outcome.seconds:.1f}s, "
+                      f"{outcome.fixed_files} patched, {outcome.peak_mb:.0f} MB, [{codes}]: "
+                      f"{status}", flush=True)
+    except KeyboardInterrupt:  # interrupted: still report what finished
+        print("interrupted; the table covers the projects that finished", flush=True)
     print(table(outcomes))
     return 1 if any(o.problems for o in outcomes) else 0
 
