@@ -14,21 +14,9 @@ from typing import Any
 import click
 
 from ssot_lint import __version__
-from ssot_lint.errors import SsotLintError
+from ssot_lint.commands._common import split_codes as _codes
+from ssot_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ExitCode, SsotLintError
 from ssot_lint.report.output import output_options
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    """``--select A,B --select C`` -> ("A", "B", "C")."""
-    return tuple(code.strip().upper() for value in values for code in value.split(",")
-                 if code.strip())
-
-
-class ExitCode(Exception):
-    def __init__(self, code: int) -> None:
-        self.code = code
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,6 +8,20 @@ each carries the file, line and key so the message tells the user what to edit.
 from __future__ import annotations
 
 
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class ExitCode(Exception):
+    """Raised by a command to end the run with ``code`` (0 clean, 1 findings, 2 errors).
+
+    Commands never call ``sys.exit``; ``ssot_lint.cli.main`` turns this into the exit code.
+    """
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class SsotLintError(Exception):
     """Base class for errors that end a run with exit code 2."""
 

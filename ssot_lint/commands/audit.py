@@ -104,7 +104,7 @@ def command(paths: tuple[Path, ...], output: Path | None, report_format: str | N
     from ssot_lint.audit.compare import compare, load_previous
     from ssot_lint.audit.html import render_html
     from ssot_lint.audit.markdown import render_markdown
-    from ssot_lint.cli import _codes
+    from ssot_lint.commands._common import split_codes as _codes
 
     fmt = _format_for(output, report_format)
     previous = load_previous(compare_file) if compare_file is not None else None

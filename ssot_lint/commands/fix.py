@@ -35,7 +35,8 @@ def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | 
     re-parsed and compared before an atomic write; see the README for the guarantees.
     """
     from ssot_lint.api import resolve_config
-    from ssot_lint.cli import EXIT_FINDINGS, ExitCode, _codes
+    from ssot_lint.commands._common import split_codes as _codes
+    from ssot_lint.errors import EXIT_FINDINGS, ExitCode
     from ssot_lint.fix.report import fix_report, unified_diff
     from ssot_lint.fix.run import fix
 

@@ -99,7 +99,7 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     PATHS locate the project (default: the current directory), as for `check`.
     """
     from ssot_lint.api import build_project
-    from ssot_lint.cli import EXIT_FINDINGS, ExitCode
+    from ssot_lint.errors import EXIT_FINDINGS, ExitCode
     from ssot_lint.registry_tools.verify import verify_registry
     from ssot_lint.report import Summary, render_json, render_text
 

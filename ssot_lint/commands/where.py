@@ -18,7 +18,7 @@ def command(query: str, registry: Path | None, config_file: Path | None) -> None
     Exit 1 when the registry does not know it (close matches are suggested).
     """
     from ssot_lint.api import resolve_config
-    from ssot_lint.cli import EXIT_FINDINGS, ExitCode
+    from ssot_lint.errors import EXIT_FINDINGS, ExitCode
     from ssot_lint.load.registry import load_registry
     from ssot_lint.registry_tools.where import render, where
 
