@@ -333,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{status}", flush=True)
     except KeyboardInterrupt:  # interrupted: still report what finished
         print("interrupted; the table covers the projects that finished", flush=True)
+        print(table(outcomes))
+        return 130
     print(table(outcomes))
     return 1 if any(o.problems for o in outcomes) else 0
 
