@@ -17,7 +17,7 @@ from ssot_lint.facts.visitor import ColumnMap, FactVisitor, Scope
 from ssot_lint.model.facts import FileFacts, ImportFact, SyntaxProblem
 
 # Bump when extraction changes, so cached facts from older versions are not reused.
-FACTS_VERSION = 4
+FACTS_VERSION = 5
 
 
 def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
@@ -39,7 +39,7 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
         return FileFacts(suppressions=suppressions,
                          problem=SyntaxProblem("SSOT002", f"cannot parse: {exc}"))
     columns = ColumnMap(text)
-    visitor = FactVisitor(columns)
+    visitor = FactVisitor(columns, scan_globals="global" in text)
     try:
         visitor.visit_body(tree.body, Scope())
     except RecursionError:

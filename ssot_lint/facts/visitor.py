@@ -93,8 +93,11 @@ def _deprecated_message(decorators: list[ast.expr]) -> str | None:
 class FactVisitor:
     """Collects ``ImportFact`` and ``Definition`` values for one module."""
 
-    def __init__(self, columns: ColumnMap) -> None:
+    def __init__(self, columns: ColumnMap, scan_globals: bool = True) -> None:
         self.columns = columns
+        # ``global`` statements can only exist if the word does: skipping the walk
+        # otherwise is exact, and saves a full walk of every function body.
+        self.scan_globals = scan_globals
         self.imports: list[ImportFact] = []
         self.definitions: list[Definition] = []
         self.all_names: list[str] | None = None
@@ -161,7 +164,8 @@ class FactVisitor:
                 self.has_getattr = True
             inner = replace(scope, in_function=True, top_level=False)
             self.visit_body(node.body, inner)
-            self.collect_globals(node)
+            if self.scan_globals and not scope.in_function:
+                self.collect_globals(node)  # the walk covers nested functions too
         elif isinstance(node, ast.ClassDef):
             self.define(node.name, "class", node, scope, _deprecated_message(node.decorator_list))
             self.visit_body(node.body, replace(scope, in_class=True, top_level=False))

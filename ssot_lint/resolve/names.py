@@ -13,7 +13,11 @@ from ssot_lint.resolve.modules import ModuleIndex
 OK = "ok"
 MISSING = "missing"
 TYPE_CHECKING_ONLY = "type_checking_only"
-UNKNOWN = "unknown"  # the module cannot be analysed (syntax error, third-party star import)
+UNKNOWN = "unknown"
+# Every module object has these, whether or not its source mentions them.
+MODULE_ATTRIBUTES = frozenset({"__name__", "__file__", "__doc__", "__spec__", "__loader__",
+                               "__package__", "__path__", "__dict__", "__builtins__",
+                               "__cached__"})  # the module cannot be analysed (syntax error, third-party star import)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class NameResolver:
             return NameLookup(MISSING)
         if self.index.exists(f"{module}.{name}") and kind in ("package", "namespace"):
             return NameLookup(OK, "submodule")
+        if name in MODULE_ATTRIBUTES:
+            return NameLookup(OK, "module attribute")
         if kind == "namespace":
             return NameLookup(MISSING)
         result = NameLookup(MISSING)

@@ -55,6 +55,15 @@ class Project:
         return self._by_module.get(module)
 
     @cached_property
+    def has_deprecation_markers(self) -> bool:
+        """Whether any first-party definition carries a PEP 702 ``@deprecated`` marker.
+
+        Computed once so SSOT303 costs nothing on the (common) projects that have none.
+        """
+        return any(d.deprecated is not None for facts in self.facts.values()
+                   for d in facts.definitions)
+
+    @cached_property
     def graph(self) -> GraphAnalysis:
         """The dependency graph and its analyses, built once on first use.
 

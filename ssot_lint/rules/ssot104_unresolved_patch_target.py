@@ -55,7 +55,9 @@ class UnresolvedPatchTargetRule(Rule):
         "@mock.patch('app.routes.Bridge.retries')\n"
         "@mock.patch('app.services.bridge.External.anything')\n"
         "@mock.patch('os.path.exists')\n"
-        "def test(*mocks): ...\n", files=_FILES),)
+        "@mock.patch('app.services.bridge.json.dumps')\n"
+        "def test(*mocks): ...\n", files=_FILES,
+        note="a target through an imported third-party module is not ours to judge"),)
     INVALID = (Example(
         "from unittest import mock\n\n"
         "def test(monkeypatch, mocker):\n"
@@ -90,8 +92,8 @@ class UnresolvedPatchTargetRule(Rule):
 
 def unresolved(project: Project, path: str, depth: int) -> str | None:
     """Why ``path`` cannot be patched, or None (also when it cannot be decided)."""
-    if depth > MAX_DEPTH:
-        return None
+    if depth > MAX_DEPTH or not project.is_first_party(path):
+        return None  # e.g. ``pkg.mod.os.rename`` after ``import os``: not ours to judge
     split = split_module(project, path)
     if split is None:
         return f"module `{path.split('.')[0]}` does not exist"

@@ -50,6 +50,8 @@ class DeprecatedMarkerRule(Rule):
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
+        if not ctx.project.has_deprecation_markers:
+            return
         for ri in checked_imports(ctx):
             if ri.path is None or ri.fact.kind != "from" or ri.fact.expects_failure:
                 continue

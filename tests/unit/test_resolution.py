@@ -244,3 +244,15 @@ def test_relative_imports_in_files_whose_name_is_not_importable(tmp_path: Path) 
     assert (migration.module, migration.package) == (None, "app.migrations")
     found = [(line, code) for p, line, code, _ in unresolved(tmp_path)]
     assert found == [(2, "SSOT103"), (3, "SSOT102")]
+
+
+def test_module_dunders_exist_without_being_written(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {
+        "app/__main__.py": "print('hi')\n",
+        "app/main.py": "from app.__main__ import __file__ as main_file\n"
+                       "from unittest import mock\n"
+                       "mock.patch('app.__main__.__file__', 'x')\n"
+                       "from app.__main__ import __flie__\n",
+    })
+    findings = run_check(root, [root / "app" / "main.py"])
+    assert [(f.line, f.code) for f in findings] == [(4, "SSOT103")]
