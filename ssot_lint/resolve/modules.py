@@ -29,6 +29,7 @@ class ModuleIndex:
                 self._namespaces.add(".".join(parts[:i]))
         for files_ in (*self._packages.values(), *self._modules.values()):
             files_.sort(key=lambda f: (f.is_stub, f.rel))  # .py before .pyi
+        self._kinds: dict[str, str | None] = {}  # the index never changes: memoise lookups
 
     def _own_kind(self, name: str) -> str | None:
         if name in self._packages:
@@ -41,11 +42,17 @@ class ModuleIndex:
 
     def kind(self, name: str) -> str | None:
         """"package", "module", "namespace", or None when ``name`` cannot be imported."""
-        parts = name.split(".")
-        for i in range(1, len(parts)):
-            if self._own_kind(".".join(parts[:i])) not in ("package", "namespace"):
-                return None
-        return self._own_kind(name)
+        try:
+            return self._kinds[name]
+        except KeyError:
+            pass
+        parent, dot, _ = name.rpartition(".")
+        if dot and self.kind(parent) not in ("package", "namespace"):
+            found = None
+        else:
+            found = self._own_kind(name)
+        self._kinds[name] = found
+        return found
 
     def exists(self, name: str) -> bool:
         return self.kind(name) is not None
