@@ -89,7 +89,6 @@ def test_example_registry_uses_every_section_and_key() -> None:
 
 
 VALID = {
-    "empty": "",
     "version only": "version = 1\n",
     "single string lists": '[project]\npackages = "app"\nsource_roots = "src"\n',
     "verified date": '[symbols."app.mod.Name"]\nverified = 2025-01-02\n',
@@ -110,6 +109,7 @@ VALID = {
 }
 
 INVALID = {
+    "empty": "",
     "version 2": "version = 2\n",
     "version string": 'version = "1"\n',
     "unknown top key": "[projekt]\n",

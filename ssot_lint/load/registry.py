@@ -119,6 +119,10 @@ class _Reader:
     # -- sections --------------------------------------------------------------------
     def read(self, data: dict[str, Any]) -> dict[str, Any]:
         """Return the validated sections as model values (merged later across files)."""
+        if not data:
+            self.errors.append(RegistryError(
+                "the registry is empty; start it with `version = 1` (or generate one with "
+                "`ssot-lint registry init`)", file=self.file, line=1))
         self.unknown(data, TOP_KEYS)
         version = data.get("version", 1)
         if version != 1:

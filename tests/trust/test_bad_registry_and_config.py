@@ -48,6 +48,8 @@ REGISTRY_CASES: dict[str, tuple[str | dict[str, str], list[str], list[str]]] = {
         ['ssot-registry/team_b.toml:1: [deprecated."pkg.b"]', "ssot-registry/team_a.toml:2",
          "declared differently"]),
     "empty directory": ({}, [], ["contains no *.toml files"]),
+    "empty file": ("", [], ["ssot-registry.toml:1: the registry is empty"]),
+    "comments only": ("# to do\n", [], ["ssot-registry.toml:1: the registry is empty"]),
     "missing --registry": ("version = 1\n", ["--registry", "nope.toml"], ["registry not found"]),
     "every error at once": (
         'version = 1\n[project]\npackages = 3\n[policy]\nrelative = "forbid"\n'
