@@ -13,7 +13,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import tarfile
 import zlib
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from ssot_lint.audit.html import render_html
 from ssot_lint.audit.svg import BAD
 from ssot_lint.load.config import load_config
 from tests.audit_project import make_project
+from tests.corpora import shared_tree
 
 pytestmark = pytest.mark.browser
 
@@ -155,26 +155,11 @@ def test_screenshot_shows_red_violating_edges(tmp_path: Path) -> None:
 
 
 DJANGO = "5.1.4"
-CORPORA = Path(__file__).resolve().parent.parent / ".corpora"
 
 
 def _django_tree() -> Path:
     """Django's sdist, downloaded from PyPI once into the gitignored ``.corpora/``."""
-    tree = CORPORA / f"audit-django-{DJANGO}"
-    if not (tree / "django" / "__init__.py").is_file():
-        archive = CORPORA / f"django-{DJANGO}.tar.gz"
-        if not archive.is_file():
-            archive = CORPORA / f"Django-{DJANGO}.tar.gz"
-        if not archive.is_file():
-            subprocess.run([sys.executable, "-m", "pip", "download", f"django=={DJANGO}",
-                            "--no-deps", "--no-binary", "django", "-d", str(CORPORA)],
-                           check=True, capture_output=True, timeout=600)
-        unpack = CORPORA / f"audit-django-{DJANGO}.partial"
-        shutil.rmtree(unpack, ignore_errors=True)
-        with tarfile.open(archive) as tar:
-            tar.extractall(unpack, filter="data")
-        (unpack / f"Django-{DJANGO}").rename(tree)
-        unpack.rmdir()
+    tree = shared_tree(f"django=={DJANGO}", "audit")
     registry = Path(__file__).parent / "audit_corpus" / "django-registry.toml"
     shutil.copyfile(registry, tree / "ssot-registry.toml")
     return tree

@@ -14,16 +14,14 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest
 
+from tests.corpora import DJANGO, unpack
 from tests.helpers import run_check
 from tests.test_fix import run_fix
 
-CORPORA = Path(__file__).resolve().parents[1] / ".corpora"
-SDIST = CORPORA / "Django-5.1.4.tar.gz"
 REGISTRY = """version = 1
 
 [project]
@@ -54,15 +52,7 @@ MOVED = ("SSOT111", "SSOT112")
 
 @pytest.fixture(scope="module")
 def django_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SDIST.exists():
-        done = subprocess.run([sys.executable, "-m", "pip", "download", "django==5.1.4",
-                               "--no-deps", "--no-binary", "django", "-d", str(CORPORA)],
-                              capture_output=True, text=True, check=False)
-        assert SDIST.exists(), f"could not download django==5.1.4 from PyPI:\n{done.stderr}"
-    dest = tmp_path_factory.mktemp("django")
-    with tarfile.open(SDIST) as tar:
-        tar.extractall(dest, filter="data")
-    root = dest / "Django-5.1.4"
+    root = unpack(DJANGO, tmp_path_factory.mktemp("django"))
     (root / "ssot-registry.toml").write_text(REGISTRY)
     return root
 

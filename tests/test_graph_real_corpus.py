@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,8 @@ from ssot_lint.api import build_project
 from ssot_lint.cli import main
 from ssot_lint.engine import run_rules
 from ssot_lint.load.config import load_config
+from tests.corpora import DJANGO, unpack
 
-CACHE = Path(__file__).resolve().parents[1] / ".corpora"
-VERSION = "5.1.4"
 BIN = Path(sys.executable).parent
 
 SERVICES = {
@@ -41,25 +39,9 @@ LAYERS = ["django.contrib", "django.views", "django.urls", "django.http", "djang
           "django.utils"]
 
 
-def _sdist() -> Path:
-    archive = CACHE / f"Django-{VERSION}.tar.gz"
-    if not archive.is_file():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", f"django=={VERSION}",
-                        "--no-deps", "--no-binary", "django", "--quiet", "-d", str(CACHE)],
-                       check=True, timeout=900)
-    return archive
-
-
 @pytest.fixture(scope="module")
 def django(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("django")
-    with tarfile.open(_sdist()) as tar:
-        if hasattr(tarfile, "data_filter"):
-            tar.extractall(target, filter="data")
-        else:  # pragma: no cover - Pythons without extraction filters
-            tar.extractall(target)  # noqa: S202 - a pinned sdist from PyPI
-    root = target / f"Django-{VERSION}"
+    root = unpack(DJANGO, tmp_path_factory.mktemp("django"))
     registry = 'version = 1\n[project]\npackages = ["django"]\n'
     for name, (packages, may_import) in SERVICES.items():
         registry += (f"\n[services.{name}]\npackages = {json.dumps(packages)}\n"

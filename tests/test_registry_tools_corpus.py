@@ -9,9 +9,6 @@ real cross-service imports: a hard case for "no boundary violations on day one".
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -21,29 +18,13 @@ from ssot_lint.load.registry import load_registry
 from ssot_lint.registry_tools.codebase import load_codebase
 from ssot_lint.registry_tools.init import InitReport, bootstrap
 from ssot_lint.registry_tools.toml_writer import render
+from tests.corpora import DJANGO, shared_tree
 from tests.test_registry_schema import schema_errors
 
-CORPORA = Path(__file__).resolve().parents[1] / ".corpora" / "registry-tools"
-VERSION = "5.1.4"
 
 
 def django_tree() -> Path:
-    root = CORPORA / f"Django-{VERSION}"
-    if (root / "django" / "__init__.py").is_file():
-        return root
-    CORPORA.mkdir(parents=True, exist_ok=True)
-    sdist = CORPORA / f"Django-{VERSION}.tar.gz"
-    if not sdist.is_file():
-        done = subprocess.run([sys.executable, "-m", "pip", "download", f"django=={VERSION}",
-                               "--no-deps", "--no-binary", "django", "-d", str(CORPORA)],
-                              capture_output=True, text=True, check=False)
-        assert sdist.is_file(), f"could not download Django {VERSION} from PyPI:\n{done.stderr}"
-    with tarfile.open(sdist) as archive:
-        if sys.version_info >= (3, 12):
-            archive.extractall(CORPORA, filter="data")
-        else:  # pragma: no cover - older interpreters have no extraction filters
-            archive.extractall(CORPORA)  # noqa: S202 - a pinned sdist from PyPI
-    return root
+    return shared_tree(DJANGO, "registry-tools")
 
 
 @pytest.fixture(scope="module")
