@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from ssot_lint import __version__
+from ssot_lint.commands._common import registry_options, selection_options, source_options
 from ssot_lint.commands._common import split_codes as _codes
 from ssot_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ExitCode, SsotLintError
 from ssot_lint.report.output import output_options
@@ -27,17 +28,12 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--registry", type=click.Path(path_type=Path),
-              help="Registry file or directory (default: ssot-registry.toml at the root).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated).")
-@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
+@registry_options
+@selection_options
 @click.option("--format", "output_format",
               type=click.Choice(["text", "json", "sarif", "github", "junit"]),
               help="Output format (default: text).")
-@click.option("--target-version", help="Python version the code targets, e.g. 3.11.")
-@click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
+@source_options
 @click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1),

@@ -15,6 +15,8 @@ from typing import IO, Any
 
 import click
 
+from ssot_lint.commands._common import registry_options, selection_options, source_options
+
 FORMATS = ("html", "markdown")
 
 
@@ -81,14 +83,9 @@ def _write(path: Path, text: str, what: str) -> None:
 @click.option("--compare", "compare_file", type=click.Path(path_type=Path, dir_okay=False),
               help="A previous --json audit: show progress since then.")
 @click.option("--title", help="Report title (default: \"SSOT audit of <project>\").")
-@click.option("--registry", type=click.Path(path_type=Path),
-              help="Registry file or directory (default: ssot-registry.toml at the root).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes.")
-@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes.")
-@click.option("--target-version", help="Python version the code targets, e.g. 3.11.")
-@click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
+@registry_options
+@selection_options
+@source_options
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: only on a terminal, not when CI is set).")
 def command(paths: tuple[Path, ...], output: Path | None, report_format: str | None,

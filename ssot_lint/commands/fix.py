@@ -7,17 +7,14 @@ from typing import Any
 
 import click
 
+from ssot_lint.commands._common import registry_options, selection_options, source_options
+
 
 @click.command("fix")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--registry", type=click.Path(path_type=Path),
-              help="Registry file or directory (default: ssot-registry.toml at the root).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
-@click.option("--select", multiple=True, help="Only fix these rule codes or prefixes.")
-@click.option("--ignore", multiple=True, help="Do not fix these rule codes or prefixes.")
-@click.option("--target-version", help="Python version the code targets, e.g. 3.11.")
-@click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
+@registry_options
+@selection_options
+@source_options
 @click.option("--diff", "show_diff", is_flag=True,
               help="Print a unified diff of the fixes and write nothing.")
 @click.option("--unsafe-fixes", is_flag=True,

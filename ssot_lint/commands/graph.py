@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from ssot_lint.commands._common import registry_options
+
 
 @click.command(name="graph")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -24,10 +26,7 @@ import click
               help="Only edges touching MODULE (or anything under it) and its neighbours.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to FILE instead of standard output.")
-@click.option("--registry", type=click.Path(path_type=Path),
-              help="Registry file or directory (default: ssot-registry.toml at the root).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+@registry_options
 @click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
 def command(paths: tuple[Path, ...], output_format: str, level: str, depth: int | None,
             focus: str | None, output: Path | None, registry: Path | None,
