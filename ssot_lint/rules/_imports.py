@@ -117,3 +117,24 @@ def import_line(path: str, asname: str | None = None) -> str:
 
 def checked_imports(ctx: FileContext) -> list[ResolvedImport]:
     return [ri for ri in ctx.imports if ri.fact.kind in IMPORT_KINDS]
+
+
+def replacement_for(imported: str, entry: RuleEntry) -> str | None:
+    """Map ``imported`` onto the entry's ``use_instead`` (a module entry carries the tail)."""
+    if not entry.use_instead:
+        return None
+    if imported == entry.path:
+        return entry.use_instead
+    return entry.use_instead + imported[len(entry.path):]
+
+
+def broken_advice(imported: str, entry: RuleEntry) -> str:
+    """`` (reason); use `X` instead — see docs`` for a message about a ``[broken]`` path."""
+    advice = f" ({entry.reason})" if entry.reason else ""
+    replacement = replacement_for(imported, entry)
+    if replacement:
+        advice += f"; use `{replacement}` instead"
+    if entry.docs:
+        advice += f" — see {entry.docs}"
+    return advice
+

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_lint.model.finding import Edit, Finding
-from ssot_lint.rules._imports import broken_entry, checked_imports, guarded_severity
+from ssot_lint.rules._imports import (
+    broken_advice,
+    broken_entry,
+    checked_imports,
+    guarded_severity,
+    replacement_for,
+)
 from ssot_lint.rules.base import Example, FileContext, Rule
 
 _REGISTRY = """
@@ -61,24 +67,10 @@ class BrokenImportRule(Rule):
             severity = guarded_severity(policy, ri, entry.severity)
             if severity is None:
                 continue
-            replacement = _replacement(ri.path, entry.path, entry.use_instead)
-            message = f"`{ri.path}` is a broken import path"
-            if entry.reason:
-                message += f" ({entry.reason})"
-            if replacement:
-                message += f"; use `{replacement}` instead"
-            if entry.docs:
-                message += f" — see {entry.docs}"
+            replacement = replacement_for(ri.path, entry)
+            message = f"`{ri.path}` is a broken import path" + broken_advice(ri.path, entry)
             fix = Edit("replace the import path", "replace-import", ri.path, replacement) \
                 if replacement and entry.fix != "none" else None
             yield ctx.finding(self, ri.fact, message, severity=severity, symbol=ri.path,
                               hint=entry.hint, docs=entry.docs, fix=fix)
 
-
-def _replacement(imported: str, entry_path: str, use_instead: str | None) -> str | None:
-    """Map the imported path onto ``use_instead`` (a module entry carries the tail along)."""
-    if not use_instead:
-        return None
-    if imported == entry_path:
-        return use_instead
-    return use_instead + imported[len(entry_path):]

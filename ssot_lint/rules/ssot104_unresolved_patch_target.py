@@ -8,6 +8,7 @@ from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import match_entry
 from ssot_lint.resolve import names as N
 from ssot_lint.resolve.project import Project
+from ssot_lint.rules._imports import broken_advice
 from ssot_lint.rules._usage import binding_import, class_info, definition, split_module
 from ssot_lint.rules.base import Example, FileContext, Rule
 
@@ -76,11 +77,7 @@ class UnresolvedPatchTargetRule(Rule):
             target = fact.module
             entry = match_entry(project.registry.broken, target)
             if entry is not None:
-                message = f"patch target `{target}` is a broken path"
-                if entry.reason:
-                    message += f" ({entry.reason})"
-                if entry.use_instead:
-                    message += f"; use `{entry.use_instead + target[len(entry.path):]}`"
+                message = f"patch target `{target}` is a broken path" + broken_advice(target, entry)
                 yield ctx.finding(self, fact, message, severity=entry.severity, symbol=target,
                                   hint=entry.hint, docs=entry.docs)
                 continue

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from ssot_lint.model.finding import Edit, Finding
 from ssot_lint.model.registry import match_entry
-from ssot_lint.rules._imports import checked_imports, tolerated
-from ssot_lint.rules.ssot101_broken_import import _replacement
+from ssot_lint.rules._imports import checked_imports, replacement_for, tolerated
 from ssot_lint.rules.base import Example, FileContext, Rule
 
 _FILES = {
@@ -72,7 +71,7 @@ class DeprecatedImportRule(Rule):
             entry = match_entry(deprecated, ri.path)
             if entry is None or tolerated(ctx, ri, entry):
                 continue
-            replacement = _replacement(ri.path, entry.path, entry.use_instead)
+            replacement = replacement_for(ri.path, entry)
             message = f"`{ri.path}` is deprecated"
             if entry.hint:
                 message += f": {entry.hint}"

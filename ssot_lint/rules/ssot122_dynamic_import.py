@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import match_entry
+from ssot_lint.rules._imports import broken_advice, replacement_for
 from ssot_lint.rules.base import Example, FileContext, Rule
 
 _FILES = {"app/plugins/__init__.py": "", "app/plugins/email.py": "def send(): ...\n",
@@ -52,11 +53,7 @@ class DynamicImportRule(Rule):
             path = fact.module
             entry = match_entry(registry.broken, path)
             if entry is not None:
-                message = f"dynamic import of broken module `{path}`"
-                if entry.reason:
-                    message += f" ({entry.reason})"
-                if entry.use_instead:
-                    message += f"; use `{entry.use_instead}` instead"
+                message = f"dynamic import of broken module `{path}`" + broken_advice(path, entry)
                 yield ctx.finding(self, fact, message, severity=entry.severity, symbol=path,
                                   hint=entry.hint, docs=entry.docs)
                 continue
@@ -70,7 +67,8 @@ class DynamicImportRule(Rule):
                 message = f"dynamic import of deprecated module `{path}`"
                 if entry.hint or entry.reason:
                     message += f": {entry.hint or entry.reason}"
-                if entry.use_instead:
-                    message += f"; use `{entry.use_instead}` instead"
+                replacement = replacement_for(path, entry)
+                if replacement:
+                    message += f"; use `{replacement}` instead"
                 yield ctx.finding(self, fact, message, severity=entry.severity, symbol=path,
                                   hint=entry.hint, docs=entry.docs)
