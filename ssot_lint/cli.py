@@ -17,6 +17,7 @@ from ssot_lint import __version__
 from ssot_lint.commands._common import registry_options, selection_options, source_options
 from ssot_lint.commands._common import split_codes as _codes
 from ssot_lint.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, ExitCode, SsotLintError
+from ssot_lint.report import FORMATS
 from ssot_lint.report.output import output_options
 
 
@@ -31,7 +32,7 @@ def cli() -> None:
 @registry_options
 @selection_options
 @click.option("--format", "output_format",
-              type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+              type=click.Choice(list(FORMATS)),
               help="Output format (default: text).")
 @source_options
 @click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")

@@ -101,7 +101,9 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     from ssot_lint.api import build_project
     from ssot_lint.errors import EXIT_FINDINGS, ExitCode
     from ssot_lint.registry_tools.verify import verify_registry
-    from ssot_lint.report import Summary, render_json, render_text
+    from ssot_lint.report import Summary
+    from ssot_lint.report.json_report import render_json
+    from ssot_lint.report.text import render_text
 
     config = _config(paths, registry, config_file)
     project = build_project(config)

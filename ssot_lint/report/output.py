@@ -142,7 +142,7 @@ def _validate(opts: OutputOptions, output_format: str) -> None:
 
 
 def _emit(findings: list[Any], files_checked: int, config: Any, opts: OutputOptions) -> None:
-    from ssot_lint.report import RENDERERS, Summary
+    from ssot_lint.report import Summary, renderer
     from ssot_lint.report.statistics import render_statistics_json, render_statistics_text
 
     if opts.statistics:
@@ -150,7 +150,7 @@ def _emit(findings: list[Any], files_checked: int, config: Any, opts: OutputOpti
             else render_statistics_text
         text = render(findings)
     else:
-        text = RENDERERS[config.output_format](findings, Summary.of(findings, files_checked),
+        text = renderer(config.output_format)(findings, Summary.of(findings, files_checked),
                                                config.quiet)
     if opts.output_file is None:
         click.echo(text, nl=False)
