@@ -81,7 +81,40 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
 
 
 def check(paths: Sequence[Path], config: Config) -> CheckResult:
-    project = build_project(config)
-    files = select_files(project, paths)
-    findings = run_rules(project, files, config.select, config.ignore)
-    return CheckResult(findings=findings, files_checked=len(files), project=project)
+    """Findings for ``paths`` (default: the project), judged against the whole project.
+
+    With the cache on, findings are remembered too (``ssot_lint.results``): a run
+    re-checks only the files an edit can have changed, and decodes only the facts it
+    needs. The answer is the same as an uncached run's, always.
+    """
+    if not config.cache:
+        project = build_project(config)
+        files = select_files(project, paths)
+        findings = run_rules(project, files, config.select, config.ignore)
+        return CheckResult(findings=findings, files_checked=len(files), project=project)
+    from ssot_lint.cache import FactsCache
+    from ssot_lint.results import ResultsMemo, project_keys, setting_key
+    from ssot_lint.scan import report_notes, scan_cached
+
+    registry = load_registry(config.registry_path, display_base=Path.cwd())
+    files = discover(config.root, registry.source_roots, exclude=config.exclude,
+                     respect_gitignore=config.respect_gitignore)
+    options = options_for(config)
+    assert options.cache_dir is not None
+    cache = FactsCache.open(options.cache_dir, config.target_version)
+    try:
+        scanned = scan_cached(files, config.target_version, config.max_file_size, options, cache)
+        project = Project(config=config, registry=registry, files=files, facts=scanned.facts)
+        selected = select_files(project, paths)
+        keys = project_keys(setting_key(config, registry, Path.cwd()), files,
+                            scanned.interfaces, registry.policy.cycle_imports == "all")
+        memo = ResultsMemo(cache, keys, scanned.digests, scanned.interfaces, selected)
+        memo.prepare(project)
+        findings = run_rules(project, selected, config.select, config.ignore, memo=memo)
+        memo.save(project)
+        cache.flush(under=str(config.root) + os.sep)
+    finally:
+        cache.close()
+        report_notes(cache.notes)
+    return CheckResult(findings=findings, files_checked=len(selected), project=project,
+                       extra={"remembered": memo.reused})

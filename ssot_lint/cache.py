@@ -17,33 +17,45 @@ a damaged cache costs one cold run, never a wrong answer.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import fields, is_dataclass, replace
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from ssot_lint import __version__
 from ssot_lint.codec import MODEL_FINGERPRINT, decode_facts, encode_facts
 from ssot_lint.facts.extract import FACTS_VERSION
 from ssot_lint.model.facts import FileFacts
 
-__all__ = ["FactsCache", "decode_facts", "digest_of", "encode_facts", "facts_salt"]
+__all__ = ["FactsCache", "decode_facts", "digest_of", "encode_facts", "facts_salt",
+           "interface_of"]
 
 DEFAULT_CACHE_DIR = ".ssot_lint_cache"
 DB_NAME = "facts.sqlite3"
-SCHEMA_VERSION = 1  # bump when the tables change; older files are dropped
+SCHEMA_VERSION = 2  # bump when the tables change; older files are dropped
 # A file modified this recently may change again within the same mtime tick without
 # its stat changing ("racy" entries, as git calls them): its stat is not remembered.
 RACY_SECONDS = 2.0
 _SQL_CHUNK = 500
+KEPT_SCOPES = 6  # results of this many earlier project states are kept (about two)
 
+_TABLES = ("facts", "stats", "results")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS facts (digest TEXT NOT NULL, salt TEXT NOT NULL, "
-    "data TEXT NOT NULL, crc INTEGER NOT NULL, PRIMARY KEY (digest, salt)) WITHOUT ROWID",
+    "data TEXT NOT NULL, interface TEXT NOT NULL, crc INTEGER NOT NULL, "
+    "PRIMARY KEY (digest, salt)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
     "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL) WITHOUT ROWID",
+    # Findings remembered by ssot_lint.results, under keys that name everything they
+    # depend on; ``scope`` is the part of the key shared by one run's rows.
+    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, scope TEXT NOT NULL, "
+    "data TEXT NOT NULL, crc INTEGER NOT NULL, written REAL NOT NULL) WITHOUT ROWID",
 )
 
 
@@ -65,6 +77,66 @@ def _crc(digest: str, salt: str, data: str) -> int:
     return zlib.crc32(f"{digest}\0{salt}\0{data}".encode())
 
 
+_POSITIONS = frozenset({"line", "col", "end_line", "end_col", "stmt_line"})
+INTERFACE_LENGTH = 96  # three 32-digit digests
+_UNPLACED: dict[type, Callable[[Any], Any]] = {}
+
+
+_PLACED: dict[type, Callable[[Any], Any]] = {}
+
+
+def _getter(obj: Any, cache: dict[type, Callable[[Any], Any]], skip: frozenset[str]) -> Any:
+    getter = cache.get(type(obj))
+    if getter is None:
+        if not is_dataclass(obj):
+            raise TypeError(f"cannot encode {type(obj).__name__} as facts")
+        names = [f.name for f in fields(obj) if f.name not in skip]
+        getter = cache[type(obj)] = attrgetter(*names, *names[:1])  # always a tuple
+    return getter(obj)
+
+
+def _unplaced_values(obj: Any) -> Any:
+    """``json.dumps`` hook: a facts dataclass as its field values, minus positions."""
+    return _getter(obj, _UNPLACED, _POSITIONS | {"extra"})
+
+
+def _placed_values(obj: Any) -> Any:
+    """``json.dumps`` hook: a facts dataclass as its field values."""
+    return _getter(obj, _PLACED, frozenset({"extra"}))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def interface_of(facts: FileFacts) -> str:
+    """Digests of what *other* files' findings may depend on in ``facts``, in three parts.
+
+    Rules judge a file against the rest of the project through the other files'
+    imports, definitions, ``__all__``, ``__getattr__``, class bodies and syntax
+    problems (name resolution, re-export chains, the import graph) — never through
+    their references or suppressions, which only the file's own rules read. Of
+    positions, only the import graph's messages cite other files' lines, and only of
+    module-level imports (cycles). So the three parts are:
+
+    1. *semantic*: everything above without any position (what resolution reads);
+    2. *graph*: the imports, positioned except for imports inside functions, and any
+       syntax problem (what the graph rules read);
+    3. *lazy*: the positions of imports inside functions (cited only when the
+       registry's ``cycle_imports = "all"`` counts them in cycles).
+
+    An edit to a function body, a comment or a suppression usually changes none of
+    the first two, and then ``ssot_lint.results`` re-checks the edited file alone.
+    """
+    lazy = [fact for fact in facts.imports if fact.in_function]
+    semantic = json.dumps(replace(facts, references=(), suppressions=()),
+                          default=_unplaced_values, separators=(",", ":"))
+    graph = json.dumps([[_unplaced_values(f) if f.in_function else f for f in facts.imports],
+                        facts.problem], default=_placed_values, separators=(",", ":"))
+    lazy_places = json.dumps(lazy, default=_placed_values, separators=(",", ":"))
+    return _digest(semantic) + _digest(graph) + _digest(lazy_places)
+
+
 class FactsCache:
     """Cached facts for one target; use :meth:`open`, then ``lookup``/``store``/``close``."""
 
@@ -75,7 +147,9 @@ class FactsCache:
         self.notes: list[str] = []  # why the cache was rebuilt or skipped, for the user
         self._db: sqlite3.Connection | None = None
         self._stats: dict[str, tuple[int, int, int, str]] = {}
-        self._new_facts: dict[str, str] = {}
+        self._new_facts: dict[str, tuple[str, str]] = {}  # digest -> (data, interface)
+        self._new_results: dict[str, tuple[str, str]] = {}  # key -> (scope, data)
+        self._live_scopes: set[str] = set()
         self._new_stats: dict[str, tuple[int, int, int, str]] = {}
         self._seen: set[str] = set()
 
@@ -107,8 +181,8 @@ class FactsCache:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
             db.execute("BEGIN IMMEDIATE")
-            db.execute("DROP TABLE IF EXISTS facts")
-            db.execute("DROP TABLE IF EXISTS stats")
+            for table in _TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("COMMIT")
         if version != SCHEMA_VERSION:
             for statement in _SCHEMA:
@@ -146,26 +220,67 @@ class FactsCache:
             return None
         return entry[3]
 
+    def _select(self, query: str, keys: Iterable[str], *params: str) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``query`` (whose last placeholder list is ``IN ({marks})``), in chunks."""
+        assert self._db is not None
+        wanted = sorted(set(keys))
+        for start in range(0, len(wanted), _SQL_CHUNK):
+            chunk = wanted[start:start + _SQL_CHUNK]
+            yield from self._db.execute(query.format(marks=",".join("?" * len(chunk))),
+                                        (*params, *chunk))
+
+    def interfaces(self, digests: Iterable[str]) -> dict[str, str]:
+        """The interface digest of each cached facts row among ``digests`` (not decoded).
+
+        Checking a row's CRC needs its data, so this trusts the interface column; a
+        damaged row is caught when its facts are loaded, and re-extracting the same
+        bytes gives the same interface (facts are a pure function of the bytes).
+        """
+        if self._db is None:
+            return {}
+        found: dict[str, str] = {}
+        try:
+            for digest, interface in self._select(
+                    "SELECT digest, interface FROM facts WHERE salt = ? AND digest IN ({marks})",
+                    digests, self.salt):
+                if isinstance(interface, str) and len(interface) == INTERFACE_LENGTH:
+                    found[digest] = interface
+        except sqlite3.Error as exc:
+            self._discard(f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
+            return {}
+        return found
+
     def load(self, digests: Iterable[str]) -> dict[str, FileFacts]:
         """Facts for those ``digests`` that are cached and intact (damaged rows are skipped)."""
-        wanted = sorted(set(digests))
         found: dict[str, FileFacts] = {}
-        if self._db is None or not wanted:
+        if self._db is None:
             return found
         try:
-            for start in range(0, len(wanted), _SQL_CHUNK):
-                chunk = wanted[start:start + _SQL_CHUNK]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT digest, data, crc FROM facts WHERE salt = ? AND digest IN ({marks})",
-                    (self.salt, *chunk))
-                for digest, data, crc in rows:
-                    if not isinstance(data, str) or crc != _crc(digest, self.salt, data):
-                        continue  # damaged row: extract again and overwrite it
-                    try:
-                        found[digest] = decode_facts(data)
-                    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
-                        continue
+            for digest, data, interface, crc in self._select(
+                    "SELECT digest, data, interface, crc FROM facts "
+                    "WHERE salt = ? AND digest IN ({marks})", digests, self.salt):
+                if not isinstance(data, str) or not isinstance(interface, str) or \
+                        crc != _crc(digest, self.salt, f"{data}\0{interface}"):
+                    continue  # damaged row: extract again and overwrite it
+                try:
+                    found[digest] = decode_facts(data)
+                except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+                    continue
+        except sqlite3.Error as exc:
+            self._discard(f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
+            return {}
+        return found
+
+    def results(self, keys: Iterable[str]) -> dict[str, str]:
+        """Remembered results (``ssot_lint.results``) for those ``keys``, intact rows only."""
+        found: dict[str, str] = {}
+        if self._db is None:
+            return found
+        try:
+            for key, data, crc in self._select(
+                    "SELECT key, data, crc FROM results WHERE key IN ({marks})", keys):
+                if isinstance(data, str) and crc == _crc(key, "", data):
+                    found[key] = data
         except sqlite3.Error as exc:
             self._discard(f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
             return {}
@@ -173,16 +288,27 @@ class FactsCache:
 
     # -- writing ---------------------------------------------------------------------
     def remember(self, path: str, stat: os.stat_result | None, digest: str,
-                 encoded: str | None = None) -> None:
+                 encoded: str | None = None, interface: str | None = None) -> None:
         """Record ``path``'s digest (and new facts as JSON text) for :meth:`flush`."""
         self._seen.add(path)
         if encoded is not None:
-            self._new_facts[digest] = encoded
+            if interface is None:
+                interface = interface_of(decode_facts(encoded))
+            self._new_facts[digest] = (encoded, interface)
         if stat is None or time.time() - stat.st_mtime < RACY_SECONDS:
             return
         entry = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
         if self._stats.get(path) != entry:
             self._new_stats[path] = entry
+
+    def remember_result(self, key: str, scope: str, data: str,
+                        live: Iterable[str] = ()) -> None:
+        """Store a result row at :meth:`flush`, when rows of scopes not in ``live`` (nor
+        ``scope``) are dropped: they belong to earlier states of the project and can
+        never be used again.
+        """
+        self._new_results[key] = (scope, data)
+        self._live_scopes.update((scope, *live))
 
     def flush(self, under: str | None = None) -> None:
         """Write what this run learned in one transaction; forget vanished paths ``under``.
@@ -193,15 +319,22 @@ class FactsCache:
             return
         gone = [path for path in self._stats
                 if under is not None and path.startswith(under) and path not in self._seen]
-        if not (self._new_facts or self._new_stats or gone):
+        if not (self._new_facts or self._new_stats or gone or self._new_results):
             return
         try:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO facts (digest, salt, data, crc) "
-                           "VALUES (?, ?, ?, ?)",
-                           [(d, self.salt, text, _crc(d, self.salt, text))
-                            for d, text in sorted(self._new_facts.items())])
+            db.executemany("INSERT OR REPLACE INTO facts (digest, salt, data, interface, crc) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           [(d, self.salt, text, face, _crc(d, self.salt, f"{text}\0{face}"))
+                            for d, (text, face) in sorted(self._new_facts.items())])
+            if self._new_results:
+                now = time.time()
+                db.executemany("INSERT OR REPLACE INTO results (key, scope, data, crc, written) "
+                               "VALUES (?, ?, ?, ?, ?)",
+                               [(key, scope, data, _crc(key, "", data), now)
+                                for key, (scope, data) in sorted(self._new_results.items())])
+                self._prune_results(db)
             db.executemany("INSERT OR REPLACE INTO stats (path, size, mtime_ns, inode, digest) "
                            "VALUES (?, ?, ?, ?, ?)",
                            [(p, *entry) for p, entry in sorted(self._new_stats.items())])
@@ -217,6 +350,8 @@ class FactsCache:
                           "rebuilt on the next run")
         self._new_facts.clear()
         self._new_stats.clear()
+        self._new_results.clear()
+        self._live_scopes.clear()
 
     def _prune(self, db: sqlite3.Connection) -> None:
         """Drop other tool versions' rows, and unreferenced facts once they pile up."""
@@ -226,6 +361,18 @@ class FactsCache:
         (stats,) = db.execute("SELECT count(*) FROM stats").fetchone()
         if facts > 2 * stats + 1000:
             db.execute("DELETE FROM facts WHERE digest NOT IN (SELECT digest FROM stats)")
+
+    def _prune_results(self, db: sqlite3.Connection) -> None:
+        """Keep the rows of this run's scopes and of the most recent others.
+
+        Rows of an earlier state of the project are only useful if it comes back
+        (switching branches, undoing an edit), so a few recent states are kept.
+        """
+        live = sorted(self._live_scopes)
+        marks = ",".join("?" * len(live))
+        db.execute(f"DELETE FROM results WHERE scope NOT IN ({marks}) AND scope NOT IN "
+                   f"(SELECT scope FROM results WHERE scope NOT IN ({marks}) GROUP BY scope "
+                   "ORDER BY max(written) DESC LIMIT ?)", (*live, *live, KEPT_SCOPES))
 
     def _rollback(self) -> None:
         try:

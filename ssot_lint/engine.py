@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.facts import FileFacts
@@ -28,14 +29,6 @@ def code_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> boo
 
 def enabled_rules(select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
     return [rule() for rule in all_rules() if code_enabled(rule.code, select, ignore)]
-
-
-def check_file(ctx: FileContext, rules: Sequence[Rule], select: Sequence[str],
-               ignore: Sequence[str]) -> list[Finding]:
-    found: list[Finding] = []
-    for rule in rules:
-        found.extend(rule.check(ctx))
-    return apply_suppressions(ctx, found, select, ignore)
 
 
 def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[str],
@@ -82,20 +75,69 @@ def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[
     return kept
 
 
+class FindingsMemo(Protocol):
+    """Findings remembered from earlier runs (``ssot_lint.results`` implements it).
+
+    Each method returns None for "not known: compute it". ``final`` is a file's
+    finished findings (after suppressions); ``own`` the raw findings of its
+    ``scope = "file"`` rules; ``graph`` those of its ``scope = "project"`` rules.
+    """
+
+    def final(self, source: SourceFile) -> list[Finding] | None: ...
+
+    def own(self, source: SourceFile) -> list[Finding] | None: ...
+
+    def graph(self, source: SourceFile, facts: FileFacts) -> list[Finding] | None: ...
+
+    def registry(self) -> list[Finding] | None: ...
+
+    def remember(self, source: SourceFile, facts: FileFacts, final: list[Finding],
+                 own: list[Finding], graph: list[Finding]) -> None: ...
+
+    def remember_registry(self, findings: list[Finding]) -> None: ...
+
+
 def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[str] = (),
-              ignore: Sequence[str] = (), cwd: Path | None = None) -> list[Finding]:
-    """All findings for ``files`` (judged against the whole ``project``), sorted."""
+              ignore: Sequence[str] = (), cwd: Path | None = None,
+              memo: FindingsMemo | None = None) -> list[Finding]:
+    """All findings for ``files`` (judged against the whole ``project``), sorted.
+
+    With a ``memo``, a file whose findings are remembered is not looked at (its facts
+    are not even decoded); a re-checked file takes its own rules' and its graph rules'
+    findings from the memo where their inputs did not change, so an edit inside a
+    function body neither re-judges other files nor rebuilds the graph.
+    """
     rules = enabled_rules(select, ignore)
+    own = [rule for rule in rules if rule.scope != "project"]
+    graph = [rule for rule in rules if rule.scope == "project"]
     findings: list[Finding] = []
     for source in files:
+        known = memo.final(source) if memo is not None else None
+        if known is not None:
+            findings.extend(known)
+            continue
         facts: FileFacts | None = project.facts.get(source.rel)
         if facts is None:
             continue
         ctx = FileContext(project, source, facts, cwd)
-        findings.extend(check_file(ctx, rules, select, ignore))
+        own_found = memo.own(source) if memo is not None else None
+        if own_found is None:
+            own_found = [f for rule in own for f in rule.check(ctx)]
+        graph_found = memo.graph(source, facts) if memo is not None else None
+        if graph_found is None:
+            graph_found = [f for rule in graph for f in rule.check(ctx)]
+        final = apply_suppressions(ctx, own_found + graph_found, select, ignore)
+        if memo is not None:
+            memo.remember(source, facts, final, own_found, graph_found)
+        findings.extend(final)
     if project.config.verify_registry and code_enabled("SSOT902", select, ignore):
-        from ssot_lint.registry_tools.verify import verify_registry  # the registry as a whole
+        known = memo.registry() if memo is not None else None
+        if known is None:
+            from ssot_lint.registry_tools.verify import verify_registry  # the registry as a whole
 
-        findings.extend(verify_registry(project, cwd))
+            known = list(verify_registry(project, cwd))
+            if memo is not None:
+                memo.remember_registry(known)
+        findings.extend(known)
     findings.sort(key=Finding.sort_key)
     return findings

@@ -11,10 +11,10 @@ processes, or on a Dask cluster.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import ItemsView, Iterable, Iterator, MutableMapping, ValuesView
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ssot_lint.discover import SourceFile
 from ssot_lint.facts.extract import extract_facts
@@ -83,11 +83,12 @@ def scan(files: Iterable[SourceFile], target: tuple[int, int], max_file_size: in
 
     cache = FactsCache.open(options.cache_dir, target)
     try:
-        facts = _scan_cached(files, target, max_file_size, options, cache)
+        scanned = scan_cached(files, target, max_file_size, options, cache)
+        facts = dict(scanned.facts.items())
         cache.flush(under=str(root) + os.sep if root is not None else None)
     finally:
         cache.close()
-        _report(cache.notes)
+        report_notes(cache.notes)
     return facts
 
 
@@ -113,68 +114,171 @@ def _scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_si
     return {source.rel: results[source.rel] for source in files}
 
 
-def _scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
-                 options: ScanOptions, cache: FactsCache) -> dict[str, FileFacts]:
-    from ssot_lint.cache import digest_of
+class LazyFacts(MutableMapping[str, FileFacts]):
+    """Facts by ``rel``: those already in memory, and cached ones decoded on first use.
+
+    A warm run that finds every file's findings remembered (``ssot_lint.results``)
+    never decodes a single facts row; one that re-checks an edited file decodes only
+    the files that file's names resolve through. Iterating decodes everything, in
+    one query. A row that turns out damaged is re-extracted from the file.
+    """
+
+    def __init__(self, order: list[SourceFile], ready: dict[str, FileFacts],
+                 pending: dict[str, str], cache: FactsCache, target: tuple[int, int],
+                 max_file_size: int) -> None:
+        self._order = order
+        self._by_rel = {source.rel: source for source in order}
+        self._ready = ready
+        self._pending = pending  # rel -> digest of a facts row not decoded yet
+        self._cache = cache
+        self._target = target
+        self._max_file_size = max_file_size
+
+    def _load(self, rels: list[str]) -> None:
+        wanted = {rel: self._pending.pop(rel) for rel in rels if rel in self._pending}
+        if not wanted:
+            return
+        loaded = self._cache.load(wanted.values())
+        for rel, digest in wanted.items():
+            facts = loaded.get(digest)
+            if facts is None:  # damaged row, or the cache went away: read the file again
+                facts = self._extract_again(self._by_rel[rel])
+            self._ready[rel] = facts
+
+    def _extract_again(self, source: SourceFile) -> FileFacts:
+        """Facts of a file whose cached row is unusable, stored again for the next run."""
+        from ssot_lint.cache import digest_of, interface_of
+        from ssot_lint.parallel import extract
+
+        try:
+            data = source.path.read_bytes()
+        except OSError as exc:
+            return _unreadable(exc)
+        if len(data) > self._max_file_size:
+            return _too_big(len(data), self._max_file_size)
+        digest = digest_of(data)
+        facts, encoded = extract([(digest, data)], self._target, jobs=1,
+                                 encode=self._cache.usable)[digest]
+        self._cache.remember(str(source.path), None, digest, encoded, interface_of(facts))
+        return facts
+
+    def __getitem__(self, rel: str) -> FileFacts:
+        if rel in self._pending:
+            self._load([rel])
+        return self._ready[rel]
+
+    def get(self, rel: str, default: Any = None) -> Any:  # Mapping.get, minus the try/except
+        if rel in self._pending:
+            self._load([rel])
+        return self._ready.get(rel, default)
+
+    def __setitem__(self, rel: str, facts: FileFacts) -> None:
+        """Add a file outside the project (an explicitly named path)."""
+        self._pending.pop(rel, None)
+        self._ready[rel] = facts
+
+    def __delitem__(self, rel: str) -> None:
+        if self._pending.pop(rel, None) is None:
+            del self._ready[rel]
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._ready or rel in self._pending
+
+    def __iter__(self) -> Iterator[str]:
+        seen = set()
+        for source in self._order:
+            if source.rel in self:
+                seen.add(source.rel)
+                yield source.rel
+        yield from (rel for rel in self._ready if rel not in seen)
+
+    def __len__(self) -> int:
+        return len(self._ready) + sum(1 for rel in self._pending if rel not in self._ready)
+
+    def items(self) -> ItemsView[str, FileFacts]:  # type: ignore[override]
+        self._load(list(self._pending))
+        return {rel: self._ready[rel] for rel in self}.items()
+
+    def values(self) -> ValuesView[FileFacts]:  # type: ignore[override]
+        return self.items().mapping.values()  # type: ignore[attr-defined]
+
+
+@dataclass
+class Scanned:
+    """What a cached scan learned: facts (lazily) and, per file, the digests of its
+    bytes and of its interface (``cache.interface_of``)."""
+
+    facts: LazyFacts
+    digests: dict[str, str]  # rel -> content digest (absent: unreadable or too big)
+    interfaces: dict[str, str]  # rel -> interface digest, for every file
+
+
+def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
+                options: ScanOptions, cache: FactsCache) -> Scanned:
+    """Scan with the cache, leaving cached facts undecoded until someone asks for them."""
+    from ssot_lint.cache import digest_of, interface_of
     from ssot_lint.parallel import extract
 
-    results: dict[str, FileFacts] = {}
+    ready: dict[str, FileFacts] = {}
     stats: dict[str, os.stat_result] = {}
     known: dict[str, str] = {}  # rel -> digest, from the stat fast path
     for source in files:
         try:
             stat = source.path.stat()
         except OSError as exc:
-            results[source.rel] = _unreadable(exc)
+            ready[source.rel] = _unreadable(exc)
             continue
         if stat.st_size > max_file_size:
-            results[source.rel] = _too_big(stat.st_size, max_file_size)
+            ready[source.rel] = _too_big(stat.st_size, max_file_size)
             continue
         stats[source.rel] = stat
         digest = cache.known_digest(str(source.path), stat)
         if digest is not None:
             known[source.rel] = digest
-    cached = cache.load(known.values())
+    faces = cache.interfaces(known.values())  # digest -> interface of the cached rows
 
-    digests: dict[str, str] = {}  # rel -> digest of what was read this run
+    digests: dict[str, str] = {}
     contents: dict[str, bytes] = {}  # digest -> bytes still to extract
     for source in files:
         rel = source.rel
-        if rel in results:
-            continue
-        if rel in known and known[rel] in cached:
-            results[rel] = cached[known[rel]]
+        if rel in ready or (rel in known and known[rel] in faces):
             continue
         try:
             data = source.path.read_bytes()
         except OSError as exc:
-            results[rel] = _unreadable(exc)
+            ready[rel] = _unreadable(exc)
             continue
         digests[rel] = digest = digest_of(data)
         contents[digest] = data
-    cached.update(cache.load(d for d in contents if d not in cached))
-    work = sorted((d, data) for d, data in contents.items() if d not in cached)
+    faces.update(cache.interfaces(d for d in contents if d not in faces))
+    work = sorted((d, data) for d, data in contents.items() if d not in faces)
     extracted = extract(work, target, jobs=options.jobs, executor=options.executor,
                         scheduler=options.scheduler, encode=cache.usable)
 
+    pending: dict[str, str] = {}
+    interfaces: dict[str, str] = {}
     for source in files:
         rel = source.rel
-        if rel in known and known[rel] in cached:
-            cache.remember(str(source.path), stats[rel], known[rel])
-        if rel not in digests:
+        if rel in ready:
+            interfaces[rel] = interface_of(ready[rel])
             continue
-        digest = digests[rel]
-        if digest in cached:
-            results[rel] = cached[digest]
-            cache.remember(str(source.path), stats[rel], digest)
-        else:
+        digest = digests.get(rel) or known[rel]
+        digests[rel] = digest
+        if digest in extracted:  # new this run (two files may share the bytes)
             facts, encoded = extracted[digest]
-            results[rel] = facts
-            cache.remember(str(source.path), stats[rel], digest, encoded)
-    return {source.rel: results[source.rel] for source in files}
+            ready[rel] = facts
+            interfaces[rel] = face = faces.get(digest) or interface_of(facts)
+            faces[digest] = face
+            cache.remember(str(source.path), stats[rel], digest, encoded, face)
+        else:
+            pending[rel] = digest
+            interfaces[rel] = faces[digest]
+            cache.remember(str(source.path), stats[rel], digest)
+    lazy = LazyFacts(files, ready, pending, cache, target, max_file_size)
+    return Scanned(facts=lazy, digests=digests, interfaces=interfaces)
 
 
-def _report(notes: list[str]) -> None:
+def report_notes(notes: list[str]) -> None:
     """Tell the user (on stderr, via logging's last-resort handler) what the cache did."""
     if notes:
         import logging

@@ -6,6 +6,7 @@ plain inputs, so tests can build one from a ``tmp_path`` tree without mocks.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ class Project:
     config: Config
     registry: Registry
     files: list[SourceFile]
-    facts: dict[str, FileFacts]  # by SourceFile.rel
+    facts: MutableMapping[str, FileFacts]  # by SourceFile.rel (scan.LazyFacts decodes lazily)
     index: ModuleIndex = field(init=False)
     names: NameResolver = field(init=False)
     first_party: frozenset[str] = field(init=False)

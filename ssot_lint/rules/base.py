@@ -46,6 +46,11 @@ class Rule:
     summary: ClassVar[str]  # one line, for tables
     fixable: ClassVar[str] = "no"  # "no" | "safe" | "unsafe"
     config: ClassVar[str] = ""  # config/registry keys that affect it
+    # What a file's findings depend on besides the registry and configuration:
+    # "file" = the file's own facts and the project's interface (cache.interface_of);
+    # "project" = the project's interface only (the import graph), so they stay valid
+    # while an edit keeps the file's interface, and are not recomputed (results.py).
+    scope: ClassVar[str] = "file"
     VALID: ClassVar[tuple[Example, ...]] = ()
     INVALID: ClassVar[tuple[Example, ...]] = ()
 

@@ -38,6 +38,7 @@ class BoundaryChainRule(Rule):
 
     code = "SSOT202"
     slug = "boundary-chain"
+    scope = "project"  # judged on the import graph alone
     severity = "error"
     summary = "a [[contracts]] forbidden import, direct or through a chain"
     fixable = "no"

@@ -35,6 +35,7 @@ class LayerViolationRule(Rule):
 
     code = "SSOT203"
     slug = "layer-violation"
+    scope = "project"  # judged on the import graph alone
     severity = "error"
     summary = "a lower layer imports a higher layer, directly or indirectly"
     fixable = "no"

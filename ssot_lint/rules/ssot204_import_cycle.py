@@ -26,6 +26,7 @@ class ImportCycleRule(Rule):
 
     code = "SSOT204"
     slug = "import-cycle"
+    scope = "project"  # judged on the import graph alone
     severity = "warning"
     summary = "a cycle of module-level imports (with the imports that break it)"
     fixable = "no"

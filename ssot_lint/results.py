@@ -1,0 +1,258 @@
+"""Findings remembered between runs: a warm run re-checks only what an edit can change.
+
+A file's findings are a function of its own facts, the registry, the configuration,
+the working directory (paths are shown relative to it), ssot-lint's own code, and
+the *interface* of the other files (``cache.interface_of``: what name resolution and
+the import graph read of them). So the facts cache's database also remembers:
+
+- ``F`` rows: a file's finished findings, under both project keys below and the
+  digest of the file's bytes. When nothing changed, a run reads these and nothing
+  else: no facts are decoded, no rule runs, no graph is built.
+- ``O`` rows: the findings of a file's own (``scope = "file"``) rules, under the
+  semantic key and the file's digest.
+- ``G`` rows: the findings of its graph (``scope = "project"``) rules, under the
+  graph key, with the positions of the file's imports they were computed for. An
+  edit that only moves the file's function-level imports (a line added above them)
+  shifts these findings with them instead of rebuilding the graph.
+- ``V``/``P`` rows: ``--verify-registry`` findings and project-wide summaries.
+
+The *semantic key* hashes the setting (tool and code version, configuration,
+registry, working directory) with every file's path, module name and position-free
+interface; the *graph key* the same with the graph part of each interface. An edit
+inside a function body changes neither, so a pre-commit run re-checks the edited
+file alone. Anything else is a new key under which nothing is known, and the rows of
+old keys are dropped. Exactness is by construction (everything a result depends on
+is in its key) and is tested by comparing remembered runs with uncached ones after
+many kinds of edit, on fixtures and on Django.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+import ssot_lint
+from ssot_lint.cache import FactsCache, facts_salt
+from ssot_lint.discover import SourceFile
+from ssot_lint.model.config import Config
+from ssot_lint.model.facts import FileFacts
+from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.model.registry import Registry
+from ssot_lint.resolve.project import Project
+
+RESULTS_VERSION = 1
+# Settings that change where or how a run works, never what it finds.
+_NO_EFFECT = frozenset({"jobs", "cache", "cache_dir", "executor", "scheduler", "output_format",
+                        "exit_zero", "quiet"})
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_SUMMARIES = ("has_deprecation_markers",)  # Project properties worth remembering
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Size and mtime of every module of ssot-lint itself.
+
+    The tool version alone would miss a rule edited in a development checkout (an
+    editable install keeps its version), and results computed by other code must
+    never be replayed. Stat-ing ~100 files costs about a millisecond.
+    """
+    entries: list[str] = []
+    stack = [os.path.dirname(ssot_lint.__file__)]
+    while stack:
+        directory = stack.pop()
+        with os.scandir(directory) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    stack.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    entries.append(f"{entry.path}\t{stat.st_size}\t{stat.st_mtime_ns}")
+    return _hash("\n".join(sorted(entries)))
+
+
+def setting_key(config: Config, registry: Registry, cwd: Path) -> str:
+    """Everything besides the files that decides a run's findings."""
+    settings = [(f.name, getattr(config, f.name)) for f in fields(config)
+                if f.name not in _NO_EFFECT]
+    return _hash("\n".join((f"results {RESULTS_VERSION}", facts_salt(config.target_version),
+                            code_fingerprint(), repr(settings), repr(registry), str(cwd))))
+
+
+def project_keys(setting: str, files: list[SourceFile], interfaces: dict[str, str],
+                 lazy_cycles: bool) -> tuple[str, str]:
+    """(semantic key, graph key): the setting plus every file's place, module name and
+    the semantic (resp. graph) part of its interface."""
+    places = [f"{f.rel}\t{f.module}\t{f.is_package}\t{f.package}" for f in files]
+    semantic = [setting] + [f"{p}\t{interfaces[f.rel][:32]}" for p, f in zip(places, files)]
+    end = 96 if lazy_cycles else 64  # function-level import lines matter to cycles then
+    graph = [setting] + [f"{p}\t{interfaces[f.rel][32:end]}" for p, f in zip(places, files)]
+    return _hash("\n".join(semantic)), _hash("\n".join(graph))
+
+
+def encode_findings(findings: list[Finding]) -> list[list[Any]]:
+    """Findings as JSON-ready arrays of their fields (``fix`` nested)."""
+    rows = []
+    fix_at = _FINDING_FIELDS.index("fix")
+    for finding in findings:
+        row: list[Any] = [getattr(finding, name) for name in _FINDING_FIELDS]
+        fix = finding.fix
+        row[fix_at] = None if fix is None else [fix.description, fix.kind, fix.old, fix.new,
+                                                fix.safe]
+        rows.append(row)
+    return rows
+
+
+def decode_findings(rows: Any) -> list[Finding]:
+    """Inverse of :func:`encode_findings`; raises ``ValueError``/``TypeError`` on bad data."""
+    found = []
+    for row in rows:
+        values = dict(zip(_FINDING_FIELDS, row, strict=True))
+        fix = values["fix"]
+        values["fix"] = None if fix is None else Edit(*fix)
+        values["extra"] = tuple(tuple(pair) for pair in values["extra"])
+        found.append(Finding(**values))
+    return found
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _places(facts: FileFacts) -> list[list[int]]:
+    return [[f.line, f.col, f.end_line, f.end_col] for f in facts.imports]
+
+
+def moved(findings: list[Finding], old: list[list[int]], new: list[list[int]]
+          ) -> list[Finding] | None:
+    """``findings`` located at the imports ``old``, moved to where they are now (``new``).
+
+    The graph key guarantees the same imports in the same order, so the i-th import
+    moved from ``old[i]`` to ``new[i]``. None when a finding is not at an import (or
+    two imports share a place): then nothing is guessed and the graph is rebuilt.
+    """
+    if old == new:
+        return findings
+    if len(old) != len(new):
+        return None
+    where = {(o[0], o[1]): n for o, n in zip(old, new)}
+    if len(where) != len(old):
+        return None
+    out = []
+    for finding in findings:
+        place = where.get((finding.line, finding.column))
+        if place is None:
+            return None
+        out.append(replace(finding, line=place[0], column=place[1], end_line=place[2],
+                           end_column=place[3]))
+    return out
+
+
+class ResultsMemo:
+    """The engine's ``FindingsMemo`` over the facts cache's ``results`` table."""
+
+    def __init__(self, cache: FactsCache, keys: tuple[str, str], digests: dict[str, str],
+                 interfaces: dict[str, str], selected: list[SourceFile]) -> None:
+        self._cache = cache
+        self._semantic, self._graph = keys
+        self._scopes = (self._semantic, self._graph, self._semantic + self._graph)
+        self._digests = digests
+        self._interfaces = interfaces
+        self._selected = selected
+        wanted = [k for s in selected if (k := self._key("F", s))]
+        wanted += [f"V:{self._semantic}", f"P:{self._semantic}"]
+        self._rows = cache.results(wanted)
+        self._more_loaded = False
+        self.reused = 0  # files whose finished findings came from the memo
+
+    def _key(self, kind: str, source: SourceFile) -> str | None:
+        if source.rel not in self._interfaces:
+            return None  # an explicitly named file outside the project
+        digest = self._digests.get(source.rel) or f"i{self._interfaces[source.rel]}"
+        if kind == "F":
+            return f"F:{self._semantic}:{self._graph}:{source.rel}:{digest}"
+        if kind == "O":
+            return f"O:{self._semantic}:{source.rel}:{digest}"
+        return f"G:{self._graph}:{source.rel}"
+
+    def _load(self, key: str | None) -> Any:
+        """The remembered JSON value under ``key``, or None."""
+        if key is None:
+            return None
+        if key[0] in "OG" and not self._more_loaded:  # first re-checked file: one query
+            unknown = [s for s in self._selected
+                       if (k := self._key("F", s)) is not None and k not in self._rows]
+            self._rows.update(self._cache.results(
+                k for s in unknown for kind in "OG" if (k := self._key(kind, s))))
+            self._more_loaded = True
+        text = self._rows.get(key)
+        if text is None:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+
+    def _findings(self, key: str | None) -> list[Finding] | None:
+        try:
+            value = self._load(key)
+            return None if value is None else decode_findings(value)
+        except (ValueError, TypeError, KeyError):
+            return None  # damaged or foreign: recompute (and overwrite)
+
+    def prepare(self, project: Project) -> None:
+        """Give ``project`` the summaries remembered for this key."""
+        summary = self._load(f"P:{self._semantic}")
+        if isinstance(summary, dict):
+            for name in _SUMMARIES:
+                if isinstance(summary.get(name), bool):
+                    project.__dict__[name] = summary[name]  # fills the cached_property
+
+    def final(self, source: SourceFile) -> list[Finding] | None:
+        found = self._findings(self._key("F", source))
+        if found is not None:
+            self.reused += 1
+        return found
+
+    def own(self, source: SourceFile) -> list[Finding] | None:
+        return self._findings(self._key("O", source))
+
+    def graph(self, source: SourceFile, facts: FileFacts) -> list[Finding] | None:
+        value = self._load(self._key("G", source))
+        try:
+            if not isinstance(value, dict):
+                return None
+            return moved(decode_findings(value["findings"]), value["at"], _places(facts))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def registry(self) -> list[Finding] | None:
+        return self._findings(f"V:{self._semantic}")
+
+    def _put(self, key: str, scope: str, value: Any) -> None:
+        self._cache.remember_result(key, scope, _dump(value), live=self._scopes)
+
+    def remember(self, source: SourceFile, facts: FileFacts, final: list[Finding],
+                 own: list[Finding], graph: list[Finding]) -> None:
+        if source.rel not in self._interfaces:
+            return
+        self._put(self._key("F", source) or "", self._scopes[2], encode_findings(final))
+        self._put(self._key("O", source) or "", self._semantic, encode_findings(own))
+        self._put(self._key("G", source) or "", self._graph,
+                  {"at": _places(facts), "findings": encode_findings(graph)})
+
+    def remember_registry(self, findings: list[Finding]) -> None:
+        self._put(f"V:{self._semantic}", self._semantic, encode_findings(findings))
+
+    def save(self, project: Project) -> None:
+        """Remember the project summaries this run computed (if any)."""
+        summary = {name: project.__dict__[name] for name in _SUMMARIES
+                   if name in project.__dict__}
+        if summary and f"P:{self._semantic}" not in self._rows:
+            self._put(f"P:{self._semantic}", self._semantic, summary)
