@@ -32,6 +32,10 @@ class Project:
     index: ModuleIndex = field(init=False)
     names: NameResolver = field(init=False)
     first_party: frozenset[str] = field(init=False)
+    # Answers rules derive from the whole project (a module's import bindings, where a
+    # path is re-exported from), computed once per run instead of once per file.
+    shared: dict[object, object] = field(init=False, default_factory=dict, repr=False,
+                                         compare=False)
 
     def __post_init__(self) -> None:
         self.index = ModuleIndex(self.files)

@@ -65,21 +65,36 @@ def definition(project: Project, module: str, name: str) -> Definition | None:
 
 def binding_import(project: Project, module: str, name: str) -> str | None:
     """Where ``name`` comes from when ``module`` binds it by a top-level import."""
+    key = ("bindings", module)
+    bindings = project.shared.get(key)
+    if bindings is None:
+        bindings = project.shared[key] = _bindings(project, module)
+    assert isinstance(bindings, dict)
+    return bindings.get(name)
+
+
+def _bindings(project: Project, module: str) -> dict[str, str | None]:
+    """Each name ``module`` binds by a top-level import -> the path it imports (the
+    first binding wins; None when that import cannot be resolved)."""
     found = module_facts(project, module)
     if found is None:
-        return None
+        return {}
     source, facts = found
+    bindings: dict[str, str | None] = {}
     for fact in facts.imports:
-        if fact.in_function or fact.in_class or fact.kind not in ("from", "import") \
-                or fact.bound_name != name:
+        if fact.in_function or fact.in_class or fact.kind not in ("from", "import"):
+            continue
+        name = fact.bound_name
+        if name is None or name in bindings:
             continue
         target = absolute_module(fact, source)
         if target is None:
-            return None
-        if fact.kind == "from":
-            return f"{target}.{fact.name}"
-        return target if fact.asname else target.split(".")[0]
-    return None
+            bindings[name] = None
+        elif fact.kind == "from":
+            bindings[name] = f"{target}.{fact.name}"
+        else:
+            bindings[name] = target if fact.asname else target.split(".")[0]
+    return bindings
 
 
 def origins(project: Project, path: str) -> list[str]:

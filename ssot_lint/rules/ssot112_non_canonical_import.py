@@ -43,10 +43,10 @@ class NonCanonicalImportRule(Rule):
                              "as Registry\n"),)
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        aliases = ctx.memo.get("aliases")
+        aliases = ctx.project.shared.get("aliases")
         if aliases is None:
             aliases = ctx.project.registry.alias_index()
-            ctx.memo["aliases"] = aliases
+            ctx.project.shared["aliases"] = aliases
         assert isinstance(aliases, dict)
         if not aliases:
             return

@@ -105,10 +105,11 @@ class DeprecatedUsageRule(Rule):
         path = absolute_target(ref.target, ctx.source)
         if path is None:
             return None
-        key = ("deprecated-usage", path)
-        if key not in ctx.memo:
-            ctx.memo[key] = _lookup(ctx, path)
-        entry = ctx.memo[key]
+        key = ("deprecated-usage", path)  # the same for every file: shared
+        shared = ctx.project.shared
+        if key not in shared:
+            shared[key] = _lookup(ctx, path)
+        entry = shared[key]
         if not isinstance(entry, RuleEntry):
             return None
         if path_tolerated(ctx, entry.paths):

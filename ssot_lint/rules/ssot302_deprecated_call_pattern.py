@@ -96,9 +96,10 @@ class DeprecatedCallPatternRule(Rule):
             if path is None:
                 continue
             key = ("call-origins", path)
-            if key not in ctx.memo:
-                ctx.memo[key] = [p for p in origins(ctx.project, path) if p in calls]
-            hits = ctx.memo[key]
+            shared = ctx.project.shared  # the same for every file
+            if key not in shared:
+                shared[key] = [p for p in origins(ctx.project, path) if p in calls]
+            hits = shared[key]
             assert isinstance(hits, list)
             for pattern in patterns:
                 if pattern.call in hits and shape_matches(pattern.when, ref):

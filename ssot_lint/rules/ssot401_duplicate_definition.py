@@ -54,12 +54,12 @@ class DuplicateDefinitionRule(Rule):
         registry = ctx.project.registry
         if not registry.symbols or ctx.source.module is None:
             return
-        by_name = ctx.memo.get("symbols-by-name")
+        by_name = ctx.project.shared.get("symbols-by-name")
         if by_name is None:
             by_name = {}
             for entry in registry.symbols.values():
                 by_name.setdefault(entry.name, []).append(entry)
-            ctx.memo["symbols-by-name"] = by_name
+            ctx.project.shared["symbols-by-name"] = by_name
         assert isinstance(by_name, dict)
         if path_tolerated(ctx, registry.policy.duplicate_exclude):
             return
