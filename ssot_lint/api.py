@@ -56,8 +56,12 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
     # Real paths as strings: discovery descends no symlinked directory under the
     # (resolved) root, so only a symlinked file itself needs realpath — one lstat per
     # file instead of one per path component (this loop dominated warm runs).
-    by_path = {os.path.realpath(f.path) if os.path.islink(f.path) else str(f.path): f
-               for f in project.files}
+    by_path = project.shared.get("files-by-real-path")
+    if by_path is None:
+        by_path = project.shared["files-by-real-path"] = {
+            os.path.realpath(f.path) if os.path.islink(f.path) else str(f.path): f
+            for f in project.files}
+    assert isinstance(by_path, dict)
     for raw in paths:
         path = Path(os.path.realpath(raw))  # never raises, even on a symlink loop
         if not path.exists():

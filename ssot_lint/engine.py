@@ -107,9 +107,8 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
     findings from the memo where their inputs did not change, so an edit inside a
     function body neither re-judges other files nor rebuilds the graph.
     """
-    rules = enabled_rules(select, ignore)
-    own = [rule for rule in rules if rule.scope != "project"]
-    graph = [rule for rule in rules if rule.scope == "project"]
+    own: list[Rule] = []
+    graph: list[Rule] = []
     findings: list[Finding] = []
     for source in files:
         known = memo.final(source) if memo is not None else None
@@ -119,6 +118,10 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
         facts: FileFacts | None = project.facts.get(source.rel)
         if facts is None:
             continue
+        if not own and not graph:  # loaded on the first file to judge: a replayed run needs none
+            rules = enabled_rules(select, ignore)
+            own = [rule for rule in rules if rule.scope != "project"]
+            graph = [rule for rule in rules if rule.scope == "project"]
         ctx = FileContext(project, source, facts, cwd)
         own_found = memo.own(source) if memo is not None else None
         if own_found is None:
