@@ -10,10 +10,13 @@ again), so load on the machine hits them alike; the table shows medians, and pea
 memory is the largest resident set of any one process of the run (``wait4``).
 
 Modes: ``cold`` (every tool's cache deleted first; the OS page cache stays warm),
-``warm`` (nothing changed since the last run), ``one-file`` (one Django file edited,
-then each tool as a pre-commit hook would run it: ssot-lint and ruff are given the
-file, tach and import-linter have no file mode and check the project). This is a
-benchmark, not a test: nothing here asserts a time.
+``warm`` (nothing changed since the last run), ``one-file`` (a line added at the end
+of one Django file, then each tool as a pre-commit hook would run it: ssot-lint and
+ruff are given the file, tach and import-linter have no file mode and check the
+project), ``one-file-top`` (the same with the line added at the *top*, so every
+import of the file moves: ssot-lint then recomputes the import graph's findings,
+its slowest one-file case). This is a benchmark, not a test: nothing here asserts
+a time.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from corpora import CORPORA, EDITED, SIZES, build, clean_caches, python_files  #
 
 PEERS = {"tach": "tach==0.35.3", "import-linter": "import-linter==2.16", "ruff": "ruff==0.17.6"}
 TOOLS = ("ssot-lint", "tach", "ruff", "import-linter")
-MODES = ("cold", "warm", "one-file")
+MODES = ("cold", "warm", "one-file", "one-file-top")
 
 
 def peers_venv() -> Path:
@@ -50,7 +53,7 @@ def peers_venv() -> Path:
 
 def command(tool: str, mode: str, root: Path, bin_dir: Path) -> tuple[list[str], dict[str, str]]:
     env = {**os.environ, "NO_COLOR": "1"}
-    target = EDITED if mode == "one-file" else "."
+    target = EDITED if mode.startswith("one-file") else "."
     if tool == "ssot-lint":
         return [sys.executable, "-m", "ssot_lint", "check", "--exit-zero", "-q", target], env
     if tool == "ruff":
@@ -78,8 +81,9 @@ def measure(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int
     return elapsed, usage.ru_maxrss // 1024, process.returncode
 
 
-def edit(root: Path, original: bytes, counter: int) -> None:
-    (root / EDITED).write_bytes(original + f"\n# bench edit {counter}\n".encode())
+def edit(root: Path, original: bytes, counter: int, top: bool) -> None:
+    line = f"# bench edit {counter}\n".encode()
+    (root / EDITED).write_bytes(line + original if top else original + b"\n" + line)
 
 
 def bench_size(size: str, runs: int, tools: tuple[str, ...], modes: tuple[str, ...],
@@ -96,8 +100,8 @@ def bench_size(size: str, runs: int, tools: tuple[str, ...], modes: tuple[str, .
                 for tool in tools:
                     measure(*command(tool, "warm", root, bin_dir), root)
             for run in range(runs):
-                if mode == "one-file":
-                    edit(root, original, run)
+                if mode.startswith("one-file"):
+                    edit(root, original, run, top=mode == "one-file-top")
                 for tool in tools:
                     if mode == "cold":
                         clean_caches(root)
