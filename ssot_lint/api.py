@@ -107,7 +107,9 @@ def check(paths: Sequence[Path], config: Config) -> CheckResult:
     assert options.cache_dir is not None
     cache = FactsCache.open(options.cache_dir, config.target_version)
     try:
-        scanned = scan_cached(files, config.target_version, config.max_file_size, options, cache)
+        scanned = scan_cached(files, config.target_version, config.max_file_size, options, cache,
+                              slim=True)
+        cache.flush(under=str(config.root) + os.sep)  # new facts to disk, out of memory
         project = Project(config=config, registry=registry, files=files, facts=scanned.facts)
         selected = select_files(project, paths)
         keys = project_keys(setting_key(config, registry, Path.cwd()), files,

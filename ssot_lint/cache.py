@@ -250,9 +250,14 @@ class FactsCache:
             return {}
         return found
 
-    def load(self, digests: Iterable[str]) -> dict[str, FileFacts]:
-        """Facts for those ``digests`` that are cached and intact (damaged rows are skipped)."""
+    def load(self, digests: Iterable[str], references: bool = True) -> dict[str, FileFacts]:
+        """Facts for those ``digests`` that are cached and intact (damaged rows are skipped);
+        without their references if ``references`` is false."""
         found: dict[str, FileFacts] = {}
+        digests = set(digests)
+        for digest in [d for d in digests if d in self._new_facts]:  # extracted this run
+            found[digest] = decode_facts(self._new_facts[digest][0], references=references)
+            digests.discard(digest)
         if self._db is None:
             return found
         try:
@@ -263,7 +268,7 @@ class FactsCache:
                         crc != _crc(digest, self.salt, f"{data}\0{interface}"):
                     continue  # damaged row: extract again and overwrite it
                 try:
-                    found[digest] = decode_facts(data)
+                    found[digest] = decode_facts(data, references=references)
                 except (ValueError, TypeError, KeyError, AttributeError, IndexError):
                     continue
         except sqlite3.Error as exc:

@@ -112,7 +112,17 @@ def _build_root() -> tuple[Decoder, str]:
 _DECODE_ROOT, MODEL_FINGERPRINT = _build_root()
 
 
-def decode_facts(text: str) -> FileFacts:
-    """Inverse of :func:`encode_facts`; raises ``ValueError``/``TypeError`` on anything else."""
-    result: FileFacts = _DECODE_ROOT(json.loads(text))
+_REFERENCES_AT = [f.name for f in fields(FileFacts)].index("references")
+
+
+def decode_facts(text: str, *, references: bool = True) -> FileFacts:
+    """Inverse of :func:`encode_facts`; raises ``ValueError``/``TypeError`` on anything else.
+
+    ``references=False`` leaves the references out (never building those objects):
+    what a run keeps of the files it is not judging (``scan.LazyFacts``).
+    """
+    row = json.loads(text)
+    if not references and type(row) is list and len(row) > _REFERENCES_AT:
+        row[_REFERENCES_AT] = []
+    result: FileFacts = _DECODE_ROOT(row)
     return result

@@ -115,7 +115,7 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
         if known is not None:
             findings.extend(known)
             continue
-        facts: FileFacts | None = project.facts.get(source.rel)
+        facts: FileFacts | None = project.complete_facts(source)
         if facts is None:
             continue
         if not own and not graph:  # loaded on the first file to judge: a replayed run needs none

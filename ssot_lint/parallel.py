@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from typing import Any
 
-from ssot_lint.cache import decode_facts, encode_facts
+from ssot_lint.cache import decode_facts, encode_facts, interface_of
 from ssot_lint.errors import ConfigError
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.facts import FileFacts
@@ -59,6 +59,78 @@ def extract_serial(work: Work, target: tuple[int, int], encode: bool) -> Extract
     return out
 
 
+def encode_batch(batch: Work, target: tuple[int, int]) -> list[tuple[str, str, str]]:
+    """Worker side: (key, facts as JSON text, interface digest). Must stay importable."""
+    out = []
+    for key, data in batch:
+        facts = extract_facts(data, target)
+        out.append((key, encode_facts(facts), interface_of(facts)))
+    return out
+
+
+def _submit_all(executor: Executor, work: Work, target: tuple[int, int], workers: int,
+                batch_fn: Callable[[Work, tuple[int, int]], Any]) -> list[Any]:
+    """``batch_fn`` over sorted batches; results in submission order (order-independent)."""
+    futures = [executor.submit(batch_fn, batch, target) for batch in _batches(work, workers)]
+    return [future.result() for future in futures]
+
+
+def extract_encoded(work: Work, target: tuple[int, int], *, jobs: int = 1,
+                    executor: str = "local", scheduler: str | None = None
+                    ) -> dict[str, tuple[str, str]]:
+    """(facts as JSON text, interface digest) for every ``(key, bytes)`` of ``work``.
+
+    For the cache's use: the facts are never all alive as objects in this process at
+    once (in-process, each file's objects are dropped as soon as they are encoded),
+    which bounds a cold run's memory on a large project.
+    """
+    if not work:
+        return {}
+    _check_executor(executor, scheduler)
+    if executor == "dask":
+        client = connect_dask(scheduler or "")
+        try:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            batches = _submit_all(client.get_executor(), work, target, workers, encode_batch)
+        finally:
+            client.close()
+    else:
+        batches = _local_pool(work, target, jobs, encode_batch)
+        if batches is None:
+            batches = [encode_batch(work, target)]
+    return {key: (text, face) for batch in batches for key, text, face in batch}
+
+
+def _local_pool(work: Work, target: tuple[int, int], jobs: int,
+                batch_fn: Callable[[Work, tuple[int, int]], Any]) -> list[Any] | None:
+    """``batch_fn`` in ``jobs`` worker processes; None when this process should do the
+    work (too little of it to pay for workers, or a worker died)."""
+    if jobs <= 1 or len(work) < MIN_PARALLEL_FILES:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    import multiprocessing
+
+    # fork starts workers in milliseconds with ssot_lint already imported; macOS and
+    # Windows cannot fork safely, so they use their default (spawn).
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    workers = min(jobs, max(1, len(work) // MIN_PARALLEL_FILES))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return _submit_all(pool, work, target, workers, batch_fn)
+    except BrokenProcessPool:
+        # A worker died (out of memory, killed): do the work here rather than fail the run.
+        return None
+
+
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    if executor == "dask" and not scheduler:
+        raise ConfigError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+    if executor not in EXECUTORS:
+        raise ConfigError(f"unknown executor {executor!r}; expected one of: "
+                          f"{', '.join(EXECUTORS)}")
+
+
 def _collect(futures: list[Future[list[tuple[str, str]]]]) -> Extracted:
     out: Extracted = {}
     for future in futures:  # in submission order, so the result is order-independent
@@ -77,22 +149,10 @@ def extract_with(executor: Executor, work: Work, target: tuple[int, int],
 
 def extract_local(work: Work, target: tuple[int, int], jobs: int, encode: bool) -> Extracted:
     """``jobs`` worker processes (or this process when that cannot pay off)."""
-    if jobs <= 1 or len(work) < MIN_PARALLEL_FILES:
+    batches = _local_pool(work, target, jobs, extract_batch)
+    if batches is None:
         return extract_serial(work, target, encode)
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-    import multiprocessing
-
-    # fork starts workers in milliseconds with ssot_lint already imported; macOS and
-    # Windows cannot fork safely, so they use their default (spawn).
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    workers = min(jobs, max(1, len(work) // MIN_PARALLEL_FILES))
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return extract_with(pool, work, target, workers)
-    except BrokenProcessPool:
-        # A worker died (out of memory, killed): do the work here rather than fail the run.
-        return extract_serial(work, target, encode)
+    return {key: (decode_facts(text), text) for batch in batches for key, text in batch}
 
 
 def extract_dask(work: Work, target: tuple[int, int], scheduler: str) -> Extracted:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import ItemsView, Iterable, Iterator, MutableMapping, ValuesView
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,29 +121,58 @@ class LazyFacts(MutableMapping[str, FileFacts]):
     never decodes a single facts row; one that re-checks an edited file decodes only
     the files that file's names resolve through. Iterating decodes everything, in
     one query. A row that turns out damaged is re-extracted from the file.
+
+    With ``slim``, the facts kept in memory leave out references: only a file's own
+    rules read them (``complete``), while name resolution and the graph read every
+    file's imports and definitions. References are most of the facts' memory, so a
+    cold run over a large project keeps a fraction of it.
     """
 
     def __init__(self, order: list[SourceFile], ready: dict[str, FileFacts],
                  pending: dict[str, str], cache: FactsCache, target: tuple[int, int],
-                 max_file_size: int) -> None:
+                 max_file_size: int, slim: bool = False) -> None:
         self._order = order
         self._by_rel = {source.rel: source for source in order}
-        self._ready = ready
+        self._ready = ready  # complete facts, or slim ones for rels in self._slimmed
         self._pending = pending  # rel -> digest of a facts row not decoded yet
+        self._digests = dict(pending)
+        self._slimmed: set[str] = set()
         self._cache = cache
         self._target = target
         self._max_file_size = max_file_size
+        self._slim = slim
 
-    def _load(self, rels: list[str]) -> None:
+    def _keep(self, rel: str, facts: FileFacts) -> None:
+        if self._slim:  # decoded without references, or about to lose them
+            self._ready[rel] = replace(facts, references=()) if facts.references else facts
+            self._slimmed.add(rel)
+        else:
+            self._ready[rel] = facts
+
+    def _load(self, rels: list[str], complete: bool = False) -> dict[str, FileFacts]:
+        """Decode the pending ``rels`` (slim unless ``complete``); returns what was decoded."""
         wanted = {rel: self._pending.pop(rel) for rel in rels if rel in self._pending}
         if not wanted:
-            return
-        loaded = self._cache.load(wanted.values())
+            return {}
+        loaded = self._cache.load(wanted.values(), references=complete or not self._slim)
+        decoded = {}
         for rel, digest in wanted.items():
             facts = loaded.get(digest)
             if facts is None:  # damaged row, or the cache went away: read the file again
                 facts = self._extract_again(self._by_rel[rel])
-            self._ready[rel] = facts
+            decoded[rel] = facts
+            self._keep(rel, facts)
+        return decoded
+
+    def complete(self, rel: str) -> FileFacts | None:
+        """A file's facts with its references (decoded again if only kept slim)."""
+        if rel in self._pending:
+            return self._load([rel], complete=True)[rel]
+        if rel not in self._slimmed:
+            return self._ready.get(rel)
+        digest = self._digests[rel]
+        facts = self._cache.load([digest]).get(digest)
+        return facts if facts is not None else self._extract_again(self._by_rel[rel])
 
     def _extract_again(self, source: SourceFile) -> FileFacts:
         """Facts of a file whose cached row is unusable, stored again for the next run."""
@@ -175,9 +204,11 @@ class LazyFacts(MutableMapping[str, FileFacts]):
     def __setitem__(self, rel: str, facts: FileFacts) -> None:
         """Add a file outside the project (an explicitly named path)."""
         self._pending.pop(rel, None)
+        self._slimmed.discard(rel)
         self._ready[rel] = facts
 
     def __delitem__(self, rel: str) -> None:
+        self._slimmed.discard(rel)
         if self._pending.pop(rel, None) is None:
             del self._ready[rel]
 
@@ -214,10 +245,14 @@ class Scanned:
 
 
 def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
-                options: ScanOptions, cache: FactsCache) -> Scanned:
-    """Scan with the cache, leaving cached facts undecoded until someone asks for them."""
+                options: ScanOptions, cache: FactsCache, slim: bool = False) -> Scanned:
+    """Scan with the cache, leaving cached facts undecoded until someone asks for them.
+
+    With ``slim`` (see ``LazyFacts``) even the facts extracted now are left as the
+    cache's JSON text, to be decoded when needed, so they are never all in memory.
+    """
     from ssot_lint.cache import digest_of, interface_of
-    from ssot_lint.parallel import extract
+    from ssot_lint.parallel import extract, extract_encoded
 
     ready: dict[str, FileFacts] = {}
     stats: dict[str, os.stat_result] = {}
@@ -252,8 +287,17 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
         contents[digest] = data
     faces.update(cache.interfaces(d for d in contents if d not in faces))
     work = sorted((d, data) for d, data in contents.items() if d not in faces)
-    extracted = extract(work, target, jobs=options.jobs, executor=options.executor,
-                        scheduler=options.scheduler, encode=cache.usable)
+    del contents
+    encoded_only = slim and cache.usable
+    if encoded_only:  # as JSON text: never all of them alive as objects here
+        texts = extract_encoded(work, target, jobs=options.jobs, executor=options.executor,
+                                scheduler=options.scheduler)
+        extracted = {}
+    else:
+        texts = {}
+        extracted = extract(work, target, jobs=options.jobs, executor=options.executor,
+                            scheduler=options.scheduler, encode=cache.usable)
+    del work
 
     pending: dict[str, str] = {}
     interfaces: dict[str, str] = {}
@@ -264,17 +308,23 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
             continue
         digest = digests.get(rel) or known[rel]
         digests[rel] = digest
-        if digest in extracted:  # new this run (two files may share the bytes)
+        if digest in texts:  # new this run, decoded from the cache's text when needed
+            text, face = texts[digest]
+            interfaces[rel] = faces[digest] = face
+            cache.remember(str(source.path), stats[rel], digest, text, face)
+            pending[rel] = digest
+        elif digest in extracted:  # new this run (two files may share the bytes)
             facts, encoded = extracted[digest]
-            ready[rel] = facts
             interfaces[rel] = face = faces.get(digest) or interface_of(facts)
             faces[digest] = face
             cache.remember(str(source.path), stats[rel], digest, encoded, face)
+            ready[rel] = facts
         else:
             pending[rel] = digest
             interfaces[rel] = faces[digest]
             cache.remember(str(source.path), stats[rel], digest)
-    lazy = LazyFacts(files, ready, pending, cache, target, max_file_size)
+    del extracted, texts
+    lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim)
     return Scanned(facts=lazy, digests=digests, interfaces=interfaces)
 
 

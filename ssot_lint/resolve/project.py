@@ -47,6 +47,15 @@ class Project:
     def facts_of(self, source: SourceFile) -> FileFacts | None:
         return self.facts.get(source.rel)
 
+    def complete_facts(self, source: SourceFile) -> FileFacts | None:
+        """A file's facts including its references, for judging the file itself.
+
+        ``facts`` may hold other files' facts without references (``scan.LazyFacts``
+        with ``slim``): nothing reads another file's references.
+        """
+        complete = getattr(self.facts, "complete", None)
+        return complete(source.rel) if complete is not None else self.facts.get(source.rel)
+
     def is_first_party(self, module: str) -> bool:
         return module.split(".")[0] in self.first_party
 
