@@ -38,7 +38,7 @@ __all__ = ["FactsCache", "decode_facts", "digest_of", "encode_facts", "facts_sal
 
 DEFAULT_CACHE_DIR = ".ssot_lint_cache"
 DB_NAME = "facts.sqlite3"
-SCHEMA_VERSION = 2  # bump when the tables change; older files are dropped
+SCHEMA_VERSION = 3  # bump when the tables change; older files are dropped
 # A file modified this recently may change again within the same mtime tick without
 # its stat changing ("racy" entries, as git calls them): its stat is not remembered.
 RACY_SECONDS = 2.0
@@ -51,7 +51,8 @@ _SCHEMA = (
     "data TEXT NOT NULL, interface TEXT NOT NULL, crc INTEGER NOT NULL, "
     "PRIMARY KEY (digest, salt)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
-    "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL) WITHOUT ROWID",
+    "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL, "
+    "interface TEXT NOT NULL) WITHOUT ROWID",
     # Findings remembered by ssot_lint.results, under keys that name everything they
     # depend on; ``scope`` is the part of the key shared by one run's rows.
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, scope TEXT NOT NULL, "
@@ -146,11 +147,11 @@ class FactsCache:
         self.salt = facts_salt(target)
         self.notes: list[str] = []  # why the cache was rebuilt or skipped, for the user
         self._db: sqlite3.Connection | None = None
-        self._stats: dict[str, tuple[int, int, int, str]] = {}
+        self._stats: dict[str, tuple[int, int, int, str, str]] = {}
         self._new_facts: dict[str, tuple[str, str]] = {}  # digest -> (data, interface)
         self._new_results: dict[str, tuple[str, str]] = {}  # key -> (scope, data)
         self._live_scopes: set[str] = set()
-        self._new_stats: dict[str, tuple[int, int, int, str]] = {}
+        self._new_stats: dict[str, tuple[int, int, int, str, str]] = {}
         self._seen: set[str] = set()
 
     # -- opening -------------------------------------------------------------------
@@ -188,8 +189,8 @@ class FactsCache:
             for statement in _SCHEMA:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        self._stats = {row[0]: (row[1], row[2], row[3], row[4])
-                       for row in db.execute("SELECT path, size, mtime_ns, inode, digest FROM stats")}
+        self._stats = {row[0]: row[1:] for row in db.execute(
+            "SELECT path, size, mtime_ns, inode, digest, interface FROM stats")}
 
     def _discard(self, note: str) -> None:
         """Forget a damaged database: close it and delete its files."""
@@ -219,6 +220,13 @@ class FactsCache:
         if entry is None or entry[:3] != (stat.st_size, stat.st_mtime_ns, stat.st_ino):
             return None
         return entry[3]
+
+    def known_interface(self, path: str) -> str | None:
+        """The interface digest remembered with ``path``'s stat (after :meth:`known_digest`
+        matched), so a warm run needs no query of the facts table at all."""
+        entry = self._stats.get(path)
+        face = entry[4] if entry is not None else None
+        return face if isinstance(face, str) and len(face) == INTERFACE_LENGTH else None
 
     def _select(self, query: str, keys: Iterable[str], *params: str) -> Iterator[tuple[Any, ...]]:
         """Rows of ``query`` (whose last placeholder list is ``IN ({marks})``), in chunks."""
@@ -294,15 +302,16 @@ class FactsCache:
     # -- writing ---------------------------------------------------------------------
     def remember(self, path: str, stat: os.stat_result | None, digest: str,
                  encoded: str | None = None, interface: str | None = None) -> None:
-        """Record ``path``'s digest (and new facts as JSON text) for :meth:`flush`."""
+        """Record ``path``'s digest and interface (and new facts as JSON text) for
+        :meth:`flush`. The stat is remembered only with an interface."""
         self._seen.add(path)
         if encoded is not None:
             if interface is None:
                 interface = interface_of(decode_facts(encoded))
             self._new_facts[digest] = (encoded, interface)
-        if stat is None or time.time() - stat.st_mtime < RACY_SECONDS:
+        if stat is None or interface is None or time.time() - stat.st_mtime < RACY_SECONDS:
             return
-        entry = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest)
+        entry = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest, interface)
         if self._stats.get(path) != entry:
             self._new_stats[path] = entry
 
@@ -340,8 +349,8 @@ class FactsCache:
                                [(key, scope, data, _crc(key, "", data), now)
                                 for key, (scope, data) in sorted(self._new_results.items())])
                 self._prune_results(db)
-            db.executemany("INSERT OR REPLACE INTO stats (path, size, mtime_ns, inode, digest) "
-                           "VALUES (?, ?, ?, ?, ?)",
+            db.executemany("INSERT OR REPLACE INTO stats (path, size, mtime_ns, inode, digest, "
+                           "interface) VALUES (?, ?, ?, ?, ?, ?)",
                            [(p, *entry) for p, entry in sorted(self._new_stats.items())])
             db.executemany("DELETE FROM stats WHERE path = ?", [(p,) for p in sorted(gone)])
             self._prune(db)

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.discover import SourceFile
-from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.facts import FileFacts, SyntaxProblem
 
 if TYPE_CHECKING:
     from ssot_lint.cache import FactsCache
+    from ssot_lint.parallel import Extracted
     from ssot_lint.model.config import Config
 
 
@@ -69,6 +69,8 @@ def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int) 
         data = source.path.read_bytes()
     except OSError as exc:
         return _unreadable(exc)
+    from ssot_lint.facts.extract import extract_facts  # the parser, only when parsing
+
     return extract_facts(data, target)
 
 
@@ -252,11 +254,11 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     cache's JSON text, to be decoded when needed, so they are never all in memory.
     """
     from ssot_lint.cache import digest_of, interface_of
-    from ssot_lint.parallel import extract, extract_encoded
 
     ready: dict[str, FileFacts] = {}
     stats: dict[str, os.stat_result] = {}
     known: dict[str, str] = {}  # rel -> digest, from the stat fast path
+    faces: dict[str, str] = {}  # digest -> interface
     for source in files:
         try:
             stat = source.path.stat()
@@ -270,7 +272,11 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
         digest = cache.known_digest(str(source.path), stat)
         if digest is not None:
             known[source.rel] = digest
-    faces = cache.interfaces(known.values())  # digest -> interface of the cached rows
+            face = cache.known_interface(str(source.path))
+            if face is not None:
+                faces[digest] = face
+    # digest -> interface of the cached rows (most came with the stats already)
+    faces.update(cache.interfaces(d for d in known.values() if d not in faces))
 
     digests: dict[str, str] = {}
     contents: dict[str, bytes] = {}  # digest -> bytes still to extract
@@ -288,13 +294,18 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     faces.update(cache.interfaces(d for d in contents if d not in faces))
     work = sorted((d, data) for d, data in contents.items() if d not in faces)
     del contents
-    encoded_only = slim and cache.usable
-    if encoded_only:  # as JSON text: never all of them alive as objects here
+    texts: dict[str, tuple[str, str]] = {}
+    extracted: Extracted = {}
+    if not work:
+        pass  # a warm run: the worker machinery is not even imported
+    elif slim and cache.usable:  # as JSON text: never all of them alive as objects here
+        from ssot_lint.parallel import extract_encoded
+
         texts = extract_encoded(work, target, jobs=options.jobs, executor=options.executor,
                                 scheduler=options.scheduler)
-        extracted = {}
     else:
-        texts = {}
+        from ssot_lint.parallel import extract
+
         extracted = extract(work, target, jobs=options.jobs, executor=options.executor,
                             scheduler=options.scheduler, encode=cache.usable)
     del work
@@ -322,7 +333,7 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
         else:
             pending[rel] = digest
             interfaces[rel] = faces[digest]
-            cache.remember(str(source.path), stats[rel], digest)
+            cache.remember(str(source.path), stats[rel], digest, interface=faces[digest])
     del extracted, texts
     lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim)
     return Scanned(facts=lazy, digests=digests, interfaces=interfaces)

@@ -72,7 +72,6 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
     from ssot_lint.api import select_files
     from ssot_lint.baseline import (apply_baseline, entries_for, read_baseline,
                                     root_relative, with_fingerprints, write_baseline)
-    from ssot_lint.changed import changed_files, filter_changed
     from ssot_lint.engine import code_enabled
 
     def ran(code: str) -> bool:
@@ -85,6 +84,8 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
     # The baseline's scope: root-relative paths of the files this run reports on.
     scope = {source.rel for source in select_files(result.project, paths)}
     if opts.changed_since is not None:
+        from ssot_lint.changed import changed_files, filter_changed
+
         changed = changed_files(opts.changed_since, cwd)
         findings = filter_changed(findings, changed, cwd)
         scope = {root_relative(f.path, config.root, cwd) for f in findings} | \
