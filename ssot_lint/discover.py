@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,57 +69,233 @@ def _exclude_spec(exclude: tuple[str, ...]) -> pathspec.PathSpec:
     return _spec(list(DEFAULT_EXCLUDES) + list(exclude))
 
 
-class _Ignorer:
-    """Combines default excludes, configured excludes and nested .gitignore files."""
+# One ignore spec applied below one directory: how many characters of a probe to cut
+# (the directory's own "a/b/" prefix), an optional cheap pre-check and pathspec's exact
+# ``match_file``.
+_Rule = tuple[int, Callable[[str], object] | None, Callable[[str], bool]]
 
-    def __init__(self, root: Path, exclude: tuple[str, ...], respect_gitignore: bool) -> None:
-        self.root = root
-        self.base = _exclude_spec(exclude)
-        self.respect_gitignore = respect_gitignore
-        self.gitignores: list[tuple[str, pathspec.PathSpec]] = []
 
-    def enter(self, directory: Path, rel_dir: str) -> None:
-        if not self.respect_gitignore:
-            return
-        gitignore = directory / ".gitignore"
-        if gitignore.is_file():
-            try:
-                lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                return
-            self.gitignores.append((rel_dir, _gitignore_spec(lines)))
+def _atoms(regex: str) -> list[str] | None:
+    """Split ``regex`` into its top-level atoms (each with its quantifier), every group made
+    non-capturing so that several patterns' ``(?P<ps_d>...)`` groups can share one regex.
 
-    def ignored(self, rel: str, is_dir: bool) -> bool:
-        probe = rel + "/" if is_dir else rel
-        if self.base.match_file(probe):
+    Only the small part of Python's syntax that pathspec emits is understood: literals,
+    escaped punctuation, character classes, ``(``, ``(?:`` and ``(?P<name>`` groups,
+    ``? * +`` with an optional lazy ``?``, ``^ $ .`` and ``|`` inside groups. Anything else
+    (``\\d``, back-references, look-arounds, inline flags, ``{m,n}``, a top-level ``|``)
+    returns None and the caller falls back to plain pathspec matching, so an unknown
+    construct is never rewritten. Character classes end where ``re`` ends them: a ``]``
+    right after ``[`` or ``[^`` is a literal, a backslash escapes the next character.
+    """
+    atoms: list[str] = []
+    group: list[str] = []  # tokens of the top-level group being read
+    depth = 0
+    i, n = 0, len(regex)
+    while i < n:
+        char = regex[i]
+        if char in "?*+":
+            end = i + 1
+            if end < n and regex[end] == "?":
+                end += 1  # lazy; same set of matches
+            if end < n and regex[end] in "?*+{":
+                return None  # possessive (3.11+) or a syntax error
+            if depth:
+                group.append(regex[i:end])
+            elif atoms:
+                atoms[-1] += regex[i:end]
+            else:
+                return None
+            i = end
+            continue
+        if char == "\\":
+            if i + 1 >= n or (regex[i + 1].isascii() and regex[i + 1].isalnum()):
+                return None  # \d, \1, \x41, \A ... are not one literal character
+            token = regex[i:i + 2]
+            i += 2
+        elif char == "[":
+            end = i + 1
+            if end < n and regex[end] == "^":
+                end += 1
+            if end < n and regex[end] == "]":
+                end += 1
+            while end < n and regex[end] != "]":
+                end += 2 if regex[end] == "\\" else 1
+            if end >= n:
+                return None
+            token = regex[i:end + 1]
+            i = end + 1
+        elif char == "(":
+            if regex.startswith("(?:", i):
+                i += 3
+            elif regex.startswith("(?P<", i):
+                end = regex.find(">", i)
+                if end < 0:
+                    return None
+                i = end + 1
+            elif regex.startswith("(?", i):
+                return None
+            else:
+                i += 1
+            depth += 1
+            group.append("(?:")
+            continue
+        elif char == ")":
+            if not depth:
+                return None
+            depth -= 1
+            group.append(")")
+            i += 1
+            if depth:
+                continue
+            token = "".join(group)
+            group = []
+        elif char in "{}" or (char == "|" and not depth):
+            return None
+        else:
+            token = char
+            i += 1
+        if depth:
+            group.append(token)
+        else:
+            atoms.append(token)
+    return None if depth else atoms
+
+
+def _alternation(branches: list[list[str]]) -> str:
+    """One regex that matches wherever any branch (a list of atoms) matches.
+
+    Branches that start with the same atom share it, since ``P(?:A|B)`` matches exactly
+    what ``PA|PB`` matches. That matters for speed, not meaning: ``re`` retries every
+    branch from the start, so the ``^(?:.+/)?`` that begins every unanchored gitignore
+    pattern would otherwise be scanned once per pattern.
+    """
+    firsts: dict[str, list[list[str]]] = {}
+    ends = False
+    for atoms in branches:
+        if atoms:
+            firsts.setdefault(atoms[0], []).append(atoms[1:])
+        else:
+            ends = True
+    parts = [first + _alternation(rest) for first, rest in firsts.items()]
+    if ends:
+        parts.append("")
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _prefilter(regexes: list[re.Pattern[str]]) -> Callable[[str], object] | None:
+    """A single regex search that finds a match whenever any of ``regexes`` would.
+
+    pathspec tries a spec's compiled patterns one by one (``regex.match`` in 0.12,
+    ``regex.search`` in 1.x); about 6,000 probes times 19 default excludes made that the
+    largest cost of discovery. None when the patterns cannot be combined safely.
+    """
+    flags = {regex.flags for regex in regexes}
+    if len(flags) != 1 or not all(isinstance(regex.pattern, str) for regex in regexes):
+        return None
+    (flag,) = flags
+    if flag & (re.MULTILINE | re.VERBOSE):
+        return None  # ``^`` or whitespace would mean something else
+    branches = []
+    for regex in regexes:
+        atoms = _atoms(regex.pattern)
+        if atoms is None:
+            return None
+        branches.append(atoms)
+    try:
+        with warnings.catch_warnings():
+            # pathspec already warned about e.g. a possible nested set; don't repeat it.
+            warnings.simplefilter("error")
+            for atom in {atom for atoms in branches for atom in atoms if atom[0] in "[("}:
+                re.compile(atom, flag)  # a class or group cut in the wrong place won't compile
+            combined = re.compile(_alternation(branches), flag)
+    except (re.error, RecursionError, Warning):  # RecursionError: thousands of atoms
+        return None
+    # Without MULTILINE a leading ``^`` only matches at 0, so there search == match.
+    anchored = all(atoms and atoms[0] == "^" for atoms in branches)
+    return combined.match if anchored else combined.search
+
+
+def _rule(spec: pathspec.PathSpec, cut: int) -> _Rule | None:
+    """How to apply ``spec`` cheaply but exactly; None when it can never ignore anything.
+
+    ``spec.match_file`` is True only when the deciding pattern is an include pattern, so
+    a path that no include pattern matches is not ignored; the pre-check rules out
+    those paths (most of them) with one regex search, and pathspec still decides every
+    other path, including negations and directory-only patterns.
+    """
+    patterns = list(spec.patterns)
+    includes = [pattern for pattern in patterns if pattern.include]
+    if not includes:
+        return None  # empty, comments only, or only ``!negations``
+    regexes = [regex for pattern in includes
+               if isinstance(regex := getattr(pattern, "regex", None), re.Pattern)]
+    quick = _prefilter(regexes) if len(regexes) == len(includes) else None
+    return (cut, quick, spec.match_file)
+
+
+def _ignored(probe: str, rules: tuple[_Rule, ...]) -> bool:
+    """Whether any rule ignores ``probe`` (a relative path, "/"-terminated for a
+    directory), each rule seeing the probe relative to its own directory."""
+    for cut, quick, match in rules:
+        sub = probe[cut:] if cut else probe
+        if (quick is None or quick(sub)) and match(sub):
             return True
-        for base_dir, spec in self.gitignores:
-            if base_dir == "":
-                if spec.match_file(probe):
-                    return True
-            elif rel.startswith(base_dir + "/") and spec.match_file(probe[len(base_dir) + 1:]):
-                return True
-        return False
+    return False
+
+
+def _read_gitignore(path: Path) -> pathspec.PathSpec | None:
+    if not path.is_file():
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return _gitignore_spec(lines)
 
 
 def module_name(rel_to_root: Path) -> tuple[str | None, bool]:
     """Module name for a path relative to its source root (None if not importable)."""
-    parts = list(rel_to_root.parts)
+    parts = rel_to_root.parts
     if not parts:
         return None, False
-    stem = parts[-1].rsplit(".", 1)[0]
-    is_package = stem == "__init__"
-    parts = parts[:-1] if is_package else parts[:-1] + [stem]
-    if not parts or not all(part.isidentifier() for part in parts):
-        return None, is_package
-    return ".".join(parts), is_package
+    module, is_package, _ = _names(*_package_of(parts[:-1]), parts[-1])
+    return module, is_package
+
+
+def _package_of(dirs: Sequence[str]) -> tuple[str | None, bool]:
+    """The dotted package for directories below a source root (None if there are none
+    or one is no identifier), and whether all of them are identifiers."""
+    importable = all(part.isidentifier() for part in dirs)
+    return (".".join(dirs) if dirs and importable else None), importable
+
+
+def _names(package: str | None, importable: bool,
+           filename: str) -> tuple[str | None, bool, str | None]:
+    """Module name, whether the file is an ``__init__``, and the package of a file whose
+    own name is not importable, for ``filename`` in a directory that ``_package_of``
+    described (discovery computes that once per directory, not once per file)."""
+    stem = filename.rsplit(".", 1)[0]
+    if stem == "__init__":
+        return package, True, None
+    if importable and stem.isidentifier():
+        return (f"{package}.{stem}" if package else stem), False, None
+    return None, False, package
 
 
 def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...] = (),
              respect_gitignore: bool = True, follow_links: bool = False) -> list[SourceFile]:
-    """All Python files under ``root``, sorted by relative path, with module names."""
+    """All Python files under ``root``, sorted by relative path, with module names.
+
+    Walks with ``os.scandir`` and plain strings because this runs on every file and
+    directory of the project: each entry's type comes from the listing itself (no stat
+    per entry), a ``.gitignore`` is only read where the listing shows one, and only the
+    files found become ``Path`` objects. ``os.walk`` used to do the walk; its rules are
+    kept: a directory that cannot be listed is skipped, an entry whose type cannot be
+    read counts as a file, and a symlinked directory is never entered (``follow_links``
+    only admits symlinked files whose target lies outside the project).
+    """
     root = root.resolve()
-    ignorer = _Ignorer(root, exclude, respect_gitignore)
+    base = _rule(_exclude_spec(exclude), 0)
     roots = sorted({(root / r).resolve() for r in source_roots}, key=lambda p: (-len(p.parts), p))
     bad = sorted(r for r in source_roots
                  if not (root / r).is_dir() or not (root / r).resolve().is_relative_to(root))
@@ -125,39 +303,96 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
         raise RegistryError(f"source root {bad[0]!r} is not a directory inside the project root "
                             f"{root.as_posix()}; fix [project] source_roots in the registry",
                             key="project.source_roots")
+    # Each source root as the "a/b/" prefix of the relative paths under it ("" for the
+    # project root), deepest first as in ``roots``. pathlib compares case-insensitively
+    # on Windows, so there every file goes through the Path-based ``_source_file``.
+    prefixes = None if os.name == "nt" else [
+        "".join(part + "/" for part in r.relative_to(root).parts) for r in roots]
     found: list[SourceFile] = []
-    for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        dir_path = Path(directory)
-        rel_dir = dir_path.relative_to(root).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir
-        ignorer.enter(dir_path, rel_dir)
-        keep = []
-        for name in sorted(dirnames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if (dir_path / name).is_symlink() and not follow_links:
+    stack: list[tuple[str, str, tuple[_Rule, ...]]] = [
+        (str(root), "", (base,) if base else ())]
+    while stack:
+        directory, rel_dir, rules = stack.pop()  # rel_dir: "" or "a/b/"
+        dirs: list[os.DirEntry[str]] = []
+        files: list[os.DirEntry[str]] = []
+        gitignore = None
+        try:
+            with os.scandir(directory) as listing:
+                for entry in listing:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        try:  # the listing's type, usually without a stat
+                            link = entry.is_symlink()
+                        except OSError:  # pathlib's answer, as before: same errors ignored
+                            link = Path(entry.path).is_symlink()
+                        if not link:
+                            dirs.append(entry)
+                    elif (name := entry.name).endswith(PY_SUFFIXES):
+                        files.append(entry)
+                    elif name == ".gitignore" and respect_gitignore:
+                        gitignore = entry.path
+        except OSError:
+            continue  # unreadable, or vanished while listed
+        if gitignore is not None:
+            spec = _read_gitignore(Path(gitignore))
+            rule = _rule(spec, len(rel_dir)) if spec is not None else None
+            if rule is not None:
+                rules = (*rules, rule)
+        for entry in dirs:
+            rel = rel_dir + entry.name + "/"
+            if not _ignored(rel, rules):
+                stack.append((entry.path, rel, rules))
+        dir_path: Path | None = None
+        where: tuple[str | None, bool] | None = None
+        for entry in files:
+            rel = rel_dir + entry.name
+            if _ignored(rel, rules):
                 continue
-            if not ignorer.ignored(rel, True):
-                keep.append(name)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            if not name.endswith(PY_SUFFIXES):
-                continue
-            full = dir_path / name
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if ignorer.ignored(rel, False):
-                continue
-            if not full.is_file():
+            try:
+                regular = entry.is_file()
+            except OSError:  # e.g. a symlink loop: let pathlib decide, as discovery always did
+                regular = Path(entry.path).is_file()
+            if not regular:
                 continue  # a FIFO, socket or device named *.py: reading it could block forever
-            if full.is_symlink():
+            if dir_path is None:
+                dir_path = Path(directory)
+                where = _where(rel_dir, prefixes) if prefixes is not None else None
+            full = dir_path / entry.name
+            try:
+                link = entry.is_symlink()
+            except OSError:
+                link = full.is_symlink()
+            if link:
                 try:
                     target = full.resolve(strict=True)
                 except (OSError, RuntimeError):
                     continue  # dangling link or loop
                 if not follow_links and root not in target.parents:
                     continue
-            found.append(_source_file(full, rel, roots))
+            if prefixes is None:
+                found.append(_source_file(full, rel, roots))
+            elif where is None:  # under no source root
+                found.append(SourceFile(path=full, rel=rel, module=None,
+                                        is_package=entry.name in ("__init__.py", "__init__.pyi")))
+            else:
+                module, is_package, package = _names(*where, entry.name)
+                found.append(SourceFile(path=full, rel=rel, module=module, is_package=is_package,
+                                        package=package))
     found.sort(key=lambda f: f.rel)
     return found
+
+
+def _where(rel_dir: str, prefixes: list[str]) -> tuple[str | None, bool] | None:
+    """``_package_of`` for the files directly in ``rel_dir`` ("" or "a/b/"), below the
+    first (deepest) source root that holds them; None when no source root does. A file
+    is under a root exactly when its directory is, as prefixes end with "/"."""
+    for prefix in prefixes:
+        if rel_dir.startswith(prefix):
+            return _package_of(rel_dir[len(prefix):].split("/")[:-1])
+    return None
 
 
 def _source_file(full: Path, rel: str, roots: list[Path]) -> SourceFile:
@@ -166,11 +401,11 @@ def _source_file(full: Path, rel: str, roots: list[Path]) -> SourceFile:
             inner = full.relative_to(source_root)
         except ValueError:
             continue
-        name, is_package = module_name(inner)
-        dirs = inner.parts[:-1]
-        package = ".".join(dirs) if name is None and not is_package and dirs and all(
-            part.isidentifier() for part in dirs) else None
-        return SourceFile(path=full, rel=rel, module=name, is_package=is_package, package=package)
+        if not inner.parts:
+            return SourceFile(path=full, rel=rel, module=None, is_package=False)
+        module, is_package, package = _names(*_package_of(inner.parts[:-1]), inner.parts[-1])
+        return SourceFile(path=full, rel=rel, module=module, is_package=is_package,
+                          package=package)
     return SourceFile(path=full, rel=rel, module=None, is_package=full.stem == "__init__")
 
 
