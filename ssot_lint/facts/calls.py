@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from ssot_lint.facts.walk import walk
 from ssot_lint.model.facts import ImportFact
 
 PATCH_FUNCS = frozenset({"patch"})
@@ -54,8 +55,8 @@ def collect_call_facts(tree: ast.AST,
                        make: Callable[[str, str, ast.expr], ImportFact]) -> list[ImportFact]:
     """Facts for every literal patch target / dynamic import in ``tree``."""
     facts: list[ImportFact] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.args:
+    for node in walk(tree):  # breadth first like ast.walk, which it replaces
+        if type(node) is not ast.Call or not node.args:
             continue
         kind = _call_kind(node.func)
         if kind is None:

@@ -62,7 +62,9 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
         except RecursionError:
             pass
     imports.sort(key=lambda f: (f.line, f.col))
-    references, classes = collect_usage(tree, columns)
+    # ``:=`` is one token, so a walrus in the tree means these two characters are in the
+    # text; without them, binding walks can skip expressions (exact, see ``_bind``).
+    references, classes = collect_usage(tree, columns, walrus=":=" in text)
     return FileFacts(
         imports=tuple(imports),
         definitions=tuple(visitor.definitions),

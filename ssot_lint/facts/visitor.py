@@ -8,8 +8,11 @@ deeper walk runs only when the text could contain such a call.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
+from ssot_lint.facts.walk import walk
 from ssot_lint.model.facts import Definition, ImportFact
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -150,87 +153,101 @@ class FactVisitor:
 
     # -- walking ----------------------------------------------------------------
     def visit_body(self, body: list[ast.stmt], scope: Scope) -> None:
+        handlers = _STATEMENT_HANDLERS
         for stmt in body:
-            self.visit_stmt(stmt, scope)
+            handler = handlers.get(type(stmt))
+            if handler is not None:  # other statements bind nothing and hold no statements
+                handler(self, stmt, scope)
 
-    def visit_stmt(self, node: ast.stmt, scope: Scope) -> None:  # noqa: C901 - a dispatch
-        if isinstance(node, ast.Import):
-            self.visit_import(node, scope)
-        elif isinstance(node, ast.ImportFrom):
-            self.visit_import_from(node, scope)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.define(node.name, "function", node, scope, _deprecated_message(node.decorator_list))
-            if scope.top_level and node.name == "__getattr__":
-                self.has_getattr = True
-            inner = replace(scope, in_function=True, top_level=False)
-            self.visit_body(node.body, inner)
-            if self.scan_globals and not scope.in_function:
-                self.collect_globals(node)  # the walk covers nested functions too
-        elif isinstance(node, ast.ClassDef):
-            self.define(node.name, "class", node, scope, _deprecated_message(node.decorator_list))
-            self.visit_body(node.body, replace(scope, in_class=True, top_level=False))
-        elif isinstance(node, ast.If):
-            verdict = _is_type_checking(node.test)
-            if verdict is None:
-                self.visit_body(node.body, scope)
-                self.visit_body(node.orelse, scope)
-            else:
-                self.visit_body(node.body, replace(scope, in_type_checking=verdict
-                                                   or scope.in_type_checking))
-                self.visit_body(node.orelse, replace(scope, in_type_checking=(not verdict)
-                                                     or scope.in_type_checking))
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            guarded = any(_catches_import_error(h) for h in node.handlers)
-            inner = replace(scope, in_fallback=True) if guarded else scope
-            self.visit_body(node.body, inner)
-            for handler in node.handlers:
-                if handler.name:
-                    self.define(handler.name, "assign", handler, scope)
-                self.visit_body(handler.body, inner)
-            self.visit_body(node.orelse, scope)
-            self.visit_body(node.finalbody, scope)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            inner = scope
-            for item in node.items:
-                expects, fallback = _expects_import_error(item)
-                if expects:
-                    inner = replace(inner, expects_failure=True)
-                if fallback:
-                    inner = replace(inner, in_fallback=True)
-                if item.optional_vars is not None:
-                    self.define_target(item.optional_vars, scope)
-            self.visit_body(node.body, inner)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            if not isinstance(node, ast.While):
-                self.define_target(node.target, scope)
+    def visit_stmt(self, node: ast.stmt, scope: Scope) -> None:
+        """One statement (dispatched on its class through ``_STATEMENT_HANDLERS``)."""
+        handler = _STATEMENT_HANDLERS.get(type(node))
+        if handler is not None:
+            handler(self, node, scope)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
+        self.define(node.name, "function", node, scope, _deprecated_message(node.decorator_list))
+        if scope.top_level and node.name == "__getattr__":
+            self.has_getattr = True
+        inner = replace(scope, in_function=True, top_level=False)
+        self.visit_body(node.body, inner)
+        if self.scan_globals and not scope.in_function:
+            self.collect_globals(node)  # the walk covers nested functions too
+
+    def _class(self, node: ast.ClassDef, scope: Scope) -> None:
+        self.define(node.name, "class", node, scope, _deprecated_message(node.decorator_list))
+        self.visit_body(node.body, replace(scope, in_class=True, top_level=False))
+
+    def _if(self, node: ast.If, scope: Scope) -> None:
+        verdict = _is_type_checking(node.test)
+        if verdict is None:
             self.visit_body(node.body, scope)
             self.visit_body(node.orelse, scope)
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                self.define_target(target, scope)
-                if scope.top_level and isinstance(target, ast.Name) and target.id == "__all__":
-                    self.record_all(node)
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            if isinstance(node, ast.AugAssign) or node.value is not None:
-                self.define_target(node.target, scope)
-            if scope.top_level and isinstance(node.target, ast.Name) \
-                    and node.target.id == "__all__":
+        else:
+            self.visit_body(node.body, replace(scope, in_type_checking=verdict
+                                               or scope.in_type_checking))
+            self.visit_body(node.orelse, replace(scope, in_type_checking=(not verdict)
+                                                 or scope.in_type_checking))
+
+    def _try(self, node: ast.Try, scope: Scope) -> None:
+        guarded = any(_catches_import_error(h) for h in node.handlers)
+        inner = replace(scope, in_fallback=True) if guarded else scope
+        self.visit_body(node.body, inner)
+        for handler in node.handlers:
+            if handler.name:
+                self.define(handler.name, "assign", handler, scope)
+            self.visit_body(handler.body, inner)
+        self.visit_body(node.orelse, scope)
+        self.visit_body(node.finalbody, scope)
+
+    def _with(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
+        inner = scope
+        for item in node.items:
+            expects, fallback = _expects_import_error(item)
+            if expects:
+                inner = replace(inner, expects_failure=True)
+            if fallback:
+                inner = replace(inner, in_fallback=True)
+            if item.optional_vars is not None:
+                self.define_target(item.optional_vars, scope)
+        self.visit_body(node.body, inner)
+
+    def _loop(self, node: ast.For | ast.AsyncFor | ast.While, scope: Scope) -> None:
+        if not isinstance(node, ast.While):
+            self.define_target(node.target, scope)
+        self.visit_body(node.body, scope)
+        self.visit_body(node.orelse, scope)
+
+    def _assign(self, node: ast.Assign, scope: Scope) -> None:
+        for target in node.targets:
+            self.define_target(target, scope)
+            if scope.top_level and isinstance(target, ast.Name) and target.id == "__all__":
                 self.record_all(node)
-        elif isinstance(node, ast.Expr) and scope.top_level and isinstance(node.value, ast.Call) \
+
+    def _annotated_or_augmented(self, node: ast.AnnAssign | ast.AugAssign, scope: Scope) -> None:
+        if isinstance(node, ast.AugAssign) or node.value is not None:
+            self.define_target(node.target, scope)
+        if scope.top_level and isinstance(node.target, ast.Name) and node.target.id == "__all__":
+            self.record_all(node)
+
+    def _expression(self, node: ast.Expr, scope: Scope) -> None:
+        if scope.top_level and isinstance(node.value, ast.Call) \
                 and isinstance(node.value.func, ast.Attribute) \
                 and isinstance(node.value.func.value, ast.Name) \
                 and node.value.func.value.id == "__all__":
             self.record_all_call(node.value)
-        elif isinstance(node, getattr(ast, "Match", ())):
-            for case in node.cases:  # type: ignore[attr-defined]
-                self.visit_body(case.body, scope)
-        elif isinstance(node, getattr(ast, "TypeAlias", ())):
-            self.define_target(node.name, scope)  # type: ignore[attr-defined]
+
+    def _match(self, node: ast.AST, scope: Scope) -> None:
+        for case in node.cases:  # type: ignore[attr-defined]
+            self.visit_body(case.body, scope)
+
+    def _type_alias(self, node: ast.AST, scope: Scope) -> None:
+        self.define_target(node.name, scope)  # type: ignore[attr-defined]
 
     def collect_globals(self, function: ast.AST) -> None:
         """``global x`` inside a function makes ``x`` a module attribute once assigned."""
-        for node in ast.walk(function):
-            if isinstance(node, ast.Global):
+        for node in walk(function):  # breadth first like ast.walk: definitions keep its order
+            if type(node) is ast.Global:
                 for name in node.names:
                     self.define(name, "assign", node, Scope())
 
@@ -267,6 +284,30 @@ class FactVisitor:
                               scope)
             self.imports.append(fact)
             self.define(fact.bound_name or alias.name, "import", alias, scope)
+
+
+_STATEMENT_HANDLERS: dict[type, Callable[[FactVisitor, Any, Scope], None]] = {
+    ast.Import: FactVisitor.visit_import,
+    ast.ImportFrom: FactVisitor.visit_import_from,
+    ast.FunctionDef: FactVisitor._function,
+    ast.AsyncFunctionDef: FactVisitor._function,
+    ast.ClassDef: FactVisitor._class,
+    ast.If: FactVisitor._if,
+    ast.Try: FactVisitor._try,
+    ast.With: FactVisitor._with,
+    ast.AsyncWith: FactVisitor._with,
+    ast.For: FactVisitor._loop,
+    ast.AsyncFor: FactVisitor._loop,
+    ast.While: FactVisitor._loop,
+    ast.Assign: FactVisitor._assign,
+    ast.AnnAssign: FactVisitor._annotated_or_augmented,
+    ast.AugAssign: FactVisitor._annotated_or_augmented,
+    ast.Expr: FactVisitor._expression,
+}
+for _name, _handler in (("TryStar", FactVisitor._try), ("Match", FactVisitor._match),
+                        ("TypeAlias", FactVisitor._type_alias)):
+    if hasattr(ast, _name):
+        _STATEMENT_HANDLERS[getattr(ast, _name)] = _handler
 
 
 class ColumnMap:
