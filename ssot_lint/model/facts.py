@@ -21,7 +21,7 @@ from ssot_lint.model.references import ClassInfo, Reference
 IMPORT_KINDS = ("import", "from", "star", "patch", "dynamic")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportFact:
     """One imported name (a multi-name ``from`` import yields one fact per name)."""
 
@@ -64,7 +64,7 @@ class ImportFact:
         return "module"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Definition:
     """A name bound at module top level (including inside top-level if/try blocks)."""
 
@@ -76,7 +76,7 @@ class Definition:
     deprecated: str | None = None  # PEP 702 @deprecated("message") if decorated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suppression:
     """An inline ``# ssot-lint: ignore[...]`` comment. ``codes`` empty means all."""
 
@@ -86,7 +86,7 @@ class Suppression:
     file_level: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SyntaxProblem:
     """Why a file could not be parsed (becomes an SSOT001/SSOT002 finding)."""
 
@@ -96,7 +96,7 @@ class SyntaxProblem:
     col: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     """Everything the later stages need to know about one file."""
 

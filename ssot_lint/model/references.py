@@ -17,7 +17,7 @@ REFERENCE_CONTEXTS = ("annotation", "string-annotation", "base", "call", "isinst
                       "decorator", "default", "load")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """One use of an imported name (a name load or a dotted chain starting at one)."""
 
@@ -37,7 +37,7 @@ class Reference:
         return cls(**{**data, "keywords": tuple(data.get("keywords", ()))})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassInfo:
     """A top-level class: what its body defines and which bases it names.
 
