@@ -38,11 +38,12 @@ __all__ = ["FactsCache", "decode_facts", "digest_of", "encode_facts", "facts_sal
 
 DEFAULT_CACHE_DIR = ".ssot_lint_cache"
 DB_NAME = "facts.sqlite3"
-SCHEMA_VERSION = 3  # bump when the tables change; older files are dropped
+SCHEMA_VERSION = 4  # bump when the tables change; older files are dropped
 # A file modified this recently may change again within the same mtime tick without
 # its stat changing ("racy" entries, as git calls them): its stat is not remembered.
 RACY_SECONDS = 2.0
 _SQL_CHUNK = 500
+WRITE_AHEAD_BYTES = 4 << 20  # queued facts text written before the end of a run
 KEPT_SCOPES = 6  # results of this many earlier project states are kept (about two)
 
 _TABLES = ("facts", "stats", "results")
@@ -52,7 +53,7 @@ _SCHEMA = (
     "PRIMARY KEY (digest, salt)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
     "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL, "
-    "interface TEXT NOT NULL) WITHOUT ROWID",
+    "interface TEXT NOT NULL, salt TEXT NOT NULL) WITHOUT ROWID",
     # Findings remembered by ssot_lint.results, under keys that name everything they
     # depend on; ``scope`` is the part of the key shared by one run's rows.
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, scope TEXT NOT NULL, "
@@ -147,11 +148,12 @@ class FactsCache:
         self.salt = facts_salt(target)
         self.notes: list[str] = []  # why the cache was rebuilt or skipped, for the user
         self._db: sqlite3.Connection | None = None
-        self._stats: dict[str, tuple[int, int, int, str, str]] = {}
+        self._stats: dict[str, tuple[int, int, int, str, str, str]] = {}
         self._new_facts: dict[str, tuple[str, str]] = {}  # digest -> (data, interface)
+        self._new_bytes = 0  # size of the queued facts text
         self._new_results: dict[str, tuple[str, str]] = {}  # key -> (scope, data)
         self._live_scopes: set[str] = set()
-        self._new_stats: dict[str, tuple[int, int, int, str, str]] = {}
+        self._new_stats: dict[str, tuple[int, int, int, str, str, str]] = {}
         self._seen: set[str] = set()
 
     # -- opening -------------------------------------------------------------------
@@ -190,7 +192,7 @@ class FactsCache:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._stats = {row[0]: row[1:] for row in db.execute(
-            "SELECT path, size, mtime_ns, inode, digest, interface FROM stats")}
+            "SELECT path, size, mtime_ns, inode, digest, interface, salt FROM stats")}
 
     def _discard(self, note: str) -> None:
         """Forget a damaged database: close it and delete its files."""
@@ -223,9 +225,10 @@ class FactsCache:
 
     def known_interface(self, path: str) -> str | None:
         """The interface digest remembered with ``path``'s stat (after :meth:`known_digest`
-        matched), so a warm run needs no query of the facts table at all."""
+        matched) by a run with the same tool and target (interfaces depend on both),
+        so a warm run needs no query of the facts table at all."""
         entry = self._stats.get(path)
-        face = entry[4] if entry is not None else None
+        face = entry[4] if entry is not None and entry[5] == self.salt else None
         return face if isinstance(face, str) and len(face) == INTERFACE_LENGTH else None
 
     def _select(self, query: str, keys: Iterable[str], *params: str) -> Iterator[tuple[Any, ...]]:
@@ -311,9 +314,37 @@ class FactsCache:
             self._new_facts[digest] = (encoded, interface)
         if stat is None or interface is None or time.time() - stat.st_mtime < RACY_SECONDS:
             return
-        entry = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest, interface)
+        entry = (stat.st_size, stat.st_mtime_ns, stat.st_ino, digest, interface, self.salt)
         if self._stats.get(path) != entry:
             self._new_stats[path] = entry
+
+    def store_facts(self, digest: str, encoded: str, interface: str) -> None:
+        """Queue a new facts row; written by :meth:`flush`, or earlier once many are queued
+        (so a cold run over a large project never holds all their text)."""
+        self._new_facts[digest] = (encoded, interface)
+        self._new_bytes += len(encoded)
+        if self._new_bytes > WRITE_AHEAD_BYTES:
+            self.write_facts()
+
+    def write_facts(self) -> None:
+        """Write the queued facts rows now, in one transaction (skipped if busy)."""
+        if self._db is None or not self._new_facts:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._insert_facts(self._db)
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            self._rollback()  # they stay queued for flush, which reports any problem
+            return
+        self._new_facts.clear()
+        self._new_bytes = 0
+
+    def _insert_facts(self, db: sqlite3.Connection) -> None:
+        db.executemany("INSERT OR REPLACE INTO facts (digest, salt, data, interface, crc) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       [(d, self.salt, text, face, _crc(d, self.salt, f"{text}\0{face}"))
+                        for d, (text, face) in sorted(self._new_facts.items())])
 
     def remember_result(self, key: str, scope: str, data: str,
                         live: Iterable[str] = ()) -> None:
@@ -338,10 +369,7 @@ class FactsCache:
         try:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO facts (digest, salt, data, interface, crc) "
-                           "VALUES (?, ?, ?, ?, ?)",
-                           [(d, self.salt, text, face, _crc(d, self.salt, f"{text}\0{face}"))
-                            for d, (text, face) in sorted(self._new_facts.items())])
+            self._insert_facts(db)
             if self._new_results:
                 now = time.time()
                 db.executemany("INSERT OR REPLACE INTO results (key, scope, data, crc, written) "
@@ -350,7 +378,7 @@ class FactsCache:
                                 for key, (scope, data) in sorted(self._new_results.items())])
                 self._prune_results(db)
             db.executemany("INSERT OR REPLACE INTO stats (path, size, mtime_ns, inode, digest, "
-                           "interface) VALUES (?, ?, ?, ?, ?, ?)",
+                           "interface, salt) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(p, *entry) for p, entry in sorted(self._new_stats.items())])
             db.executemany("DELETE FROM stats WHERE path = ?", [(p,) for p in sorted(gone)])
             self._prune(db)
@@ -363,6 +391,7 @@ class FactsCache:
             self._discard(f"the facts cache at {self.path} was damaged ({exc}); it will be "
                           "rebuilt on the next run")
         self._new_facts.clear()
+        self._new_bytes = 0
         self._new_stats.clear()
         self._new_results.clear()
         self._live_scopes.clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future
 from typing import Any
 
@@ -66,6 +66,71 @@ def encode_batch(batch: Work, target: tuple[int, int]) -> list[tuple[str, str, s
         facts = extract_facts(data, target)
         out.append((key, encode_facts(facts), interface_of(facts)))
     return out
+
+
+def stream_encoded(items: Iterable[tuple[str, bytes]], count: int, target: tuple[int, int],
+                   jobs: int, sink: Callable[[str, str, str], None]) -> None:
+    """Extract ``items`` — produced lazily, about ``count`` of them — handing each
+    ``(key, facts as JSON text, interface digest)`` to ``sink`` as it arrives.
+
+    Only a few batches are in memory at a time (``items`` can read files as they are
+    needed), and the workers are forked before the files are read, so neither this
+    process nor the workers ever hold the whole project's bytes or facts. Results
+    are keyed, so the order they arrive in changes nothing.
+    """
+    if jobs <= 1 or count < MIN_PARALLEL_FILES:
+        for key, data in items:
+            _sink_batch(encode_batch([(key, data)], target), sink)
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    workers = min(jobs, max(1, count // MIN_PARALLEL_FILES))
+    size = max(1, min(MAX_BATCH, -(-count // (workers * 8))))
+    inflight: deque[tuple[Future[list[tuple[str, str, str]]], list[tuple[str, bytes]]]] = deque()
+    broken = False
+
+    def settle(limit: int) -> None:
+        nonlocal broken
+        while len(inflight) > limit:
+            future, batch = inflight.popleft()
+            try:
+                results = None if broken else future.result()
+            except BrokenProcessPool:  # a worker died (out of memory, killed)
+                broken, results = True, None
+            _sink_batch(results if results is not None else encode_batch(batch, target), sink)
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+
+        def submit(batch: list[tuple[str, bytes]]) -> None:
+            nonlocal broken
+            if not broken:
+                try:
+                    inflight.append((pool.submit(encode_batch, batch, target), batch))
+                    settle(workers * 3)
+                    return
+                except BrokenProcessPool:
+                    broken = True
+            _sink_batch(encode_batch(batch, target), sink)
+
+        batch: list[tuple[str, bytes]] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == size:
+                submit(batch)
+                batch = []
+        if batch:
+            submit(batch)
+        settle(0)
+
+
+def _sink_batch(results: list[tuple[str, str, str]], sink: Callable[[str, str, str], None]
+                ) -> None:
+    for key, text, face in results:
+        sink(key, text, face)
 
 
 def _submit_all(executor: Executor, work: Work, target: tuple[int, int], workers: int,

@@ -109,14 +109,38 @@ def encode_findings(findings: list[Finding]) -> list[list[Any]]:
     return rows
 
 
+_STR, _INT, _OPT_STR, _OPT_INT = (str,), (int,), (str, type(None)), (int, type(None))
+_FIELD_TYPES = {"path": _STR, "line": _INT, "column": _INT, "code": _STR, "rule": _STR,
+                "severity": _STR, "message": _STR, "end_line": _OPT_INT,
+                "end_column": _OPT_INT, "hint": _OPT_STR, "symbol": _OPT_STR,
+                "docs": _OPT_STR, "fix": (list, type(None)), "extra": (list,)}
+_EDIT_TYPES = (str, str, str, str, bool)
+
+
 def decode_findings(rows: Any) -> list[Finding]:
-    """Inverse of :func:`encode_findings`; raises ``ValueError``/``TypeError`` on bad data."""
+    """Inverse of :func:`encode_findings`; raises ``ValueError``/``TypeError`` on anything
+    else — every field is type-checked, so a foreign or damaged row is never replayed."""
+    if type(rows) is not list:
+        raise TypeError("findings must be a list")
     found = []
     for row in rows:
+        if type(row) is not list:
+            raise TypeError("a finding must be a list")
         values = dict(zip(_FINDING_FIELDS, row, strict=True))
+        for name, value in values.items():
+            if type(value) not in _FIELD_TYPES[name]:  # bool is no int here
+                raise TypeError(f"bad {name}")
         fix = values["fix"]
-        values["fix"] = None if fix is None else Edit(*fix)
-        values["extra"] = tuple(tuple(pair) for pair in values["extra"])
+        if fix is not None:
+            if len(fix) != len(_EDIT_TYPES) or any(
+                    type(v) is not t for v, t in zip(fix, _EDIT_TYPES)):
+                raise TypeError("bad fix")
+            values["fix"] = Edit(*fix)
+        extra = values["extra"]
+        if any(type(p) is not list or len(p) != 2 or any(type(v) is not str for v in p)
+               for p in extra):
+            raise TypeError("bad extra")
+        values["extra"] = tuple(tuple(pair) for pair in extra)
         found.append(Finding(**values))
     return found
 

@@ -236,6 +236,29 @@ class LazyFacts(MutableMapping[str, FileFacts]):
         return self.items().mapping.values()  # type: ignore[attr-defined]
 
 
+def _read_again(todo: list[SourceFile], digests: dict[str, str],
+                ready: dict[str, FileFacts]) -> Iterator[tuple[str, bytes]]:
+    """``(digest, bytes)`` of each distinct content to extract, read as it is needed.
+
+    The files were hashed before; one that changed since is extracted as it is now,
+    under its new digest (its stat, taken before, will not match it next run).
+    """
+    from ssot_lint.cache import digest_of
+
+    seen: set[str] = set()
+    for source in todo:
+        try:
+            data = source.path.read_bytes()
+        except OSError as exc:
+            ready[source.rel] = _unreadable(exc)
+            continue
+        digest = digest_of(data)
+        digests[source.rel] = digest
+        if digest not in seen:
+            seen.add(digest)
+            yield digest, data
+
+
 @dataclass
 class Scanned:
     """What a cached scan learned: facts (lazily) and, per file, the digests of its
@@ -279,36 +302,34 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     faces.update(cache.interfaces(d for d in known.values() if d not in faces))
 
     digests: dict[str, str] = {}
-    contents: dict[str, bytes] = {}  # digest -> bytes still to extract
-    for source in files:
-        rel = source.rel
-        if rel in ready or (rel in known and known[rel] in faces):
-            continue
+    unknown = [s for s in files
+               if s.rel not in ready and not (s.rel in known and known[s.rel] in faces)]
+    for source in unknown:  # read and hash, keeping no bytes: most may be known by content
         try:
-            data = source.path.read_bytes()
+            digests[source.rel] = digest_of(source.path.read_bytes())
         except OSError as exc:
-            ready[rel] = _unreadable(exc)
-            continue
-        digests[rel] = digest = digest_of(data)
-        contents[digest] = data
-    faces.update(cache.interfaces(d for d in contents if d not in faces))
-    work = sorted((d, data) for d, data in contents.items() if d not in faces)
-    del contents
-    texts: dict[str, tuple[str, str]] = {}
+            ready[source.rel] = _unreadable(exc)
+    faces.update(cache.interfaces(d for d in digests.values() if d not in faces))
+    todo = [s for s in unknown if s.rel in digests and digests[s.rel] not in faces]
+    texts: dict[str, str] = {}  # digest -> interface of facts extracted now, text in the cache
     extracted: Extracted = {}
-    if not work:
+    if not todo:
         pass  # a warm run: the worker machinery is not even imported
-    elif slim and cache.usable:  # as JSON text: never all of them alive as objects here
-        from ssot_lint.parallel import extract_encoded
+    elif slim and cache.usable and options.executor == "local":
+        from ssot_lint.parallel import stream_encoded
 
-        texts = extract_encoded(work, target, jobs=options.jobs, executor=options.executor,
-                                scheduler=options.scheduler)
+        def sink(digest: str, text: str, face: str) -> None:
+            cache.store_facts(digest, text, face)
+            texts[digest] = face
+
+        stream_encoded(_read_again(todo, digests, ready), len(todo), target, options.jobs, sink)
     else:
         from ssot_lint.parallel import extract
 
+        work = sorted(_read_again(todo, digests, ready))
         extracted = extract(work, target, jobs=options.jobs, executor=options.executor,
                             scheduler=options.scheduler, encode=cache.usable)
-    del work
+        del work
 
     pending: dict[str, str] = {}
     interfaces: dict[str, str] = {}
@@ -320,9 +341,8 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
         digest = digests.get(rel) or known[rel]
         digests[rel] = digest
         if digest in texts:  # new this run, decoded from the cache's text when needed
-            text, face = texts[digest]
-            interfaces[rel] = faces[digest] = face
-            cache.remember(str(source.path), stats[rel], digest, text, face)
+            interfaces[rel] = faces[digest] = texts[digest]
+            cache.remember(str(source.path), stats[rel], digest, interface=texts[digest])
             pending[rel] = digest
         elif digest in extracted:  # new this run (two files may share the bytes)
             facts, encoded = extracted[digest]
