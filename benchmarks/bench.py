@@ -4,7 +4,9 @@
     python benchmarks/bench.py --sizes 1x --runs 3  # quicker
 
 Downloads the pinned corpora (``benchmarks/corpora.py``) and installs pinned peers into
-their own virtual environment (``benchmarks/.corpora/peers``), never into the project's.
+their own virtual environment (``benchmarks/.corpora/peers``), never into the project's;
+ssot-lint itself is installed from this checkout, not editable, into
+``benchmarks/.corpora/ssot-venv`` (as users run it).
 For every mode the tools run *alternately* (ssot-lint, tach, ruff, import-linter, then
 again), so load on the machine hits them alike; the table shows medians, and peak
 memory is the largest resident set of any one process of the run (``wait4``).
@@ -31,11 +33,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import CORPORA, EDITED, SIZES, build, clean_caches, python_files  # noqa: E402
+from corpora import CORPORA, EDITED, HERE, SIZES, build, clean_caches, python_files  # noqa: E402
 
 PEERS = {"tach": "tach==0.35.3", "import-linter": "import-linter==2.16", "ruff": "ruff==0.17.6"}
 TOOLS = ("ssot-lint", "tach", "ruff", "import-linter")
 MODES = ("cold", "warm", "one-file", "one-file-top")
+SSOT_BIN = Path(sys.executable).parent  # replaced by ssot_venv() in main()
 
 
 def peers_venv() -> Path:
@@ -51,11 +54,25 @@ def peers_venv() -> Path:
     return venv / "bin"
 
 
+def ssot_venv() -> Path:
+    """ssot-lint installed from this checkout as users install it (not editable), in its
+    own virtual environment next to the peers', reinstalled on every benchmark run."""
+    venv = CORPORA / "ssot-venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(HERE.parent)], check=True)
+    else:
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps",
+                        "--force-reinstall", str(HERE.parent)], check=True)
+    return venv / "bin"
+
+
 def command(tool: str, mode: str, root: Path, bin_dir: Path) -> tuple[list[str], dict[str, str]]:
     env = {**os.environ, "NO_COLOR": "1"}
     target = EDITED if mode.startswith("one-file") else "."
     if tool == "ssot-lint":
-        return [sys.executable, "-m", "ssot_lint", "check", "--exit-zero", "-q", target], env
+        return [str(SSOT_BIN / "ssot-lint"), "check", "--exit-zero", "-q", target], env
     if tool == "ruff":
         return [str(bin_dir / "ruff"), "check", "--exit-zero", "-q", target], env
     if tool == "tach":
@@ -156,6 +173,8 @@ def main() -> None:
     tools = tuple(t for t in options.tools.split(",") if t)
     modes = tuple(m for m in options.modes.split(",") if m)
     bin_dir = peers_venv()
+    global SSOT_BIN
+    SSOT_BIN = ssot_venv()
     rows = []
     for size in sizes:
         rows += bench_size(size, options.runs, tools, modes, bin_dir)

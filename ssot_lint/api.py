@@ -53,21 +53,19 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
     if not paths:
         return list(project.files)
     chosen: dict[str, SourceFile] = {}
-    # Real paths as strings: discovery descends no symlinked directory under the
-    # (resolved) root, so only a symlinked file itself needs realpath — one lstat per
-    # file instead of one per path component (this loop dominated warm runs).
-    by_path = project.shared.get("files-by-real-path")
-    if by_path is None:
-        by_path = project.shared["files-by-real-path"] = {
-            os.path.realpath(f.path) if os.path.islink(f.path) else str(f.path): f
-            for f in project.files}
-    assert isinstance(by_path, dict)
+    root = os.path.realpath(project.config.root)
     for raw in paths:
         path = Path(os.path.realpath(raw))  # never raises, even on a symlink loop
         if not path.exists():
             if raw.is_symlink():
                 raise ConfigError(f"path is a broken or looping symbolic link: {raw}")
             raise ConfigError(f"path does not exist: {raw}")
+        if str(path) == root and path.is_dir():
+            # The whole project: discovery follows no link out of the root, so every
+            # file's real path is under it (the common `ssot-lint check .`).
+            chosen.update((source.rel, source) for source in project.files)
+            continue
+        by_path = _files_by_real_path(project)
         if path.is_file():
             source = by_path.get(str(path))
             if source is None:
@@ -82,6 +80,21 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
             if real.startswith(inside):
                 chosen[source.rel] = source
     return sorted(chosen.values(), key=lambda f: f.rel)
+
+
+def _files_by_real_path(project: Project) -> dict[str, SourceFile]:
+    """The project's files by real path, built once per project.
+
+    Discovery descends no symlinked directory under the (resolved) root, so only a
+    symlinked file itself needs realpath: one lstat per file, not one per component.
+    """
+    by_path = project.shared.get("files-by-real-path")
+    if by_path is None:
+        by_path = project.shared["files-by-real-path"] = {
+            os.path.realpath(f.path) if os.path.islink(f.path) else str(f.path): f
+            for f in project.files}
+    assert isinstance(by_path, dict)
+    return by_path
 
 
 def check(paths: Sequence[Path], config: Config) -> CheckResult:
@@ -115,9 +128,12 @@ def check(paths: Sequence[Path], config: Config) -> CheckResult:
         keys = project_keys(setting_key(config, registry, Path.cwd()), files,
                             scanned.interfaces, registry.policy.cycle_imports == "all")
         memo = ResultsMemo(cache, keys, scanned.digests, scanned.interfaces, selected)
-        memo.prepare(project)
-        findings = run_rules(project, selected, config.select, config.ignore, memo=memo)
-        memo.save(project)
+        findings = memo.whole()
+        if findings is None:
+            memo.prepare(project)
+            findings = run_rules(project, selected, config.select, config.ignore, memo=memo)
+            memo.remember_whole(findings)
+            memo.save(project)
         cache.flush(under=str(config.root) + os.sep)
     finally:
         cache.close()

@@ -57,14 +57,17 @@ def _hash(text: str) -> str:
 
 
 def code_fingerprint() -> str:
-    """Size and mtime of every module of ssot-lint itself.
+    """A digest of the source of every module of ssot-lint itself.
 
     The tool version alone would miss a rule edited in a development checkout (an
     editable install keeps its version), and results computed by other code must
-    never be replayed. Stat-ing ~100 files costs about a millisecond.
+    never be replayed. Contents rather than mtimes, so that CI jobs that each install
+    the same release reuse each other's results; reading ~130 small files costs a
+    couple of milliseconds.
     """
-    entries: list[str] = []
+    digest = hashlib.blake2b(digest_size=16)
     stack = [os.path.dirname(ssot_lint.__file__)]
+    paths: list[str] = []
     while stack:
         directory = stack.pop()
         with os.scandir(directory) as it:
@@ -72,9 +75,12 @@ def code_fingerprint() -> str:
                 if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
                     stack.append(entry.path)
                 elif entry.name.endswith(".py"):
-                    stat = entry.stat()
-                    entries.append(f"{entry.path}\t{stat.st_size}\t{stat.st_mtime_ns}")
-    return _hash("\n".join(sorted(entries)))
+                    paths.append(entry.path)
+    base = len(os.path.dirname(ssot_lint.__file__))
+    for path in sorted(paths):
+        with open(path, "rb") as handle:
+            digest.update(f"{path[base:]}\0".encode() + handle.read() + b"\0")
+    return digest.hexdigest()
 
 
 def setting_key(config: Config, registry: Registry, cwd: Path) -> str:
@@ -189,11 +195,26 @@ class ResultsMemo:
         self._digests = digests
         self._interfaces = interfaces
         self._selected = selected
-        wanted = [k for s in selected if (k := self._key("F", s))]
-        wanted += [f"V:{self._semantic}", f"P:{self._semantic}"]
-        self._rows = cache.results(wanted)
+        finals = [self._key("F", s) for s in selected]
+        # The whole run's answer, for exactly these files in exactly these states: one
+        # row to read when nothing changed (None when a file is outside the project).
+        self._whole = None if None in finals else "R:" + _hash("\n".join(
+            [self._semantic, self._graph, *(k or "" for k in finals)]))
+        self._rows = cache.results([self._whole] if self._whole else [])
+        self._rows_loaded = False
         self._more_loaded = False
         self.reused = 0  # files whose finished findings came from the memo
+
+    def whole(self) -> list[Finding] | None:
+        """The run's findings if this very run was made before (all files replayed)."""
+        found = self._findings(self._whole)
+        if found is not None:
+            self.reused = len(self._selected)
+        return found
+
+    def remember_whole(self, findings: list[Finding]) -> None:
+        if self._whole is not None and self._whole not in self._rows:
+            self._put(self._whole, self._scopes[2], encode_findings(findings))
 
     def _key(self, kind: str, source: SourceFile) -> str | None:
         if source.rel not in self._interfaces:
@@ -209,6 +230,11 @@ class ResultsMemo:
         """The remembered JSON value under ``key``, or None."""
         if key is None:
             return None
+        if key[0] != "R" and not self._rows_loaded:  # every file's rows: one query
+            wanted = [k for s in self._selected if (k := self._key("F", s))]
+            self._rows.update(self._cache.results(
+                [*wanted, f"V:{self._semantic}", f"P:{self._semantic}"]))
+            self._rows_loaded = True
         if key[0] in "OG" and not self._more_loaded:  # first re-checked file: one query
             unknown = [s for s in self._selected
                        if (k := self._key("F", s)) is not None and k not in self._rows]

@@ -29,20 +29,28 @@ class Project:
     registry: Registry
     files: list[SourceFile]
     facts: MutableMapping[str, FileFacts]  # by SourceFile.rel (scan.LazyFacts decodes lazily)
-    index: ModuleIndex = field(init=False)
-    names: NameResolver = field(init=False)
-    first_party: frozenset[str] = field(init=False)
     # Answers rules derive from the whole project (a module's import bindings, where a
     # path is re-exported from), computed once per run instead of once per file.
     shared: dict[object, object] = field(init=False, default_factory=dict, repr=False,
                                          compare=False)
 
-    def __post_init__(self) -> None:
-        self.index = ModuleIndex(self.files)
-        detected = self.registry.packages or tuple(sorted(self.index.top_level()))
-        self.first_party = frozenset(detected)
-        self.names = NameResolver(self.index, self.facts_of, self.is_first_party)
-        self._by_module = {f.module: f for f in self.files if f.module and not f.is_stub}
+    # The module index and name resolver are built on first use: a run that replays
+    # every file's remembered findings (ssot_lint.results) needs neither.
+    @cached_property
+    def index(self) -> ModuleIndex:
+        return ModuleIndex(self.files)
+
+    @cached_property
+    def first_party(self) -> frozenset[str]:
+        return frozenset(self.registry.packages or tuple(sorted(self.index.top_level())))
+
+    @cached_property
+    def names(self) -> NameResolver:
+        return NameResolver(self.index, self.facts_of, self.is_first_party)
+
+    @cached_property
+    def _by_module(self) -> dict[str, SourceFile]:
+        return {f.module: f for f in self.files if f.module and not f.is_stub}
 
     def facts_of(self, source: SourceFile) -> FileFacts | None:
         return self.facts.get(source.rel)
