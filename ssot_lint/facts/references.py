@@ -163,7 +163,10 @@ class ReferenceCollector:
         # every method visited, by id(FunctionDef), for ClassInfo.
         self.self_attributes: set[str] | None = None
         self.method_attributes: dict[int, set[str]] = {}
-        self._targets: dict[str, str] = {}  # one string object per distinct target
+        # One object per distinct target string / keyword tuple of the file: equal
+        # values, so equal facts, in a fraction of the memory.
+        self._shared: dict[str | tuple[str, ...], str | tuple[str, ...]] = {}
+        self._numbers: dict[int, int] = {}  # one int object per distinct line number
 
     # -- dispatch -------------------------------------------------------------------
     def visit(self, node: ast.AST) -> None:
@@ -354,19 +357,22 @@ class ReferenceCollector:
             return
         target, via_line = found
         where = self.string_at or node
-        line = where.lineno
-        end_line = where.end_lineno or line
-        if end_line == line:
-            end_line = line  # one int object for both: most references span one line
+        # One int object per line number of the file: every AST node carries its own
+        # copies, and each would outlive the tree inside the references.
+        numbers = self._numbers
+        line = numbers.setdefault(where.lineno, where.lineno)
+        end = where.end_lineno or line
+        end_line = numbers.setdefault(end, end)
         positional, star = 0, False
         keywords: tuple[str, ...] = ()
         if call is not None:
             positional = sum(1 for a in call.args if not isinstance(a, ast.Starred))
             keywords = tuple(sorted(k.arg for k in call.keywords if k.arg))
+            keywords = self._shared.setdefault(keywords, keywords)  # type: ignore[assignment]
             star = any(isinstance(a, ast.Starred) for a in call.args) or any(
                 k.arg is None for k in call.keywords)
         dotted = ".".join([target, *rest]) if rest else target
-        dotted = self._targets.setdefault(dotted, dotted)
+        dotted = self._shared.setdefault(dotted, dotted)  # type: ignore[assignment]
         columns = self.columns
         self.references.append(Reference(
             target=dotted,
