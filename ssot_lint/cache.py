@@ -30,7 +30,7 @@ from typing import Any
 
 from ssot_lint import __version__
 from ssot_lint.codec import MODEL_FINGERPRINT, decode_facts, encode_facts
-from ssot_lint.facts.extract import FACTS_VERSION
+from ssot_lint.facts.version import FACTS_VERSION
 from ssot_lint.model.facts import FileFacts
 
 __all__ = ["FactsCache", "decode_facts", "digest_of", "encode_facts", "facts_salt",

@@ -30,7 +30,7 @@ class ScanOptions:
     """How to scan: where the cache is (None: no cache) and where extraction runs."""
 
     cache_dir: Path | None = None
-    jobs: int = 1
+    jobs: int | None = 1  # None: the cores available (resolved only if anything is extracted)
     executor: str = "local"
     scheduler: str | None = None
 
@@ -38,13 +38,17 @@ class ScanOptions:
 def options_for(config: Config) -> ScanOptions:
     """The scan options a run's configuration asks for (cache on by default)."""
     from ssot_lint.cache import DEFAULT_CACHE_DIR
-    from ssot_lint.parallel import available_cores
-
     cache_dir = None
     if config.cache:
         cache_dir = config.cache_dir or config.root / DEFAULT_CACHE_DIR
-    return ScanOptions(cache_dir=cache_dir, jobs=config.jobs or available_cores(),
+    return ScanOptions(cache_dir=cache_dir, jobs=config.jobs,
                        executor=config.executor, scheduler=config.scheduler)
+
+
+def _jobs(options: ScanOptions) -> int:
+    from ssot_lint.parallel import available_cores  # imported only when extracting
+
+    return options.jobs or available_cores()
 
 
 def _too_big(size: int, max_file_size: int) -> FileFacts:
@@ -109,7 +113,7 @@ def _scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_si
             work.append((source.rel, source.path.read_bytes()))
         except OSError as exc:
             results[source.rel] = _unreadable(exc)
-    extracted = extract(work, target, jobs=options.jobs, executor=options.executor,
+    extracted = extract(work, target, jobs=_jobs(options), executor=options.executor,
                         scheduler=options.scheduler)
     for rel, (facts, _) in extracted.items():
         results[rel] = facts
@@ -322,12 +326,13 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
             cache.store_facts(digest, text, face)
             texts[digest] = face
 
-        stream_encoded(_read_again(todo, digests, ready), len(todo), target, options.jobs, sink)
+        stream_encoded(_read_again(todo, digests, ready), len(todo), target, _jobs(options),
+                       sink)
     else:
         from ssot_lint.parallel import extract
 
         work = sorted(_read_again(todo, digests, ready))
-        extracted = extract(work, target, jobs=options.jobs, executor=options.executor,
+        extracted = extract(work, target, jobs=_jobs(options), executor=options.executor,
                             scheduler=options.scheduler, encode=cache.usable)
         del work
 

@@ -1,5 +1,5 @@
-"""Per-file fact extraction: bytes in, ``FileFacts`` out. Pure and cacheable."""
+"""Per-file fact extraction: bytes in, ``FileFacts`` out. Pure and cacheable.
 
-from ssot_lint.facts.extract import extract_facts
-
-__all__ = ["extract_facts"]
+The extractor is ``ssot_lint.facts.extract.extract_facts``; this package imports
+nothing itself, so naming ``ssot_lint.facts.version`` does not load the parser.
+"""

@@ -13,13 +13,9 @@ from ssot_lint.facts.decode import decode_source
 from ssot_lint.facts.references import collect_usage
 from ssot_lint.facts.suppressions import find_suppressions
 from ssot_lint.facts.syntax import TargetSyntaxError, parse_for_target
+from ssot_lint.facts.version import FACTS_VERSION  # noqa: F401 - re-exported
 from ssot_lint.facts.visitor import ColumnMap, FactVisitor, Scope
 from ssot_lint.model.facts import FileFacts, ImportFact, SyntaxProblem
-
-# Bump when extraction changes, so cached facts from older versions are not reused.
-# 6: expressions nested ~500-1000 deep, where the old reference walk ran out of stack
-# and gave no references or classes, now get them (identical facts for everything else).
-FACTS_VERSION = 6
 
 
 def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:

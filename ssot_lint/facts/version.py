@@ -1,0 +1,10 @@
+"""The extractor's version: part of every facts cache key.
+
+Bump ``FACTS_VERSION`` whenever extraction changes what it produces for some input,
+so facts cached by an older extractor are never reused. It lives apart from the
+extractor so the cache (and every warm run) can name it without importing the parser.
+"""
+
+# 6: expressions nested ~500-1000 deep, where the old reference walk ran out of stack
+# and gave no references or classes, now get them (identical facts for everything else).
+FACTS_VERSION = 6
