@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -73,6 +74,10 @@ def _decoder(hint: Any, layout: list[str]) -> Decoder:
         layout.append("dict")
         return dict
     layout.append(getattr(hint, "__name__", str(hint)))
+    if hint is str:
+        # json.loads makes a new string for every value; the same module names, kinds
+        # and targets recur across thousands of files, so share one copy of each.
+        return sys.intern
     return _identity
 
 
