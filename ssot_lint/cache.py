@@ -153,6 +153,8 @@ class FactsCache:
         self._new_bytes = 0  # size of the queued facts text
         self._new_results: dict[str, tuple[str, str]] = {}  # key -> (scope, data)
         self._live_scopes: set[str] = set()
+        self._results_bytes = 0  # size of the queued results text
+        self._results_written = False  # some written ahead: prune at flush
         self._new_stats: dict[str, tuple[int, int, int, str, str, str]] = {}
         self._seen: set[str] = set()
 
@@ -354,6 +356,24 @@ class FactsCache:
         """
         self._new_results[key] = (scope, data)
         self._live_scopes.update((scope, *live))
+        self._results_bytes += len(data)
+        if self._results_bytes > WRITE_AHEAD_BYTES and self._db is not None:
+            try:  # early, so a large project's results are never all held here
+                self._db.execute("BEGIN IMMEDIATE")
+                self._insert_results(self._db)
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                self._rollback()  # they stay queued for flush, which reports any problem
+
+    def _insert_results(self, db: sqlite3.Connection) -> None:
+        now = time.time()
+        db.executemany("INSERT OR REPLACE INTO results (key, scope, data, crc, written) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       [(key, scope, data, _crc(key, "", data), now)
+                        for key, (scope, data) in sorted(self._new_results.items())])
+        self._new_results.clear()
+        self._results_bytes = 0
+        self._results_written = True
 
     def flush(self, under: str | None = None) -> None:
         """Write what this run learned in one transaction; forget vanished paths ``under``.
@@ -364,18 +384,15 @@ class FactsCache:
             return
         gone = [path for path in self._stats
                 if under is not None and path.startswith(under) and path not in self._seen]
-        if not (self._new_facts or self._new_stats or gone or self._new_results):
+        if not (self._new_facts or self._new_stats or gone or self._new_results
+                or self._results_written):
             return
         try:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             self._insert_facts(db)
-            if self._new_results:
-                now = time.time()
-                db.executemany("INSERT OR REPLACE INTO results (key, scope, data, crc, written) "
-                               "VALUES (?, ?, ?, ?, ?)",
-                               [(key, scope, data, _crc(key, "", data), now)
-                                for key, (scope, data) in sorted(self._new_results.items())])
+            if self._new_results or self._results_written:
+                self._insert_results(db)
                 self._prune_results(db)
             db.executemany("INSERT OR REPLACE INTO stats (path, size, mtime_ns, inode, digest, "
                            "interface, salt) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -394,6 +411,8 @@ class FactsCache:
         self._new_bytes = 0
         self._new_stats.clear()
         self._new_results.clear()
+        self._results_bytes = 0
+        self._results_written = False
         self._live_scopes.clear()
 
     def _prune(self, db: sqlite3.Connection) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_lint import cache as cache_module
 from ssot_lint import results
 from ssot_lint.api import CheckResult, check, resolve_config
 from ssot_lint.cache import DB_NAME
@@ -926,3 +927,14 @@ def test_explicit_file_outside_the_project(root: Path, tmp_path: Path) -> None:
     outside.write_text("from app.core.engine import Engine\n")
     assert assert_exact(root, [outside, root / ORDERS]).extra["remembered"] == 1
     assert_exact(root)
+
+
+def test_rows_written_ahead_of_the_end_of_a_run_stay_exact(root: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large project's facts and results are written while the run goes on (so they
+    are never all held in memory); with a tiny threshold every row takes that path."""
+    monkeypatch.setattr(cache_module, "WRITE_AHEAD_BYTES", 1)
+    assert_exact(root)
+    edit(root, ORDERS, "\n", "\n# edited\n")
+    assert_exact(root)
+    assert run(root).extra["remembered"] == python_files(root)
