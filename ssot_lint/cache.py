@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -67,7 +68,10 @@ def digest_of(data: bytes) -> str:
 
 
 def _tool_key() -> str:
-    return f"ssot-lint {__version__}; facts {FACTS_VERSION}; model {MODEL_FINGERPRINT}"
+    # The interpreter's own parser builds the facts: another Python may parse otherwise.
+    python = ".".join(map(str, sys.version_info[:3]))
+    return (f"ssot-lint {__version__}; facts {FACTS_VERSION}; model {MODEL_FINGERPRINT}; "
+            f"python {python}")
 
 
 def facts_salt(target: tuple[int, int]) -> str:

@@ -29,6 +29,7 @@ many kinds of edit, on fixtures and on Django.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 from dataclasses import fields, replace
@@ -49,7 +50,8 @@ RESULTS_VERSION = 1
 _NO_EFFECT = frozenset({"jobs", "cache", "cache_dir", "executor", "scheduler", "output_format",
                         "exit_zero", "quiet"})
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
-_SUMMARIES = ("has_deprecation_markers",)  # Project properties worth remembering
+_SUMMARIES = ("has_deprecation_markers",)
+_LIBRARIES = ("networkx", "pathspec")  # Project properties worth remembering
 
 
 def _hash(text: str) -> str:
@@ -83,12 +85,36 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def library_versions() -> str:
+    """The installed versions of the libraries whose answers findings depend on.
+
+    networkx finds cycles and paths, pathspec matches path globs; an upgrade could
+    change a finding. Read from the ``*.dist-info`` names beside each package (one
+    directory listing, no import: ``importlib.metadata`` alone costs ~20 ms).
+    """
+    found = []
+    for name in _LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        version = "absent"
+        if origin:
+            site = os.path.dirname(os.path.dirname(origin))
+            prefix = f"{name}-"
+            version = next((entry[len(prefix):-len(".dist-info")]
+                            for entry in sorted(os.listdir(site))
+                            if entry.lower().startswith(prefix) and entry.endswith(".dist-info")),
+                           origin)
+        found.append(f"{name} {version}")
+    return "; ".join(found)
+
+
 def setting_key(config: Config, registry: Registry, cwd: Path) -> str:
     """Everything besides the files that decides a run's findings."""
     settings = [(f.name, getattr(config, f.name)) for f in fields(config)
                 if f.name not in _NO_EFFECT]
     return _hash("\n".join((f"results {RESULTS_VERSION}", facts_salt(config.target_version),
-                            code_fingerprint(), repr(settings), repr(registry), str(cwd))))
+                            code_fingerprint(), library_versions(), repr(settings),
+                            repr(registry), str(cwd))))
 
 
 def project_keys(setting: str, files: list[SourceFile], interfaces: dict[str, str],
