@@ -128,8 +128,10 @@ def check(paths: Sequence[Path], config: Config) -> CheckResult:
         keys = project_keys(setting_key(config, registry, Path.cwd()), files,
                             scanned.interfaces, registry.policy.cycle_imports == "all")
         memo = ResultsMemo(cache, keys, scanned.digests, scanned.interfaces, selected)
-        findings = memo.whole()
-        if findings is None:
+        replayed = memo.whole()
+        if replayed is not None:
+            findings = replayed
+        else:
             memo.prepare(project)
             findings = run_rules(project, selected, config.select, config.ignore, memo=memo)
             memo.remember_whole(findings)

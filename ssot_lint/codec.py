@@ -106,7 +106,7 @@ def _dataclass_decoder(cls: type, layout: list[str]) -> Decoder:
             raise ValueError(f"not a {cls.__name__} row")
         for index, decode in convert:  # the row is a fresh list from json: reuse it
             row[index] = decode(row[index])
-        obj = new(cls)
+        obj: Any = new(cls)
         obj.__dict__.update(zip(names, row))
         return obj
 

@@ -140,32 +140,6 @@ def _submit_all(executor: Executor, work: Work, target: tuple[int, int], workers
     return [future.result() for future in futures]
 
 
-def extract_encoded(work: Work, target: tuple[int, int], *, jobs: int = 1,
-                    executor: str = "local", scheduler: str | None = None
-                    ) -> dict[str, tuple[str, str]]:
-    """(facts as JSON text, interface digest) for every ``(key, bytes)`` of ``work``.
-
-    For the cache's use: the facts are never all alive as objects in this process at
-    once (in-process, each file's objects are dropped as soon as they are encoded),
-    which bounds a cold run's memory on a large project.
-    """
-    if not work:
-        return {}
-    _check_executor(executor, scheduler)
-    if executor == "dask":
-        client = connect_dask(scheduler or "")
-        try:
-            workers = max(1, len(client.scheduler_info().get("workers", {})))
-            batches = _submit_all(client.get_executor(), work, target, workers, encode_batch)
-        finally:
-            client.close()
-    else:
-        batches = _local_pool(work, target, jobs, encode_batch)
-        if batches is None:
-            batches = [encode_batch(work, target)]
-    return {key: (text, face) for batch in batches for key, text, face in batch}
-
-
 def _local_pool(work: Work, target: tuple[int, int], jobs: int,
                 batch_fn: Callable[[Work, tuple[int, int]], Any]) -> list[Any] | None:
     """``batch_fn`` in ``jobs`` worker processes; None when this process should do the
@@ -196,20 +170,11 @@ def _check_executor(executor: str, scheduler: str | None) -> None:
                           f"{', '.join(EXECUTORS)}")
 
 
-def _collect(futures: list[Future[list[tuple[str, str]]]]) -> Extracted:
-    out: Extracted = {}
-    for future in futures:  # in submission order, so the result is order-independent
-        for key, text in future.result():
-            out[key] = (decode_facts(text), text)
-    return out
-
-
 def extract_with(executor: Executor, work: Work, target: tuple[int, int],
                  workers: int) -> Extracted:
     """Submit batches to any ``concurrent.futures`` executor and merge the results."""
-    futures = [executor.submit(extract_batch, batch, target)
-               for batch in _batches(work, workers)]
-    return _collect(futures)
+    batches = _submit_all(executor, work, target, workers, extract_batch)
+    return {key: (decode_facts(text), text) for batch in batches for key, text in batch}
 
 
 def extract_local(work: Work, target: tuple[int, int], jobs: int, encode: bool) -> Extracted:
@@ -250,12 +215,8 @@ def extract(work: Work, target: tuple[int, int], *, jobs: int = 1, executor: str
     """Facts for every ``(key, bytes)`` of ``work``, by key, on the chosen executor."""
     if not work:
         return {}
+    _check_executor(executor, scheduler)
     if executor == "dask":
-        if not scheduler:
-            raise ConfigError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
-        return extract_dask(work, target, scheduler)
-    if executor != "local":
-        raise ConfigError(f"unknown executor {executor!r}; expected one of: "
-                          f"{', '.join(EXECUTORS)}")
+        return extract_dask(work, target, scheduler or "")
     return extract_local(work, target, jobs, encode)
 

@@ -222,7 +222,7 @@ class LazyFacts(MutableMapping[str, FileFacts]):
         return rel in self._ready or rel in self._pending
 
     def __iter__(self) -> Iterator[str]:
-        seen = set()
+        seen: set[str] = set()
         for source in self._order:
             if source.rel in self:
                 seen.add(source.rel)

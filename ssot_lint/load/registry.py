@@ -410,16 +410,16 @@ def _contradictions(registry: Registry) -> list[SsotLintError]:
                                    f"(at {registry.broken[alias].origin})", entry.origin,
                                    "symbols", path))
             alias_owner.setdefault(alias, path)
-    for path, entry in sorted(registry.deprecated.items()):
+    for path, rule_entry in sorted(registry.deprecated.items()):
         if path in registry.broken:
             errors.append(_err(f"{path!r} is both deprecated and broken "
                                f"(at {registry.broken[path].origin}); keep one",
-                               entry.origin, "deprecated", path))
+                               rule_entry.origin, "deprecated", path))
     for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
-        for path, entry in sorted(entries.items()):
-            if entry.use_instead and entry.use_instead == path:
+        for path, rule_entry in sorted(entries.items()):
+            if rule_entry.use_instead and rule_entry.use_instead == path:
                 errors.append(_err(f"use_instead points at the {kind} path itself",
-                                   entry.origin, kind, path))
+                                   rule_entry.origin, kind, path))
     owners: dict[str, str] = {}
     for name, service in sorted(registry.services.items()):
         for target in service.may_import:

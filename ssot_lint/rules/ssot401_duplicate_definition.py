@@ -56,10 +56,10 @@ class DuplicateDefinitionRule(Rule):
             return
         by_name = ctx.project.shared.get("symbols-by-name")
         if by_name is None:
-            by_name = {}
+            index: dict[str, list[object]] = {}
             for entry in registry.symbols.values():
-                by_name.setdefault(entry.name, []).append(entry)
-            ctx.project.shared["symbols-by-name"] = by_name
+                index.setdefault(entry.name, []).append(entry)
+            by_name = ctx.project.shared["symbols-by-name"] = index
         assert isinstance(by_name, dict)
         if path_tolerated(ctx, registry.policy.duplicate_exclude):
             return
