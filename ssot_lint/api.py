@@ -65,9 +65,10 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
             # file's real path is under it (the common `ssot-lint check .`).
             chosen.update((source.rel, source) for source in project.files)
             continue
-        by_path = _files_by_real_path(project)
         if path.is_file():
-            source = by_path.get(str(path))
+            # Named by its own (real) path, a project file is found by its place under
+            # the root; only a symlinked file needs every file's real path.
+            source = _file_at(project, path, root) or _files_by_real_path(project).get(str(path))
             if source is None:
                 source = source_file_for(path, project.config.root,
                                          project.registry.source_roots)
@@ -76,10 +77,22 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
             chosen[source.rel] = source
             continue
         inside = os.path.join(str(path), "")
-        for real, source in by_path.items():
+        for real, source in _files_by_real_path(project).items():
             if real.startswith(inside):
                 chosen[source.rel] = source
     return sorted(chosen.values(), key=lambda f: f.rel)
+
+
+def _file_at(project: Project, path: Path, root: str) -> SourceFile | None:
+    """The project file whose path is ``path`` (a real path), if any."""
+    if not str(path).startswith(os.path.join(root, "")):
+        return None
+    by_rel = project.shared.get("files-by-rel")
+    if by_rel is None:
+        by_rel = project.shared["files-by-rel"] = {f.rel: f for f in project.files}
+    assert isinstance(by_rel, dict)
+    source = by_rel.get(Path(os.path.relpath(path, root)).as_posix())
+    return source if source is not None and str(source.path) == str(path) else None
 
 
 def _files_by_real_path(project: Project) -> dict[str, SourceFile]:
