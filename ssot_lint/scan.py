@@ -286,9 +286,11 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     stats: dict[str, os.stat_result] = {}
     known: dict[str, str] = {}  # rel -> digest, from the stat fast path
     faces: dict[str, str] = {}  # digest -> interface
+    unchanged: set[str] = set()  # rels whose stat entry (digest and interface) stands
     for source in files:
+        path = str(source.path)
         try:
-            stat = source.path.stat()
+            stat = os.stat(path)
         except OSError as exc:
             ready[source.rel] = _unreadable(exc)
             continue
@@ -296,12 +298,13 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
             ready[source.rel] = _too_big(stat.st_size, max_file_size)
             continue
         stats[source.rel] = stat
-        digest = cache.known_digest(str(source.path), stat)
+        digest = cache.known_digest(path, stat)
         if digest is not None:
             known[source.rel] = digest
-            face = cache.known_interface(str(source.path))
+            face = cache.known_interface(path)
             if face is not None:
                 faces[digest] = face
+                unchanged.add(source.rel)
     # digest -> interface of the cached rows (most came with the stats already)
     faces.update(cache.interfaces(d for d in known.values() if d not in faces))
 
@@ -358,7 +361,8 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
         else:
             pending[rel] = digest
             interfaces[rel] = faces[digest]
-            cache.remember(str(source.path), stats[rel], digest, interface=faces[digest])
+            if rel not in unchanged:  # (an unchanged entry needs no rewriting)
+                cache.remember(str(source.path), stats[rel], digest, interface=faces[digest])
     del extracted, texts
     lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim)
     return Scanned(facts=lazy, digests=digests, interfaces=interfaces)
