@@ -123,16 +123,18 @@ def check(paths: Sequence[Path], config: Config) -> CheckResult:
         findings = run_rules(project, files, config.select, config.ignore)
         return CheckResult(findings=findings, files_checked=len(files), project=project)
     from ssot_lint.cache import FactsCache
-    from ssot_lint.results import ResultsMemo, project_keys, setting_key
+    from ssot_lint.discover_memo import discover_remembered
+    from ssot_lint.results import ResultsMemo, code_fingerprint, project_keys, setting_key
     from ssot_lint.scan import report_notes, scan_cached
 
     registry = load_registry(config.registry_path, display_base=Path.cwd())
-    files = discover(config.root, registry.source_roots, exclude=config.exclude,
-                     respect_gitignore=config.respect_gitignore)
     options = options_for(config)
     assert options.cache_dir is not None
     cache = FactsCache.open(options.cache_dir, config.target_version)
     try:
+        files = discover_remembered(config.root, registry.source_roots, exclude=config.exclude,
+                                    respect_gitignore=config.respect_gitignore, cache=cache,
+                                    code=code_fingerprint())
         scanned = scan_cached(files, config.target_version, config.max_file_size, options, cache,
                               slim=True)
         cache.flush(under=str(config.root) + os.sep)  # new facts to disk, out of memory

@@ -39,7 +39,7 @@ __all__ = ["FactsCache", "decode_facts", "digest_of", "encode_facts", "facts_sal
 
 DEFAULT_CACHE_DIR = ".ssot_lint_cache"
 DB_NAME = "facts.sqlite3"
-SCHEMA_VERSION = 4  # bump when the tables change; older files are dropped
+SCHEMA_VERSION = 5  # bump when the tables change; older files are dropped
 # A file modified this recently may change again within the same mtime tick without
 # its stat changing ("racy" entries, as git calls them): its stat is not remembered.
 RACY_SECONDS = 2.0
@@ -47,7 +47,7 @@ _SQL_CHUNK = 500
 WRITE_AHEAD_BYTES = 4 << 20  # queued facts text written before the end of a run
 KEPT_SCOPES = 6  # results of this many earlier project states are kept (about two)
 
-_TABLES = ("facts", "stats", "results")
+_TABLES = ("facts", "stats", "results", "discovery")
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS facts (digest TEXT NOT NULL, salt TEXT NOT NULL, "
     "data TEXT NOT NULL, interface TEXT NOT NULL, crc INTEGER NOT NULL, "
@@ -59,6 +59,9 @@ _SCHEMA = (
     # depend on; ``scope`` is the part of the key shared by one run's rows.
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, scope TEXT NOT NULL, "
     "data TEXT NOT NULL, crc INTEGER NOT NULL, written REAL NOT NULL) WITHOUT ROWID",
+    # The last walk of the project, with the stats it depends on (discover_memo.py).
+    "CREATE TABLE IF NOT EXISTS discovery (key TEXT PRIMARY KEY, data TEXT NOT NULL, "
+    "crc INTEGER NOT NULL) WITHOUT ROWID",
 )
 
 
@@ -159,6 +162,7 @@ class FactsCache:
         self._live_scopes: set[str] = set()
         self._results_bytes = 0  # size of the queued results text
         self._results_written = False  # some written ahead: prune at flush
+        self._new_discovery: tuple[str, str] | None = None
         self._new_stats: dict[str, tuple[int, int, int, str, str, str]] = {}
         self._seen: set[str] = set()
 
@@ -324,6 +328,23 @@ class FactsCache:
         if self._stats.get(path) != entry:
             self._new_stats[path] = entry
 
+    def discovery(self, key: str) -> str | None:
+        """The walk remembered under ``key`` (intact rows only)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT data, crc FROM discovery WHERE key = ?",
+                                   (key,)).fetchone()
+        except sqlite3.Error:
+            return None  # a damaged table costs a walk; the next flush reports it
+        if row is None or not isinstance(row[0], str) or row[1] != _crc(key, "", row[0]):
+            return None
+        return str(row[0])
+
+    def remember_discovery(self, key: str, data: str) -> None:
+        """Store this walk at :meth:`flush` (replacing any other: one project per cache)."""
+        self._new_discovery = (key, data)
+
     def store_facts(self, digest: str, encoded: str, interface: str) -> None:
         """Queue a new facts row; written by :meth:`flush`, or earlier once many are queued
         (so a cold run over a large project never holds all their text)."""
@@ -389,7 +410,7 @@ class FactsCache:
         gone = [path for path in self._stats
                 if under is not None and path.startswith(under) and path not in self._seen]
         if not (self._new_facts or self._new_stats or gone or self._new_results
-                or self._results_written):
+                or self._results_written or self._new_discovery):
             return
         try:
             db = self._db
@@ -402,6 +423,11 @@ class FactsCache:
                            "interface, salt) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(p, *entry) for p, entry in sorted(self._new_stats.items())])
             db.executemany("DELETE FROM stats WHERE path = ?", [(p,) for p in sorted(gone)])
+            if self._new_discovery is not None:
+                key, data = self._new_discovery
+                db.execute("DELETE FROM discovery")
+                db.execute("INSERT INTO discovery (key, data, crc) VALUES (?, ?, ?)",
+                           (key, data, _crc(key, "", data)))
             self._prune(db)
             db.execute("COMMIT")
         except sqlite3.OperationalError as exc:  # locked for too long, read-only, disk full
@@ -418,6 +444,7 @@ class FactsCache:
         self._results_bytes = 0
         self._results_written = False
         self._live_scopes.clear()
+        self._new_discovery = None
 
     def _prune(self, db: sqlite3.Connection) -> None:
         """Drop other tool versions' rows, and unreferenced facts once they pile up."""

@@ -21,6 +21,7 @@ from ssot_lint.errors import ConfigError, RegistryError
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 
 PY_SUFFIXES = (".py", ".pyi")
+UNWATCHABLE = "\0"  # in discover()'s ``watch``: the walk cannot be replayed
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,8 @@ def _names(package: str | None, importable: bool,
 
 
 def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...] = (),
-             respect_gitignore: bool = True, follow_links: bool = False) -> list[SourceFile]:
+             respect_gitignore: bool = True, follow_links: bool = False,
+             watch: list[str] | None = None) -> list[SourceFile]:
     """All Python files under ``root``, sorted by relative path, with module names.
 
     Walks with ``os.scandir`` and plain strings because this runs on every file and
@@ -293,6 +295,11 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     kept: a directory that cannot be listed is skipped, an entry whose type cannot be
     read counts as a file, and a symlinked directory is never entered (``follow_links``
     only admits symlinked files whose target lies outside the project).
+
+    ``watch``, if given, receives every path whose ``stat`` the result depends on:
+    each directory listed (or found unlistable) and each ``.gitignore`` read; or
+    ``UNWATCHABLE`` for what no stat can vouch for (a symlinked file, whose target
+    may change anywhere). ``discover_memo`` replays a walk while they all stand.
     """
     root = root.resolve()
     base = _rule(_exclude_spec(exclude), 0)
@@ -313,6 +320,8 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
         (str(root), "", (base,) if base else ())]
     while stack:
         directory, rel_dir, rules = stack.pop()  # rel_dir: "" or "a/b/"
+        if watch is not None:
+            watch.append(directory)
         dirs: list[os.DirEntry[str]] = []
         files: list[os.DirEntry[str]] = []
         gitignore = None
@@ -337,6 +346,8 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
         except OSError:
             continue  # unreadable, or vanished while listed
         if gitignore is not None:
+            if watch is not None:
+                watch.append(gitignore)
             spec = _read_gitignore(Path(gitignore))
             rule = _rule(spec, len(rel_dir)) if spec is not None else None
             if rule is not None:
@@ -366,6 +377,8 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
             except OSError:
                 link = full.is_symlink()
             if link:
+                if watch is not None:  # a link's target may change anywhere: never replayed
+                    watch.append(UNWATCHABLE)
                 try:
                     target = full.resolve(strict=True)
                 except (OSError, RuntimeError):

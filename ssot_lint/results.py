@@ -33,6 +33,7 @@ import importlib.util
 import json
 import os
 from dataclasses import fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A digest of the source of every module of ssot-lint itself.
 

@@ -1,0 +1,85 @@
+"""Replay the last walk of the project while nothing it depended on changed.
+
+Which files a project has changes only when a directory's entries change (a file or
+directory created, deleted, renamed or replaced — each changes that directory's
+mtime), when a ``.gitignore`` changes, or when the discovery settings do. So a walk
+is stored with the ``stat`` of every directory it listed and every ``.gitignore`` it
+read (git's "untracked cache" rests on the same property), and the next run stats
+those few thousand paths instead of listing and matching every entry. Anything else
+is a new walk: a different key (root, source roots, excludes, ``.gitignore`` use,
+ssot-lint's code), a changed stat, a path modified within two seconds of being read
+(its mtime could still change within the same tick), or a symlinked ``.py`` file
+anywhere (its target may change where no watched directory sees it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+from ssot_lint.cache import RACY_SECONDS, FactsCache
+from ssot_lint.discover import UNWATCHABLE, SourceFile, discover
+from ssot_lint.model.config import DEFAULT_EXCLUDES
+
+Stamp = tuple[int, int, int, int] | None  # mtime_ns, ctime_ns, inode, size; None: absent
+
+
+def _stamp(path: str) -> Stamp:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size)
+
+
+def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...],
+                        respect_gitignore: bool, cache: FactsCache,
+                        code: str) -> list[SourceFile]:
+    """``discover(...)``, replayed from ``cache`` when nothing it depended on changed."""
+    root = root.resolve()
+    if os.name == "nt":  # paths are rebuilt from POSIX strings below
+        return discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore)
+    key = hashlib.blake2b(json.dumps(
+        [str(root), list(source_roots), list(exclude), respect_gitignore,
+         list(DEFAULT_EXCLUDES), code]).encode(), digest_size=16).hexdigest()
+    stored = cache.discovery(key)
+    if stored is not None:
+        files = _replay(stored, root)
+        if files is not None:
+            return files
+    started = time.time()
+    watch: list[str] = []
+    files = discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
+                     watch=watch)
+    if UNWATCHABLE in watch:
+        return files
+    stamps = [(path, _stamp(path)) for path in watch]
+    racy = (started - RACY_SECONDS) * 1e9
+    if all(stamp is None or max(stamp[0], stamp[1]) < racy for _, stamp in stamps):
+        cache.remember_discovery(key, json.dumps({
+            "watch": stamps,
+            "files": [[f.rel, f.module, f.is_package, f.package] for f in files]}))
+    return files
+
+
+def _replay(stored: str, root: Path) -> list[SourceFile] | None:
+    """The stored walk's files if every watched path still has its stamp, else None."""
+    try:
+        data = json.loads(stored)
+        for path, stamp in data["watch"]:
+            if _stamp(path) != (tuple(stamp) if stamp is not None else None):
+                return None
+        base = str(root) + os.sep
+        files = []
+        for rel, module, is_package, package in data["files"]:
+            if not (type(rel) is str and type(is_package) is bool
+                    and all(v is None or type(v) is str for v in (module, package))):
+                return None
+            files.append(SourceFile(path=Path(base + rel), rel=rel, module=module,
+                                    is_package=is_package, package=package))
+        return files
+    except (ValueError, TypeError, KeyError):
+        return None  # a row from another version, or damaged: walk again
