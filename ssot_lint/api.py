@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ssot_lint.discover import SourceFile, discover, source_file_for
+from ssot_lint.discover import SourceFile, check_source_roots, discover, source_file_for
 from ssot_lint.engine import run_rules
 from ssot_lint.errors import ConfigError
 from ssot_lint.load.config import load_config
@@ -128,6 +128,7 @@ def check(paths: Sequence[Path], config: Config) -> CheckResult:
     from ssot_lint.scan import report_notes, scan_cached
 
     registry = load_registry(config.registry_path, display_base=Path.cwd())
+    check_source_roots(config.root, registry.source_roots)  # refused before writing anything
     options = options_for(config)
     assert options.cache_dir is not None
     cache = FactsCache.open(options.cache_dir, config.target_version)

@@ -283,6 +283,18 @@ def _names(package: str | None, importable: bool,
     return None, False, package
 
 
+def check_source_roots(root: Path, source_roots: tuple[str, ...]) -> None:
+    """Raise ``RegistryError`` unless every source root is a directory inside ``root``
+    (otherwise every first-party import would look unresolved, which misleads)."""
+    root = root.resolve()
+    bad = sorted(r for r in source_roots
+                 if not (root / r).is_dir() or not (root / r).resolve().is_relative_to(root))
+    if bad:
+        raise RegistryError(f"source root {bad[0]!r} is not a directory inside the project root "
+                            f"{root.as_posix()}; fix [project] source_roots in the registry",
+                            key="project.source_roots")
+
+
 def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...] = (),
              respect_gitignore: bool = True, follow_links: bool = False,
              watch: list[str] | None = None) -> list[SourceFile]:
@@ -304,12 +316,7 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     root = root.resolve()
     base = _rule(_exclude_spec(exclude), 0)
     roots = sorted({(root / r).resolve() for r in source_roots}, key=lambda p: (-len(p.parts), p))
-    bad = sorted(r for r in source_roots
-                 if not (root / r).is_dir() or not (root / r).resolve().is_relative_to(root))
-    if bad:  # otherwise every first-party import would look unresolved, which misleads
-        raise RegistryError(f"source root {bad[0]!r} is not a directory inside the project root "
-                            f"{root.as_posix()}; fix [project] source_roots in the registry",
-                            key="project.source_roots")
+    check_source_roots(root, source_roots)
     # Each source root as the "a/b/" prefix of the relative paths under it ("" for the
     # project root), deepest first as in ``roots``. pathlib compares case-insensitively
     # on Windows, so there every file goes through the Path-based ``_source_file``.

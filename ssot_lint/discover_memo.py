@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from ssot_lint.cache import RACY_SECONDS, FactsCache
-from ssot_lint.discover import UNWATCHABLE, SourceFile, discover
+from ssot_lint.discover import UNWATCHABLE, SourceFile, check_source_roots, discover
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 
 Stamp = tuple[int, int, int, int] | None  # mtime_ns, ctime_ns, inode, size; None: absent
@@ -40,6 +40,7 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
                         code: str) -> list[SourceFile]:
     """``discover(...)``, replayed from ``cache`` when nothing it depended on changed."""
     root = root.resolve()
+    check_source_roots(root, source_roots)  # a replay must refuse what a walk refuses
     if os.name == "nt":  # paths are rebuilt from POSIX strings below
         return discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore)
     key = hashlib.blake2b(json.dumps(

@@ -192,3 +192,16 @@ def test_a_damaged_row_is_walked_again(tree: Path, cache: FactsCache, walks: lis
     cache._db.execute("UPDATE discovery SET data = ?", (data.replace("core", "kore"),))
     assert walk(tree, cache, walks) == first
     assert walks == [1, 1]
+
+
+def test_a_bad_source_root_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    from ssot_lint.api import check, resolve_config
+    from ssot_lint.errors import RegistryError
+
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    (root / "app/__init__.py").write_text("")
+    (root / "ssot-registry.toml").write_text('version = 1\n[project]\nsource_roots = ["src"]\n')
+    with pytest.raises(RegistryError, match="source root 'src' is not a directory"):
+        check([], resolve_config([root]))
+    assert not (root / ".ssot_lint_cache").exists()
