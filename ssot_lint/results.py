@@ -15,6 +15,8 @@ the import graph read of them). So the facts cache's database also remembers:
   edit that only moves the file's function-level imports (a line added above them)
   shifts these findings with them instead of rebuilding the graph.
 - ``V``/``P`` rows: ``--verify-registry`` findings and project-wide summaries.
+- ``R`` rows: a whole run's findings, under both keys and every selected file's
+  digest, so a run where nothing changed reads one row.
 
 The *semantic key* hashes the setting (tool and code version, configuration,
 registry, working directory) with every file's path, module name and position-free

@@ -938,3 +938,23 @@ def test_rows_written_ahead_of_the_end_of_a_run_stay_exact(root: Path,
     edit(root, ORDERS, "\n", "\n# edited\n")
     assert_exact(root)
     assert run(root).extra["remembered"] == python_files(root)
+
+
+def test_every_finding_field_round_trips_with_its_type_checked() -> None:
+    """A field added to ``Finding`` must be typed here too, or nothing would replay."""
+    from dataclasses import fields
+
+    from ssot_lint.model.finding import Edit
+
+    assert set(results._FIELD_TYPES) == {f.name for f in fields(Finding)}
+    full = Finding(path="a.py", line=3, column=5, code="SSOT111", rule="deprecated-import",
+                   severity="warning", message="m", end_line=3, end_column=9, hint="h",
+                   symbol="a.b", docs="d", fix=Edit("d", "replace-import", "a", "b", False),
+                   extra=(("touches", "c.py"),))
+    bare = Finding(path="b.py", line=1, column=1, code="SSOT001", rule="syntax-error",
+                   severity="error", message="m")
+    rows = json.loads(json.dumps(results.encode_findings([full, bare])))
+    assert results.decode_findings(rows) == [full, bare]
+    rows[0][1] = True  # a bool is no line number
+    with pytest.raises(TypeError):
+        results.decode_findings(rows)
