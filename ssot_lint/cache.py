@@ -23,14 +23,13 @@ import sqlite3
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import fields, is_dataclass, replace
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from ssot_lint import __version__
-from ssot_lint.codec import MODEL_FINGERPRINT, decode_facts, encode_facts
+from ssot_lint.codec import MODEL_FINGERPRINT, decode_facts, encode_facts, field_values
 from ssot_lint.facts.version import FACTS_VERSION
 from ssot_lint.model.facts import FileFacts
 
@@ -39,7 +38,7 @@ __all__ = ["FactsCache", "decode_facts", "digest_of", "encode_facts", "facts_sal
 
 DEFAULT_CACHE_DIR = ".ssot_lint_cache"
 DB_NAME = "facts.sqlite3"
-SCHEMA_VERSION = 5  # bump when the tables change; older files are dropped
+SCHEMA_VERSION = 6  # bump when the tables or what they hold change; older files are dropped
 # A file modified this recently may change again within the same mtime tick without
 # its stat changing ("racy" entries, as git calls them): its stat is not remembered.
 RACY_SECONDS = 2.0
@@ -88,30 +87,21 @@ def _crc(digest: str, salt: str, data: str) -> int:
 
 _POSITIONS = frozenset({"line", "col", "end_line", "end_col", "stmt_line"})
 INTERFACE_LENGTH = 96  # three 32-digit digests
-_UNPLACED: dict[type, Callable[[Any], Any]] = {}
+_UNPLACED: dict[type, tuple[str, ...]] = {}
 
 
-_PLACED: dict[type, Callable[[Any], Any]] = {}
-
-
-def _getter(obj: Any, cache: dict[type, Callable[[Any], Any]], skip: frozenset[str]) -> Any:
-    getter = cache.get(type(obj))
-    if getter is None:
-        if not is_dataclass(obj):
-            raise TypeError(f"cannot encode {type(obj).__name__} as facts")
-        names = [f.name for f in fields(obj) if f.name not in skip]
-        getter = cache[type(obj)] = attrgetter(*names, *names[:1])  # always a tuple
-    return getter(obj)
 
 
 def _unplaced_values(obj: Any) -> Any:
-    """``json.dumps`` hook: a facts dataclass as its field values, minus positions."""
-    return _getter(obj, _UNPLACED, _POSITIONS | {"extra"})
-
-
-def _placed_values(obj: Any) -> Any:
-    """``json.dumps`` hook: a facts dataclass as its field values."""
-    return _getter(obj, _PLACED, frozenset({"extra"}))
+    """``json.dumps`` hook: a facts dataclass as its field values, minus positions (the
+    position-free counterpart of ``codec.field_values``)."""
+    names = _UNPLACED.get(type(obj))
+    if names is None:
+        if not is_dataclass(obj):
+            raise TypeError(f"cannot encode {type(obj).__name__} as facts")
+        names = _UNPLACED[type(obj)] = tuple(
+            f.name for f in fields(obj) if f.name not in _POSITIONS and f.name != "extra")
+    return [getattr(obj, name) for name in names]
 
 
 def _digest(text: str) -> str:
@@ -141,8 +131,8 @@ def interface_of(facts: FileFacts) -> str:
     semantic = json.dumps(replace(facts, references=(), suppressions=()),
                           default=_unplaced_values, separators=(",", ":"))
     graph = json.dumps([[_unplaced_values(f) if f.in_function else f for f in facts.imports],
-                        facts.problem], default=_placed_values, separators=(",", ":"))
-    lazy_places = json.dumps(lazy, default=_placed_values, separators=(",", ":"))
+                        facts.problem], default=field_values, separators=(",", ":"))
+    lazy_places = json.dumps(lazy, default=field_values, separators=(",", ":"))
     return _digest(semantic) + _digest(graph) + _digest(lazy_places)
 
 

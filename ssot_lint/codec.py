@@ -29,8 +29,8 @@ Decoder = Callable[[Any], Any]
 _NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _positional(obj: Any) -> list[Any]:
-    """``json.dumps`` hook: a facts dataclass as the list of its field values."""
+def field_values(obj: Any) -> list[Any]:
+    """``json.dumps`` hook: a facts dataclass as the list of its field values (in order)."""
     kind = type(obj)
     names = _NAMES.get(kind)
     if names is None:
@@ -42,7 +42,7 @@ def _positional(obj: Any) -> list[Any]:
 
 def encode_facts(facts: FileFacts) -> str:
     """Compact JSON text of ``facts`` (encoded in C; ASCII, so surrogates survive)."""
-    return json.dumps(facts, default=_positional, separators=(",", ":"))
+    return json.dumps(facts, default=field_values, separators=(",", ":"))
 
 
 def _identity(value: Any) -> Any:
