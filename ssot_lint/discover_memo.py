@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from ssot_lint.cache import RACY_SECONDS, FactsCache
-from ssot_lint.discover import UNWATCHABLE, SourceFile, check_source_roots, discover
+from ssot_lint.discover import UNWATCHABLE, SourceFile, discover
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 
 Stamp = tuple[int, int, int, int] | None  # mtime_ns, ctime_ns, inode, size; None: absent
@@ -38,9 +38,13 @@ def _stamp(path: str) -> Stamp:
 def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...],
                         respect_gitignore: bool, cache: FactsCache,
                         code: str) -> list[SourceFile]:
-    """``discover(...)``, replayed from ``cache`` when nothing it depended on changed."""
+    """``discover(...)``, replayed from ``cache`` when nothing it depended on changed.
+
+    The caller checks the source roots first (``discover.check_source_roots``); a
+    replay stays exact without repeating it, since a source root that disappears or
+    changes kind changes its parent directory's mtime.
+    """
     root = root.resolve()
-    check_source_roots(root, source_roots)  # a replay must refuse what a walk refuses
     if os.name == "nt":  # paths are rebuilt from POSIX strings below
         return discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore)
     key = hashlib.blake2b(json.dumps(

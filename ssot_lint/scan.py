@@ -277,8 +277,9 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
                 options: ScanOptions, cache: FactsCache, slim: bool = False) -> Scanned:
     """Scan with the cache, leaving cached facts undecoded until someone asks for them.
 
-    With ``slim`` (see ``LazyFacts``) even the facts extracted now are left as the
-    cache's JSON text, to be decoded when needed, so they are never all in memory.
+    Facts extracted now are streamed (``parallel.stream_encoded``) and left as the
+    cache's JSON text too, decoded when needed (``slim``: see ``LazyFacts``); only a
+    Dask run, or one whose cache cannot be written, gets them back as objects.
     """
     from ssot_lint.cache import digest_of, interface_of
 
@@ -322,7 +323,7 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     extracted: Extracted = {}
     if not todo:
         pass  # a warm run: the worker machinery is not even imported
-    elif slim and cache.usable and options.executor == "local":
+    elif cache.usable and options.executor == "local":  # streamed; kept as the cache's text
         from ssot_lint.parallel import stream_encoded
 
         def sink(digest: str, text: str, face: str) -> None:

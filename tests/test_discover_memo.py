@@ -43,7 +43,7 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def walk(root: Path, cache: FactsCache, calls: list[int]) -> list[SourceFile]:
+def walk(root: Path, cache: FactsCache) -> list[SourceFile]:
     found = discover_memo.discover_remembered(root, (".",), exclude=(), respect_gitignore=True,
                                               cache=cache, code="test")
     cache.flush()
@@ -73,9 +73,9 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def test_an_unchanged_tree_is_replayed_exactly(tree: Path, cache: FactsCache,
                                                walks: list[int]) -> None:
-    first = walk(tree, cache, walks)
+    first = walk(tree, cache)
     assert walks == [1]
-    again = walk(tree, cache, walks)
+    again = walk(tree, cache)
     assert walks == [1], "nothing changed: the walk is replayed"
     assert again == first == discover(tree, (".",))
     assert [f.rel for f in again] == ["app/__init__.py", "app/api/__init__.py",
@@ -142,9 +142,9 @@ CHANGES: list[Callable[[Path], None]] = [
 @pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__.strip("_"))
 def test_a_change_to_the_tree_is_walked_again(tree: Path, cache: FactsCache, walks: list[int],
                                               change: Callable[[Path], None]) -> None:
-    before = walk(tree, cache, walks)
+    before = walk(tree, cache)
     change(tree)
-    after = walk(tree, cache, walks)
+    after = walk(tree, cache)
     assert walks == [1, 1], "the change was noticed"
     assert after == discover(tree, (".",))
     assert after != before
@@ -152,22 +152,22 @@ def test_a_change_to_the_tree_is_walked_again(tree: Path, cache: FactsCache, wal
 
 def test_a_content_edit_keeps_the_replay(tree: Path, cache: FactsCache,
                                          walks: list[int]) -> None:
-    before = walk(tree, cache, walks)
+    before = walk(tree, cache)
     _content_edit(tree)
-    assert walk(tree, cache, walks) == before == discover(tree, (".",))
+    assert walk(tree, cache) == before == discover(tree, (".",))
     assert walks == [1]
 
 
 def test_symlinked_files_are_never_replayed(tree: Path, cache: FactsCache,
                                             walks: list[int]) -> None:
     _add_symlinked_file(tree)
-    walk(tree, cache, walks)
-    walk(tree, cache, walks)
+    walk(tree, cache)
+    walk(tree, cache)
     assert walks == [1, 1]  # their targets can change where no watched directory sees it
 
 
 def test_other_settings_are_other_walks(tree: Path, cache: FactsCache, walks: list[int]) -> None:
-    walk(tree, cache, walks)
+    walk(tree, cache)
     found = discover_memo.discover_remembered(tree, ("app",), exclude=("tools",),
                                               respect_gitignore=True, cache=cache, code="test")
     assert walks == [1, 1]
@@ -180,17 +180,17 @@ def test_recently_modified_directories_are_not_remembered(tree: Path, cache: Fac
                                                           ) -> None:
     monkeypatch.setattr(discover_memo, "RACY_SECONDS", 2.0)  # the real window
     (tree / "app/fresh.py").write_text("")  # app/ modified just now
-    walk(tree, cache, walks)
-    walk(tree, cache, walks)
+    walk(tree, cache)
+    walk(tree, cache)
     assert walks == [1, 1]  # its mtime could still change within the same tick
 
 
 def test_a_damaged_row_is_walked_again(tree: Path, cache: FactsCache, walks: list[int]) -> None:
-    first = walk(tree, cache, walks)
+    first = walk(tree, cache)
     assert cache._db is not None
     data = cache._db.execute("SELECT data FROM discovery").fetchone()[0]
     cache._db.execute("UPDATE discovery SET data = ?", (data.replace("core", "kore"),))
-    assert walk(tree, cache, walks) == first
+    assert walk(tree, cache) == first
     assert walks == [1, 1]
 
 
@@ -205,3 +205,22 @@ def test_a_bad_source_root_is_refused_before_anything_is_written(tmp_path: Path)
     with pytest.raises(RegistryError, match="source root 'src' is not a directory"):
         check([], resolve_config([root]))
     assert not (root / ".ssot_lint_cache").exists()
+
+
+def test_a_vanished_source_root_is_refused_not_replayed(tree: Path, cache: FactsCache,
+                                                        walks: list[int]) -> None:
+    from ssot_lint.errors import RegistryError
+
+    def walk_app() -> list[SourceFile]:
+        found = discover_memo.discover_remembered(tree, ("app",), exclude=(),
+                                                  respect_gitignore=True, cache=cache,
+                                                  code="test")
+        cache.flush()
+        return found
+
+    walk_app()
+    assert walk_app() == discover(tree, ("app",)) and walks == [1]
+    (tree / "app").rename(tree / "application")
+    settle(tree)
+    with pytest.raises(RegistryError, match="source root 'app'"):
+        walk_app()
