@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 
 from ssot_lint.cache import decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
-from ssot_lint.parallel import MIN_PARALLEL_FILES, _batches, extract, extract_batch
+from ssot_lint.parallel import MIN_PARALLEL_FILES, _batches, encode_batch, extract, extract_batch
 from tests.helpers import write_project
 
 REGISTRY = """
@@ -141,3 +141,53 @@ def test_pool_is_not_started_for_a_handful_of_files(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
     out = extract([("a", b"import os\n"), ("b", b"x = 1\n")], (3, 11), jobs=os.cpu_count() or 2)
     assert sorted(out) == ["a", "b"] and out["a"][0].imports[0].module == "os"
+
+
+def _streamed(work: list[tuple[str, bytes]], jobs: int) -> dict[str, tuple[str, str]]:
+    from ssot_lint.parallel import stream_encoded
+
+    out: dict[str, tuple[str, str]] = {}
+
+    def sink(key: str, text: str, face: str) -> None:
+        assert key not in out, f"{key} delivered twice"
+        out[key] = (text, face)
+
+    stream_encoded(iter(work), len(work), (3, 12), jobs, sink)
+    return out
+
+
+def test_streamed_extraction_equals_the_serial_facts(shop: Path) -> None:
+    from ssot_lint.cache import interface_of
+
+    work = sorted((str(p.relative_to(shop)), p.read_bytes()) for p in shop.rglob("*.py"))
+    streamed = _streamed(work, jobs=2)
+    assert sorted(streamed) == [key for key, _ in work]
+    for key, data in work:
+        facts = extract_facts(data, (3, 12))
+        assert decode_facts(streamed[key][0]) == facts, key
+        assert streamed[key][1] == interface_of(facts), key
+
+
+def test_a_dead_worker_costs_time_not_results(shop: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-run (out of memory, say): its batch and every later one are
+    extracted in this process instead, and nothing is lost or delivered twice."""
+    from ssot_lint import parallel
+
+    work = sorted((str(p.relative_to(shop)), p.read_bytes()) for p in shop.rglob("*.py"))
+    expected = _streamed(work, jobs=1)
+    monkeypatch.setattr(parallel, "encode_batch", _dies_in_a_worker)
+    assert _streamed(work, jobs=2) == expected
+
+
+_PARENT = os.getpid()
+_REAL_ENCODE_BATCH = encode_batch
+
+
+def _dies_in_a_worker(batch: list[tuple[str, bytes]],
+                      target: tuple[int, int]) -> list[tuple[str, str, str]]:
+    """``encode_batch`` that kills any process but the test's own (a worker)."""
+    if os.getpid() != _PARENT:
+        os._exit(1)
+    result: list[tuple[str, str, str]] = _REAL_ENCODE_BATCH(batch, target)
+    return result
