@@ -86,7 +86,8 @@ def _crc(digest: str, salt: str, data: str) -> int:
 
 
 _POSITIONS = frozenset({"line", "col", "end_line", "end_col", "stmt_line"})
-INTERFACE_LENGTH = 96  # three 32-digit digests
+INTERFACE_LENGTH = 96  # three 32-digit digests, in this order:
+SEMANTIC, GRAPH, LAZY = slice(0, 32), slice(32, 64), slice(64, 96)
 _UNPLACED: dict[type, tuple[str, ...]] = {}
 
 

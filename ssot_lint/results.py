@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import ssot_lint
-from ssot_lint.cache import FactsCache, facts_salt
+from ssot_lint.cache import GRAPH, LAZY, SEMANTIC, FactsCache, facts_salt
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.config import Config
 from ssot_lint.model.facts import FileFacts
@@ -126,9 +126,12 @@ def project_keys(setting: str, files: list[SourceFile], interfaces: dict[str, st
     """(semantic key, graph key): the setting plus every file's place, module name and
     the semantic (resp. graph) part of its interface."""
     places = [f"{f.rel}\t{f.module}\t{f.is_package}\t{f.package}" for f in files]
-    semantic = [setting] + [f"{p}\t{interfaces[f.rel][:32]}" for p, f in zip(places, files)]
-    end = 96 if lazy_cycles else 64  # function-level import lines matter to cycles then
-    graph = [setting] + [f"{p}\t{interfaces[f.rel][32:end]}" for p, f in zip(places, files)]
+    semantic = [setting] + [f"{p}\t{interfaces[f.rel][SEMANTIC]}" for p, f in zip(places, files)]
+    graph = [setting]
+    for place, source in zip(places, files):
+        face = interfaces[source.rel]
+        # function-level import lines matter to the graph when cycles count them
+        graph.append(f"{place}\t{face[GRAPH]}{face[LAZY] if lazy_cycles else ''}")
     return _hash("\n".join(semantic)), _hash("\n".join(graph))
 
 
