@@ -17,7 +17,7 @@ from pre_commit.clientlib import load_config, load_manifest
 from ssot_lint.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
-README = (REPO / "README.md").read_text(encoding="utf-8")
+README = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")  # the pre-commit and CI page
 
 
 def _section(title: str) -> str:
