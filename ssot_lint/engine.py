@@ -1,7 +1,9 @@
 """Run the rules over the files to report, apply suppressions, and sort.
 
-Rules never print and never filter; selection, inline suppressions and ordering
-happen here, once, so every output format sees the same finished list.
+Rules never print and never filter; selection, per-file ignores, inline
+suppressions and ordering happen here, once, so every output format sees the same
+finished list. A code ignored for a file (``per-file-ignores``) is treated there as
+if ``--ignore`` named it: its findings go, and a suppression of it is not "unused".
 """
 
 from __future__ import annotations
@@ -25,6 +27,27 @@ def code_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> boo
     if select and not any(code.startswith(s.upper()) for s in select):
         return False
     return not any(code.startswith(i.upper()) for i in ignore)
+
+
+class PerFileIgnores:
+    """``per-file-ignores``: which extra codes are ignored in a file, by gitignore-style glob.
+
+    Globs match the path relative to the project root, as ``exclude`` does (a glob
+    without ``/`` matches at any depth: ``__init__.py``, ``convert_*.py``).
+    """
+
+    def __init__(self, table: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+        import pathspec
+
+        self._specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+                       for glob, codes in table]
+
+    def __bool__(self) -> bool:
+        return bool(self._specs)
+
+    def codes(self, rel: str) -> tuple[str, ...]:
+        return tuple(code for spec, codes in self._specs if spec.match_file(rel)
+                     for code in codes)
 
 
 def enabled_rules(select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
@@ -110,6 +133,7 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
     own: list[Rule] = []
     graph: list[Rule] = []
     findings: list[Finding] = []
+    per_file = PerFileIgnores(project.config.per_file_ignores)
     for source in files:
         known = memo.final(source) if memo is not None else None
         if known is not None:
@@ -129,7 +153,12 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
         graph_found = memo.graph(source, facts) if memo is not None else None
         if graph_found is None:
             graph_found = [f for rule in graph for f in rule.check(ctx)]
-        final = apply_suppressions(ctx, own_found + graph_found, select, ignore)
+        found = own_found + graph_found
+        ignore_here = tuple(ignore)
+        if per_file:
+            ignore_here += per_file.codes(source.rel)
+            found = [f for f in found if code_enabled(f.code, select, ignore_here)]
+        final = apply_suppressions(ctx, found, select, ignore_here)
         if memo is not None:
             memo.remember(source, facts, final, own_found, graph_found)
         findings.extend(final)
