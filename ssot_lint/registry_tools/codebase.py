@@ -16,7 +16,7 @@ from ssot_lint.model.facts import ImportFact
 from ssot_lint.model.registry import Registry
 from ssot_lint.resolve.imports import absolute_module
 from ssot_lint.resolve.project import Project
-from ssot_lint.scan import scan
+from ssot_lint.scan import options_for, scan
 
 DEFINING_KINDS = ("class", "function", "assign")
 
@@ -44,7 +44,10 @@ def load_codebase(root: Path, source_roots: tuple[str, ...] | None = None,
     registry = Registry(packages=packages, source_roots=roots)
     files = discover(config.root, roots, exclude=config.exclude,
                      respect_gitignore=config.respect_gitignore)
-    facts = scan(files, config.target_version, config.max_file_size)
+    # As `check` reads a project: in parallel, through the facts cache, so the first
+    # `check` after `registry init` does not extract the files again.
+    facts = scan(files, config.target_version, config.max_file_size, options_for(config),
+                 root=config.root)
     return Project(config=config, registry=registry, files=files, facts=facts)
 
 

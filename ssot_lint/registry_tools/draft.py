@@ -11,7 +11,6 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 
-
 @dataclass
 class DraftSymbol:
     path: str
@@ -47,11 +46,13 @@ class Draft:
     packages: list[str] = field(default_factory=list)
     source_roots: list[str] = field(default_factory=list)
     symbols: dict[str, DraftSymbol] = field(default_factory=dict)
+    symbol_groups: dict[str, str] = field(default_factory=dict)  # path -> group (package)
     broken: dict[str, DraftRule] = field(default_factory=dict)
     deprecated: dict[str, DraftRule] = field(default_factory=dict)
     services: dict[str, DraftService] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # a comment block at the end
 
     def group_of(self, path: str) -> str:
-        """The top-level package of ``path``: entries are grouped by it in the file."""
-        return path.split(".", 1)[0]
+        """The group ``path`` is written under: the generator's choice (``init`` groups
+        by package), else its top-level package."""
+        return self.symbol_groups.get(path) or path.split(".", 1)[0]

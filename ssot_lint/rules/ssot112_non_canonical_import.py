@@ -20,13 +20,24 @@ aliases = ["app.agents.registry.AgentRegistry"]
 """
 
 
+# The canonical path is a re-export (app.main.AgentRegistry), the defining path an alias.
+_FACADE = """
+[symbols."app.main.AgentRegistry"]
+aliases = ["app.agents.supervisor.agent_registry.AgentRegistry"]
+"""
+
+
 class NonCanonicalImportRule(Rule):
     """A registered symbol imported through one of its ``aliases``.
 
     Why: an alias works today, but it is a second source of truth: the day the
     re-export is removed or points elsewhere, every importer breaks or silently gets a
     different object. The message names the canonical import line to use instead;
-    ``ssot-lint fix`` rewrites it (keeping any ``as`` name).
+    ``ssot-lint fix`` rewrites it (keeping any ``as`` name). The module-level import
+    that *builds* a registered path of the same symbol is not reported: when the
+    canonical path is a package re-export (``pkg.Name``, as ``registry init`` chooses
+    when that is how the project imports it), ``pkg/__init__.py`` must import the
+    name from where it is defined, and so must a module re-exporting it as an alias.
     """
 
     code = "SSOT112"
@@ -36,11 +47,17 @@ class NonCanonicalImportRule(Rule):
     fixable = "safe"
     config = "[symbols] aliases"
     VALID = (Example("from app.agents.supervisor.agent_registry import AgentRegistry\n",
-                     files=_FILES, registry=_REGISTRY),)
+                     files=_FILES, registry=_REGISTRY),
+             Example("from app.agents.supervisor.agent_registry import AgentRegistry\n",
+                     files=_FILES, registry=_FACADE,
+                     note="this import builds the canonical app.main.AgentRegistry"))
     INVALID = (Example("from app.agents.registry import AgentRegistry as Registry\n",
                        files=_FILES, registry=_REGISTRY, lines=(1,),
                        fixed="from app.agents.supervisor.agent_registry import AgentRegistry "
-                             "as Registry\n"),)
+                             "as Registry\n"),
+               Example("def f():\n    from app.agents.supervisor.agent_registry import "
+                       "AgentRegistry\n", files=_FILES, registry=_FACADE, lines=(2,),
+                       note="a function-level import builds nothing"))
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         aliases = ctx.project.shared.get("aliases")
@@ -56,6 +73,9 @@ class NonCanonicalImportRule(Rule):
             entry = aliases.get(ri.path)
             if entry is None:
                 continue
+            if not (ri.fact.in_function or ri.fact.in_class) and ctx.source.module and \
+                    f"{ctx.source.module}.{ri.fact.bound_name}" in (entry.path, *entry.aliases):
+                continue  # this import builds a registered path of the same symbol
             line = import_line(entry.path, ri.fact.asname)
             message = (f"`{ri.fact.name}` is imported via the alias `{ri.path}`; its canonical "
                        f"home is `{entry.path}`: use `{line}`")
