@@ -123,7 +123,15 @@ def test_fixed_entries_are_reported_strict_fails_and_update_only_shrinks(
     # strict: a stale entry alone fails the run
     _write(project, "app/clean.py", "from app.services.bridge import make_bridge\n")
     assert run_cli(["check", "--baseline", "b.toml"], capsys)[0] == 0
-    assert run_cli(["check", "--baseline", "b.toml", "--strict-baseline"], capsys)[0] == 1
+    code, out, _ = run_cli(["check", "--baseline", "b.toml", "--strict-baseline"], capsys)
+    assert code == 1
+    # the summary says why it fails: it is not "All checks passed"
+    assert out.splitlines()[-1] == ("No findings (6 files); the run fails: 1 baseline entry is "
+                                    "fixed or stale (--strict-baseline).")
+    code, out, _ = run_cli(["check", "--baseline", "b.toml", "--strict-baseline", "--format",
+                            "json"], capsys)
+    assert json.loads(out)["summary"]["failures"] == [
+        "1 baseline entry is fixed or stale (--strict-baseline)"]
     # update removes the stale entry and never adds anything
     _write(project, "app/clean.py", "import app.legacy.sub\n")
     code, _, err = run_cli(["check", "--baseline", "b.toml", "--update-baseline"], capsys)
