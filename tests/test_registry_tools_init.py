@@ -164,8 +164,14 @@ PLACEHOLDERS = {
         "        requires_backends(self, ['torch'])\n\n\n"
         "def generate(*args, **kwargs):\n    requires_backends(generate, ['torch'])\n"),
     "lib/utils/dummy_tf_objects.py": (
+        "from lib.utils.import_utils import requires_backends\n\n\n"
         "class BertModel:\n    def __init__(self, *args, **kwargs):\n"
         "        raise ImportError('install tensorflow')\n"),
+    "lib/models/base.py": "class Processor:\n    def __call__(self):\n"
+                          "        raise NotImplementedError\n",
+    "lib/models/other_base.py": ("from lib.utils.import_utils import requires_backends\n\n\n"
+                                 "class Processor:\n    def __call__(self):\n"
+                                 "        raise NotImplementedError\n"),
     "lib/utils/import_utils.py": ("class DummyObject(type): ...\n\n\n"
                                   "def requires_backends(obj, backends): ...\n"),
     "lib/compat.py": ("try:\n    from yaml import Loader\nexcept ImportError:\n"
@@ -180,12 +186,19 @@ def test_placeholders_do_not_make_names_duplicates(
     draft, report = bootstrap(load_codebase(root))
     assert {"lib.models.bert.BertModel", "lib.models.gpt.generate",
             "lib.loaders.Loader"} <= set(draft.symbols)
-    assert report.duplicates == {}
+    # abstract methods (raise NotImplementedError) are not placeholders
+    assert list(report.duplicates) == ["Processor"]
     assert report.placeholders == {"lib/compat.py": 1, "lib/utils/dummy_pt_objects.py": 2,
                                    "lib/utils/dummy_tf_objects.py": 1}
     kept, kept_report = bootstrap(load_codebase(root), placeholders=False)
     assert "lib.models.bert.BertModel" not in kept.symbols
-    assert sorted(kept_report.duplicates) == ["BertModel", "Loader", "generate"]
+    assert sorted(kept_report.duplicates) == ["BertModel", "Loader", "Processor", "generate"]
+    # the placeholder files are no SSOT401 duplicates of the registered real classes
+    text = render(draft)
+    assert ('[policy]\n# files with placeholder definitions (see the end): not duplicates of '
+            'the real ones\nduplicate_exclude = [\n    "lib/compat.py",\n') in text
+    (root / "ssot-registry.toml").write_text(text)
+    assert [f for f in run_check(root) if f.code == "SSOT401"] == []
     capsys.readouterr()
     with pytest.raises(SystemExit) as exc:
         main(["registry", "init", str(root)])

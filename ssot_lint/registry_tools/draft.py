@@ -45,6 +45,8 @@ class Draft:
     header: list[str] = field(default_factory=list)  # comment lines at the top of the file
     packages: list[str] = field(default_factory=list)
     source_roots: list[str] = field(default_factory=list)
+    duplicate_exclude: list[str] = field(default_factory=list)  # [policy] (SSOT401)
+    policy_comments: list[str] = field(default_factory=list)
     symbols: dict[str, DraftSymbol] = field(default_factory=dict)
     symbol_groups: dict[str, str] = field(default_factory=dict)  # path -> group (package)
     broken: dict[str, DraftRule] = field(default_factory=dict)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pathspec
 
 from ssot_lint.discover import SourceFile
-from ssot_lint.model.facts import ImportFact
+from ssot_lint.model.facts import FileFacts, ImportFact
 from ssot_lint.registry_tools.draft import Draft, DraftService, DraftSymbol
 from ssot_lint.resolve.imports import absolute_module
 from ssot_lint.resolve.project import Project
@@ -73,23 +73,44 @@ class InitReport:
 _HANDLED = ("ImportError", "ModuleNotFoundError", "OptionalDependencyNotAvailable")
 
 
+def _name_of(node: ast.expr | None) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else ""
+
+
 def _only_raises(body: list[ast.stmt]) -> bool:
-    """A body that does nothing but raise, or call ``requires_*``/``raise_*`` helpers."""
+    """A body that only raises ImportError (or the like) or calls a ``requires_*`` helper.
+
+    ``raise NotImplementedError`` is an abstract method, not a placeholder.
+    """
     statements = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(
         s.value, ast.Constant) and isinstance(s.value.value, str))]  # docstrings
     if not statements:
         return False
     for statement in statements:
-        if isinstance(statement, ast.Raise):
+        if isinstance(statement, ast.Raise) and (
+                _name_of(statement.exc) in _HANDLED
+                or _name_of(statement.exc).endswith("ImportError")):
             continue
-        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
-            func = statement.value.func
-            name = func.id if isinstance(func, ast.Name) else \
-                func.attr if isinstance(func, ast.Attribute) else ""
-            if name.startswith(("requires", "raise", "_raise", "_requires")):
-                continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and \
+                _name_of(statement.value).lstrip("_").startswith("requires"):
+            continue
         return False
     return True
+
+
+_HELPERS = ("DummyObject", "OptionalDependencyNotAvailable")
+
+
+def may_hold_placeholders(facts: FileFacts) -> bool:
+    """Can a file hold placeholders? Only one that imports a ``requires_*`` helper,
+    ``DummyObject`` or ``OptionalDependencyNotAvailable``, or has a guarded import
+    (``try: import x`` / ``except ImportError``). Only those are parsed again."""
+    return any(f.in_fallback or (f.name or "").lstrip("_").startswith("requires")
+               or f.name in _HELPERS for f in facts.imports)
 
 
 def _placeholder_class(node: ast.ClassDef) -> bool:
@@ -347,7 +368,7 @@ def bootstrap(project: Project, packages: list[str] | None = None, *,
         entry = DraftSymbol(path=path, aliases=aliases)
         used = scan.usage[path]
         total = used + sum(scan.usage[a] for a in aliases)
-        if total:
+        if total and aliases:  # a choice was made: show what it rests on
             entry.comments.append(f"{canonical}: imported as written here "
                                   f"{plural(used, 'time')} of {total:,}")
         if path not in defining_set:
@@ -373,6 +394,10 @@ def bootstrap(project: Project, packages: list[str] | None = None, *,
                 service.comments.append(f"  {owner} -> {target}: {plural(len(sites), 'import')}"
                                         f" (first: {rel}:{line})")
         draft.services[owner] = service
+    if report.placeholders:
+        draft.policy_comments.append("files with placeholder definitions (see the end): "
+                                     "not duplicates of the real ones")
+        draft.duplicate_exclude = sorted(report.placeholders)
     draft.header = _header(canonical)
     draft.notes = _notes(report)
     return draft, report
@@ -397,7 +422,9 @@ def _drop_placeholders(project: Project, scan: _Scan, report: InitReport) -> Non
         for module, (rel, line) in sorted(modules.items()):
             if rel not in lines_of:
                 source = by_rel.get(rel)
-                lines_of[rel] = placeholder_lines(source) if source is not None else set()
+                facts = project.facts_of(source) if source is not None else None
+                lines_of[rel] = placeholder_lines(source) if source is not None and \
+                    facts is not None and may_hold_placeholders(facts) else set()
             if line in lines_of[rel] and len(modules) > 1:
                 del modules[module]
                 report.placeholders[rel] = report.placeholders.get(rel, 0) + 1

@@ -106,6 +106,12 @@ def render(draft: Draft) -> str:
             project.add("source_roots", _array(draft.source_roots))
         doc.add(tomlkit.nl())
         doc.add("project", project)
+    if draft.duplicate_exclude:
+        policy = tomlkit.table()
+        _comments(policy, draft.policy_comments)
+        policy.add("duplicate_exclude", _array(draft.duplicate_exclude))
+        doc.add(tomlkit.nl())
+        doc.add("policy", policy)
     sections: list[tuple[str, Table, str | None]] = []
     if draft.symbols:
         symbols, first = _section(draft, {path: _symbol(entry)
