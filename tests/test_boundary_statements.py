@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import run_check, write_project
 
@@ -91,3 +94,58 @@ def test_two_modules_in_one_statement_are_two_edges(tmp_path: Path) -> None:
     assert [m.split(" (service `web`)")[0] for m in messages] == [
         "`core.main` (service `core`) imports `web.api`",
         "`core.main` (service `core`) imports `web.views`"]
+
+
+_TC_FILES = {
+    "app/main.py": "import app.service\n",
+    "app/service.py": ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                       "    import app.db\n"),
+    "app/db.py": "ENGINE = None\n",
+}
+_TC_CONTRACT = """
+[[contracts]]
+name = "main stays off the database"
+kind = "forbidden"
+source = ["app.main"]
+forbidden = ["app.db"]
+[[layers]]
+name = "stack"
+order = ["app.db", "app.main"]
+"""
+
+
+def test_a_type_checking_only_chain_step_is_marked(tmp_path: Path) -> None:
+    root = write_project(tmp_path, _TC_FILES, _TC_CONTRACT)
+    messages = {code: message for path, _, _, code, message in _found(root)
+                if path == "app/main.py"}
+    assert messages["SSOT202"] == (
+        "`app.main` indirectly imports `app.db`, forbidden by contract 'main stays off the "
+        "database': app.main -> app.service -> app.db (TYPE_CHECKING only)")
+    assert messages["SSOT203"].startswith(
+        "`app.main` (layer `app.main`) indirectly imports `app.db` from the higher layer "
+        "`app.db` of 'stack': app.main -> app.service -> app.db (TYPE_CHECKING only);")
+
+
+def test_type_checking_policy_is_honoured_by_check_graph_and_audit(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ssot_lint.cli import main
+
+    registry = ('[policy]\ntype_checking_imports = "ignore"\n' + _TC_CONTRACT +
+                '[services.app]\npackages = ["app.main", "app.service"]\n'
+                '[services.data]\npackages = ["app.db"]\n')
+    root = write_project(tmp_path, _TC_FILES, registry)
+    assert _found(root) == []
+
+    def run(*args: str) -> str:
+        capsys.readouterr()
+        with pytest.raises(SystemExit):
+            main(list(args))
+        return capsys.readouterr().out
+
+    graph = json.loads(run("graph", str(root), "--format", "json", "--registry",
+                           str(root / "ssot-registry.toml")))
+    assert [(e["source"], e["target"]) for e in graph["edges"]] == [
+        ("app.main", "app.service")]
+    services = json.loads(run("graph", str(root), "--level", "service", "--format", "json",
+                              "--registry", str(root / "ssot-registry.toml")))
+    assert services["edges"] == []

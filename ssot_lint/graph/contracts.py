@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ssot_lint.graph.build import ModuleGraph, SitePredicate, chain_from, reachable_partial, \
-    shortest_hops
+from ssot_lint.graph.build import ModuleGraph, SitePredicate, chain_from, chain_text, \
+    reachable_partial, shortest_hops
 from ssot_lint.graph.sites import by_statement, described, under, why
 from ssot_lint.graph.violation import GraphViolation, unknown_verdict
 from ssot_lint.model.registry import Contract
@@ -54,7 +54,7 @@ def contract_violations(mg: ModuleGraph, graph: nx.DiGraph, contract: Contract,
                     CODE, site.rel, site=site, edges=tuple(zip(chain, chain[1:])),
                     modules=tuple(chain),
                     message=(f"`{module}` indirectly imports `{chain[-1]}`, forbidden by "
-                             f"contract '{contract.name}': {' -> '.join(chain)}{tail}"),
+                             f"contract '{contract.name}': {chain_text(mg, chain, keep)}{tail}"),
                     hint=(f"remove the import of `{succ}` or cut the chain further along "
                           "(set allow_indirect = true if only direct imports matter)")))
     if not found:
