@@ -149,3 +149,64 @@ def test_type_checking_policy_is_honoured_by_check_graph_and_audit(
     services = json.loads(run("graph", str(root), "--level", "service", "--format", "json",
                               "--registry", str(root / "ssot-registry.toml")))
     assert services["edges"] == []
+
+
+_IGNORE_FILES = {
+    "web/api.py": "ROUTES = []\n",
+    "web/legacy/views.py": "",
+    "core/main.py": "from web.api import ROUTES\n",
+    "core/old.py": "import web.legacy.views\n",
+}
+
+
+def test_ignore_imports_exempts_edges_and_reports_entries_matching_nothing(
+        tmp_path: Path) -> None:
+    registry = """
+[services.web]
+packages = ["web"]
+[services.core]
+packages = ["core"]
+ignore_imports = ["core.main -> web.api", "core.gone -> web.*"]
+[[layers]]
+name = "stack"
+order = ["web", "core"]
+ignore_imports = ["core.* -> web.**"]
+[[contracts]]
+name = "core off web"
+kind = "forbidden"
+source = ["core"]
+forbidden = ["web"]
+ignore_imports = ["core.old -> web.legacy.views"]
+"""
+    root = write_project(tmp_path, _IGNORE_FILES, registry)
+    found = [(path, line, code, message) for path, line, _, code, message in _found(root)]
+    assert found == [
+        ("core/main.py", 1, "SSOT202",
+         "`core.main` imports `ROUTES` from `web.api`, forbidden by contract 'core off web'"),
+        ("core/old.py", 1, "SSOT201",
+         "`core.old` (service `core`) imports `web.legacy.views` (service `web`), but `core` "
+         "may import only: nothing"),
+        ("ssot-registry.toml", 7, "SSOT901",
+         "[services.core] ignore_imports entry `core.gone -> web.*` matches no import; "
+         "remove it"),
+    ]
+
+
+def test_malformed_ignore_imports_is_a_registry_error(tmp_path: Path) -> None:
+    from ssot_lint.errors import SsotLintError
+
+    root = write_project(tmp_path, _IGNORE_FILES,
+                         '[services.core]\npackages = ["core"]\nignore_imports = ["core.main"]\n')
+    with pytest.raises(SsotLintError) as info:
+        run_check(root)
+    assert "'core.main' is not \"importer -> imported\"" in str(info.value)
+    assert "ssot-registry.toml:4" in str(info.value)
+
+
+def test_module_patterns() -> None:
+    from ssot_lint.model.registry import module_matches
+
+    assert module_matches("a.b", "a.*") and not module_matches("a.b.c", "a.*")
+    assert module_matches("a.b.c", "a.**") and not module_matches("a", "a.**")
+    assert module_matches("a.x.c", "a.*.c") and not module_matches("a.c", "a.*.c")
+    assert module_matches("a.b", "a.b") and not module_matches("a.b.c", "a.b")

@@ -57,6 +57,9 @@ def boundary_violation(site: ImportSite, services: ServiceMap, registry: Registr
     importer, imported = services.of(site.importer), services.of(site.target)
     if importer is None or imported is None or importer.name == imported.name:
         return None
+    if any(entry.matches(site.importer, site.target)
+           for entry in (*importer.ignore_imports, *imported.ignore_imports)):
+        return None  # exempted by either service's ignore_imports
     if not services.allowed(importer, imported):
         allowed = ", ".join(f"`{name}`" for name in importer.may_import) or "nothing"
         message = (f"`{site.importer}` (service `{importer.name}`) imports {what} "
