@@ -8,7 +8,6 @@ chain touches a changed file (``("touches", path)`` in ``Finding.extra``).
 from __future__ import annotations
 
 import json
-
 import subprocess
 from pathlib import Path
 

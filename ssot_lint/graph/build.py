@@ -121,7 +121,7 @@ def chain_text(mg: ModuleGraph, chain: list[str], keep: SitePredicate) -> str:
     marked ``b (TYPE_CHECKING only)``: such a step never runs, and the reader deciding
     where to cut the chain should know it."""
     parts = [chain[0]]
-    for a, b in zip(chain, chain[1:]):
+    for a, b in zip(chain, chain[1:], strict=False):
         sites = mg.sites_of(a, b, keep)
         only_tc = bool(sites) and all(site.fact.in_type_checking for site in sites)
         parts.append(b + (TYPE_CHECKING_MARK if only_tc else ""))

@@ -15,8 +15,14 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ssot_lint.graph.build import ModuleGraph, SitePredicate, chain_from, chain_text, \
-    reachable_partial, shortest_hops
+from ssot_lint.graph.build import (
+    ModuleGraph,
+    SitePredicate,
+    chain_from,
+    chain_text,
+    reachable_partial,
+    shortest_hops,
+)
 from ssot_lint.graph.sites import by_statement, described, under, why
 from ssot_lint.graph.violation import GraphViolation, unknown_verdict
 from ssot_lint.model.registry import Contract

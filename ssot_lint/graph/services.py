@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ssot_lint.model.registry import Registry, Service
 from ssot_lint.graph.sites import ImportSite, described, under, why
+from ssot_lint.model.registry import Registry, Service
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ only place that knows the file format. Every entry remembers where it was declar
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")

@@ -176,7 +176,7 @@ class _Scan:
     """One pass over the project's facts, collecting definitions, re-exports and edges."""
 
     def __init__(self, project: Project, packages: list[str], owners: list[str],
-                 excluded: pathspec.PathSpec | None) -> None:
+                 excluded: pathspec.GitIgnoreSpec | None) -> None:
         self.project = project
         self.packages = set(packages)
         self.owners = sorted(owners, key=lambda o: (-o.count("."), o))  # longest first

@@ -70,8 +70,14 @@ class OutputOptions:
 def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, Any]) -> int:
     """Render ``result`` (an ``api.CheckResult`` for ``paths``) as asked; return the exit code."""
     from ssot_lint.api import select_files
-    from ssot_lint.baseline import (apply_baseline, entries_for, read_baseline,
-                                    root_relative, with_fingerprints, write_baseline)
+    from ssot_lint.baseline import (
+        apply_baseline,
+        entries_for,
+        read_baseline,
+        root_relative,
+        with_fingerprints,
+        write_baseline,
+    )
     from ssot_lint.engine import code_enabled
 
     def ran(code: str) -> bool:
