@@ -350,3 +350,23 @@ def test_init_cli_package_and_source_root_options(monorepo: Path,
     assert registry.packages == ("shared",) and list(registry.services) == ["shared"]
     assert sorted(registry.symbols) == ["shared.env.Config", "shared.env.get_env"]
     assert "packages (1): shared; source roots: .; files: 14" in captured.err
+
+
+def test_an_init_importing_a_helper_for_itself_does_not_re_export_it(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {
+        "lib/__init__.py": "",
+        "lib/log.py": "def get_logger(): ...\n",
+        "lib/models/__init__.py": ("from lib.log import get_logger\n"
+                                   "from lib.models.bert import Bert\n"
+                                   "logger = get_logger()\n"),
+        "lib/models/bert.py": "class Bert: ...\n",
+        "lib/api/__init__.py": "from lib.log import get_logger as get_logger\n",
+    })
+    draft, _ = bootstrap(load_codebase(root))
+    # lifted from its own submodule: a re-export; a helper from elsewhere: not one,
+    # unless written `import X as X` (the explicit re-export form)
+    assert draft.symbols["lib.models.Bert"].aliases == ["lib.models.bert.Bert"]
+    # (models/__init__ uses lib.log.get_logger once: the most used spelling)
+    assert draft.symbols["lib.log.get_logger"].aliases == ["lib.api.get_logger"]
+    text = render(draft)
+    assert "lib.models.get_logger" not in text
