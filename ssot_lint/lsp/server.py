@@ -1,0 +1,354 @@
+"""The pygls wiring: LSP messages in, checks and answers out.
+
+Checks run on one worker thread (the cache is a single SQLite connection per check,
+and a fix must see the project of the check that found it), so the event loop keeps
+answering while a check runs. Edits are debounced: a burst of ``didChange`` costs one
+check. Every handler contains its own failures: a crash in one request becomes an
+error answer or a log message, never the end of the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
+
+from ssot_lint import __version__
+from ssot_lint.lsp import edits
+from ssot_lint.lsp.diagnostics import SOURCE, problem_diagnostic, to_diagnostic
+from ssot_lint.lsp.hover import hover_text, paths_at
+from ssot_lint.lsp.session import Outcome, Session, Settings
+from ssot_lint.model.finding import Finding
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
+T = TypeVar("T")
+log = logging.getLogger("ssot_lint.lsp")
+
+
+@dataclass
+class Checked:
+    """One buffer as last checked: the text the findings are about."""
+
+    text: str
+    findings: list[Finding]
+
+
+class SsotLintServer(LanguageServer):
+    """The server; state lives here so that handlers stay plain functions."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__("ssot-lint", __version__)
+        self.settings = settings
+        self.session: Session | None = None
+        self.checked: dict[str, Checked] = {}  # by uri
+        self.problem_uris: set[str] = set()
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-lint-check")
+        self.pending: asyncio.Task[None] | None = None
+
+    # -- running work off the event loop ----------------------------------------------
+    async def on_worker(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.worker, function, *args)
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    # -- checking ---------------------------------------------------------------------
+    def schedule(self, delay: float | None = None) -> None:
+        """Check the open buffers after ``delay`` seconds of quiet (debounce)."""
+        if self.pending is not None and not self.pending.done():
+            self.pending.cancel()
+        wait = self.settings.debounce if delay is None else delay
+        self.pending = asyncio.get_running_loop().create_task(self._check_later(wait))
+
+    async def _check_later(self, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            await self.check_now()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # contained: one failed check never ends the server
+            log.exception("check failed")
+            self.log(f"ssot-lint: the check failed: {type(exc).__name__}: {exc}")
+
+    def buffers(self) -> dict[str, TextDocument]:
+        return {uri: doc for uri, doc in self.workspace.text_documents.items()
+                if doc.path.endswith(PYTHON_SUFFIXES)}
+
+    async def check_now(self) -> None:
+        if self.session is None:
+            return
+        documents = self.buffers()
+        texts = {uri: doc.source for uri, doc in documents.items()}
+        by_path = {Path(doc.path): texts[uri] for uri, doc in documents.items()}
+        outcome: Outcome = await self.on_worker(self.session.check, by_path)
+        if outcome.problem is not None:
+            uri = from_fs_path(str(outcome.problem.file)) or str(outcome.problem.file)
+            self.problem_uris.add(uri)
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[problem_diagnostic(outcome.problem)]))
+            return
+        for uri in sorted(self.problem_uris):
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self.problem_uris.clear()
+        for uri, doc in documents.items():
+            findings = outcome.findings.get(Path(os.path.realpath(doc.path)))
+            if findings is None:
+                continue  # outside the project: nothing to say
+            if uri not in self.workspace.text_documents:
+                continue  # closed while being checked
+            self.checked[uri] = Checked(texts[uri], findings)
+            lines = doc.lines if doc.source == texts[uri] else texts[uri].splitlines(True)
+            diagnostics = [to_diagnostic(f, lines, doc.position_codec, self.settings.docs_url)
+                           for f in findings]
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=diagnostics, version=doc.version))
+
+    def closed(self, uri: str) -> None:
+        self.checked.pop(uri, None)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def _settings(base: Settings, options: Any) -> Settings:
+    """``initializationOptions`` over the command line's settings."""
+    if not isinstance(options, dict):
+        return base
+    def path(key: str, default: Path | None) -> Path | None:
+        value = options.get(key)
+        return Path(value) if isinstance(value, str) and value else default
+    unsafe = options.get("unsafeFixes")
+    docs = options.get("docsUrl")
+    debounce = options.get("debounce")
+    return Settings(
+        config_file=path("config", base.config_file),
+        registry=path("registry", base.registry),
+        unsafe_fixes=unsafe if isinstance(unsafe, bool) else base.unsafe_fixes,
+        docs_url=docs if isinstance(docs, str) and docs else base.docs_url,
+        debounce=float(debounce) if isinstance(debounce, (int, float)) and debounce >= 0
+        else base.debounce)
+
+
+def _root(params: types.InitializeParams) -> Path:
+    for uri in [*(f.uri for f in params.workspace_folders or []), params.root_uri or ""]:
+        path = to_fs_path(uri) if uri else None
+        if path:
+            return Path(path)
+    return Path(params.root_path) if params.root_path else Path.cwd()
+
+
+def build_server(settings: Settings) -> SsotLintServer:
+    server = SsotLintServer(settings)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: SsotLintServer, params: types.InitializeParams) -> None:
+        ls.settings = _settings(ls.settings, params.initialization_options)
+        root = _root(params)
+        if root.is_dir():
+            os.chdir(root)  # paths in messages read as `ssot-lint check` run at the root
+        ls.session = Session(root, ls.settings)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: SsotLintServer, params: types.InitializedParams) -> None:
+        ls.schedule(0)  # warm the cache (and report a broken registry) before any edit
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SsotLintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.schedule(0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SsotLintServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.schedule()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: SsotLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.schedule(0)  # other buffers may depend on what the disk now says
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SsotLintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.closed(params.text_document.uri)
+        ls.schedule(0)  # the file is the disk's again for the other buffers
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(ls: SsotLintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.schedule(0)  # saved elsewhere, a registry edit, a new module: check again
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: SsotLintServer, params: types.HoverParams) -> types.Hover | None:
+        return await ls.on_worker(_hover, ls, params)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
+    async def code_action(ls: SsotLintServer, params: types.CodeActionParams
+                          ) -> list[types.CodeAction] | None:
+        return await ls.on_worker(_actions, ls, params)
+
+    return server
+
+
+def _document(ls: SsotLintServer, uri: str) -> TextDocument | None:
+    return ls.workspace.text_documents.get(uri)
+
+
+def _hover(ls: SsotLintServer, params: types.HoverParams) -> types.Hover | None:
+    from ssot_lint.facts.extract import extract_facts
+
+    session = ls.session
+    doc = _document(ls, params.text_document.uri)
+    if session is None or doc is None or session.registry is None:
+        return None
+    source = session.source_of(Path(doc.path))
+    if source is None:
+        return None
+    config = session.project.config if session.project is not None else None
+    target = config.target_version if config is not None else (3, 12)
+    facts = extract_facts(doc.source.encode("utf-8"), target)
+    at = doc.position_codec.position_from_client_units(doc.lines, params.position)
+    text = hover_text(session.registry, paths_at(facts, source, at.line + 1, at.character + 1))
+    if text is None:
+        return None
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                    value=text))
+
+
+def _wanted(params: types.CodeActionParams, kind: str) -> bool:
+    only = params.context.only
+    return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+
+def _actions(ls: SsotLintServer, params: types.CodeActionParams
+             ) -> list[types.CodeAction] | None:
+    session = ls.session
+    uri = params.text_document.uri
+    doc = _document(ls, uri)
+    if session is None or doc is None:
+        return None
+    actions: list[types.CodeAction] = []
+    checked = ls.checked.get(uri)
+    project = session.project
+    source = session.source_of(Path(doc.path))
+    current = checked is not None and checked.text == doc.source and project is not None \
+        and source is not None
+    if current and checked is not None and project is not None and source is not None:
+        mine = {(d.range.start.line, d.range.start.character, str(d.code))
+                for d in params.context.diagnostics if d.source == SOURCE}
+        codec = doc.position_codec
+        for finding in checked.findings:
+            diagnostic = to_diagnostic(finding, doc.lines, codec, ls.settings.docs_url)
+            key = (diagnostic.range.start.line, diagnostic.range.start.character,
+                   finding.code)
+            if key not in mine:
+                continue
+            if _wanted(params, types.CodeActionKind.QuickFix):
+                actions.extend(_finding_actions(ls, uri, doc, finding, diagnostic))
+        if _wanted(params, FIX_ALL):
+            new = edits.fixed_text(project, source, doc.source, checked.findings, False)
+            if new is not None:
+                actions.append(types.CodeAction(
+                    title="ssot-lint: fix all safe findings in this file", kind=FIX_ALL,
+                    edit=_edit(uri, doc, edits.replace_lines(doc.source, new))))
+    if _wanted(params, types.CodeActionKind.QuickFix):
+        actions.extend(_import_actions(ls, uri, doc, params.range))
+    return actions
+
+
+def _finding_actions(ls: SsotLintServer, uri: str, doc: TextDocument, finding: Finding,
+                     diagnostic: types.Diagnostic) -> list[types.CodeAction]:
+    session = ls.session
+    assert session is not None and session.project is not None
+    project = session.project
+    source = session.source_of(Path(doc.path))
+    assert source is not None
+    found: list[types.CodeAction] = []
+    what = f"{finding.fix.description}: {finding.fix.old} -> {finding.fix.new}" \
+        if finding.fix else "fix"
+    new = edits.fixed_text(project, source, doc.source, [finding], False)
+    if new is not None:
+        found.append(types.CodeAction(
+            title=f"ssot-lint: {what}",
+            kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=True,
+            edit=_edit(uri, doc, edits.replace_lines(doc.source, new))))
+    elif ls.settings.unsafe_fixes and edits.needs_unsafe(project, source, finding):
+        new = edits.fixed_text(project, source, doc.source, [finding], True)
+        if new is not None:
+            found.append(types.CodeAction(
+                title=f"ssot-lint: {what} (unsafe: renames the name in this file)",
+                kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                edit=_edit(uri, doc, edits.replace_lines(doc.source, new))))
+    suppress = edits.suppression_edit(doc.source, finding, doc.position_codec.client_num_units)
+    if suppress is not None:
+        found.append(types.CodeAction(
+            title=f"ssot-lint: suppress {finding.code} on this line",
+            kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+            edit=_edit(uri, doc, suppress)))
+    return found
+
+
+def _word_at(doc: TextDocument, position: types.Position) -> str | None:
+    """The identifier under (or just before) the cursor."""
+    at = doc.position_codec.position_from_client_units(doc.lines, position)
+    if at.line >= len(doc.lines):
+        return None
+    line = doc.lines[at.line]
+    start = end = min(at.character, len(line))
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] == "_"):
+        start -= 1
+    while end < len(line) and (line[end].isalnum() or line[end] == "_"):
+        end += 1
+    word = line[start:end]
+    return word if word.isidentifier() else None
+
+
+def _import_actions(ls: SsotLintServer, uri: str, doc: TextDocument, where: types.Range
+                    ) -> list[types.CodeAction]:
+    """"Import the canonical path for <Name>", from the registry (``ssot-lint where``)."""
+    from ssot_lint.registry_tools.where import where as lookup
+    from ssot_lint.rules._imports import import_line
+
+    session = ls.session
+    if session is None or session.registry is None:
+        return []
+    name = _word_at(doc, where.start)
+    if name is None:
+        return []
+    from ssot_lint.facts.extract import extract_facts
+
+    target = session.project.config.target_version if session.project else (3, 12)
+    bound = {fact.bound_name for fact in
+             extract_facts(doc.source.encode("utf-8"), target).imports}
+    if name in bound:
+        return []  # already imported (a wrong path is SSOT111/112's quick fix)
+    answer = lookup(session.registry, name)
+    found = []
+    for entry in answer.symbols:
+        line = import_line(entry.path)
+        edit = edits.import_insertion(doc.source, line)
+        if edit is not None:
+            found.append(types.CodeAction(
+                title=f"ssot-lint: import the canonical path for {name} ({line})",
+                kind=types.CodeActionKind.QuickFix, edit=_edit(uri, doc, edit)))
+    return found
+
+
+def _edit(uri: str, doc: TextDocument, edit: types.TextEdit) -> types.WorkspaceEdit:
+    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri,
+                                                                    version=doc.version),
+        edits=[edit])])
+
+
+def serve(settings: Settings) -> None:
+    """Speak LSP on stdin/stdout until the client says exit."""
+    build_server(settings).start_io()
