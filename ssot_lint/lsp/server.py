@@ -84,7 +84,7 @@ class SsotLintServer(LanguageServer):
 
     def buffers(self) -> dict[str, TextDocument]:
         return {uri: doc for uri, doc in self.workspace.text_documents.items()
-                if doc.path.endswith(PYTHON_SUFFIXES)}
+                if uri.startswith("file:") and doc.path.endswith(PYTHON_SUFFIXES)}
 
     async def check_now(self) -> None:
         if self.session is None:
@@ -117,6 +117,8 @@ class SsotLintServer(LanguageServer):
                 uri=uri, diagnostics=diagnostics, version=doc.version))
 
     def closed(self, uri: str) -> None:
+        if self.checked.pop(uri, None) is None and not uri.startswith("file:"):
+            return
         self.checked.pop(uri, None)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -199,7 +201,8 @@ def build_server(settings: Settings) -> SsotLintServer:
 
 
 def _document(ls: SsotLintServer, uri: str) -> TextDocument | None:
-    return ls.workspace.text_documents.get(uri)
+    """An open file buffer (an ``untitled:`` one is no file of the project)."""
+    return ls.workspace.text_documents.get(uri) if uri.startswith("file:") else None
 
 
 def _hover(ls: SsotLintServer, params: types.HoverParams) -> types.Hover | None:

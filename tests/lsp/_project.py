@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from tests.helpers import write_project
 
@@ -42,10 +44,31 @@ FILES = {
 PATIENCE = 60.0
 
 
+class RecordingClient(LanguageClient):
+    """pytest-lsp's client, also keeping every publication with its document version
+    (pytest-lsp keeps only the latest diagnostics per uri, without the version)."""
+
+    history: dict[str, list[types.PublishDiagnosticsParams]]
+
+
+def _recording_client() -> RecordingClient:
+    client = RecordingClient(converter_factory=default_converter)
+    client.history = {}
+
+    def publish(ls: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
+        ls.diagnostics[params.uri] = params.diagnostics
+        ls.history.setdefault(params.uri, []).append(params)
+
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    register_lsp_features(client, features)
+    return client
+
+
 def server(*args: str) -> ClientServerConfig:
     return ClientServerConfig(
         server_command=[sys.executable, "-m", "ssot_lint", "lsp", "--debounce", "0.02",
-                        *args])
+                        *args], client_factory=_recording_client)
 
 
 def make_project(root: Path) -> Path:
@@ -62,24 +85,26 @@ async def initialize(client: LanguageClient, root: Path) -> None:
         workspace_folders=[types.WorkspaceFolder(uri=uri_of(root), name="project")]))
 
 
-async def published(client: LanguageClient, uri: str,
-                    until: Callable[[Sequence[types.Diagnostic]], bool] = lambda d: True
-                    ) -> Sequence[types.Diagnostic]:
-    """The next diagnostics published for ``uri`` that satisfy ``until``.
+def mark(client: LanguageClient, uri: str) -> int:
+    """How many publications ``uri`` has had: later waits look only after this one."""
+    assert isinstance(client, RecordingClient)
+    return len(client.history.get(uri, []))
 
-    Call ``forget`` first: a publication from before the action must not count.
-    """
+
+async def published(client: LanguageClient, uri: str, after: int,
+                    version: int | None = None) -> Sequence[types.Diagnostic]:
+    """The diagnostics of the first publication for ``uri`` after the ``after``-th one
+    (and, given ``version``, for that version of the buffer: a publication for an older
+    state of the buffer may still be on its way)."""
+    assert isinstance(client, RecordingClient)
+
     async def wait() -> Sequence[types.Diagnostic]:
         while True:
-            found = client.diagnostics.get(uri)
-            if found is not None and until(found):
-                return found
+            for params in client.history.get(uri, [])[after:]:
+                if version is None or params.version == version:
+                    return params.diagnostics
             await asyncio.sleep(0.01)
     return await asyncio.wait_for(wait(), PATIENCE)
-
-
-def forget(client: LanguageClient, uri: str) -> None:
-    client.diagnostics.pop(uri, None)
 
 
 def open_buffer(client: LanguageClient, uri: str, text: str, version: int = 1) -> None:

@@ -16,7 +16,7 @@ from pytest_lsp import LanguageClient
 from tests.lsp._project import (
     apply_edit,
     edits_of,
-    forget,
+    mark,
     initialize,
     make_project,
     open_buffer,
@@ -51,9 +51,9 @@ async def test_unsaved_buffer_is_checked_and_the_quick_fix_clears_it(
         client: LanguageClient, project: Path) -> None:
     path = project / "pkg" / "app.py"  # the disk says `VALUE = 1`: clean
     uri = uri_of(path)
-    forget(client, uri)
+    seen_uri = mark(client, uri)
     open_buffer(client, uri, DEPRECATED)
-    diagnostics = await published(client, uri)
+    diagnostics = await published(client, uri, seen_uri, 1)
     assert _codes(diagnostics) == [(0, "SSOT111"), (4, "SSOT301")]
     deprecated = next(d for d in diagnostics if d.code == "SSOT111")
     assert (deprecated.range.start.character, deprecated.range.end.character) == (20, 25)
@@ -80,9 +80,9 @@ async def test_unsaved_buffer_is_checked_and_the_quick_fix_clears_it(
     assert fixed == DEPRECATED.replace("pkg.old", "pkg.new")
     assert path.read_text() == "VALUE = 1\n"  # nothing is written
 
-    forget(client, uri)
+    seen_uri = mark(client, uri)
     replace_buffer(client, uri, fixed, 2)
-    assert list(await published(client, uri)) == []
+    assert list(await published(client, uri, seen_uri, 2)) == []
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
 
@@ -90,9 +90,9 @@ async def test_unsaved_buffer_is_checked_and_the_quick_fix_clears_it(
 async def test_suppress_action_adds_the_documented_comment(client: LanguageClient,
                                                            project: Path) -> None:
     uri = uri_of(project / "pkg" / "other.py")
-    forget(client, uri)
+    seen_uri = mark(client, uri)
     open_buffer(client, uri, "from pkg.old import Thing\n")
-    diagnostics = await published(client, uri)
+    diagnostics = await published(client, uri, seen_uri, 1)
     assert _codes(diagnostics) == [(0, "SSOT111")]
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostics[0].range,
@@ -103,20 +103,22 @@ async def test_suppress_action_adds_the_documented_comment(client: LanguageClien
                     and a.title.startswith("ssot-lint: suppress"))
     text = apply_edit("from pkg.old import Thing\n", edits_of(suppress)[0])
     assert text == "from pkg.old import Thing  # ssot-lint: ignore[SSOT111]\n"
-    forget(client, uri)
+    seen_uri = mark(client, uri)
     replace_buffer(client, uri, text, 2)
-    assert list(await published(client, uri)) == []
+    assert list(await published(client, uri, seen_uri, 2)) == []
+    seen_uri = mark(client, uri)
     client.text_document_did_close(types.DidCloseTextDocumentParams(
         text_document=types.TextDocumentIdentifier(uri=uri)))
-    assert list(await published(client, uri)) == []
+    assert list(await published(client, uri, seen_uri)) == []
 
 
 async def test_hover_shows_the_registry_entry(client: LanguageClient, project: Path) -> None:
     uri = uri_of(project / "pkg" / "hovered.py")
     text = "from pkg.old import Thing\nfrom pkg import Thing as Other\n"
     (project / "pkg" / "hovered.py").write_text("")
+    seen_uri = mark(client, uri)
     open_buffer(client, uri, text)
-    await published(client, uri)
+    await published(client, uri, seen_uri, 1)
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         position=types.Position(line=0, character=21)))
@@ -144,8 +146,9 @@ async def test_import_the_canonical_path_action(client: LanguageClient, project:
     uri = uri_of(project / "pkg" / "user.py")
     (project / "pkg" / "user.py").write_text("")
     text = '"""Uses a Thing."""\nimport os\n\nTHING = Thing()\n'
+    seen_uri = mark(client, uri)
     open_buffer(client, uri, text)
-    await published(client, uri)
+    await published(client, uri, seen_uri, 1)
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         range=types.Range(start=types.Position(line=3, character=10),
