@@ -73,15 +73,18 @@ remembered as the path's content (the cache's stat entry keeps describing the di
 
 
 def overlay_of(buffers: Mapping[Path | str, str] | None) -> Overlay:
-    """Buffers by any path spelling -> ``Overlay`` (real paths, UTF-8 bytes)."""
-    return {os.path.realpath(path): text.encode("utf-8")
-            for path, text in (buffers or {}).items()}
+    """Buffers by any path spelling -> ``Overlay``: UTF-8 bytes under both the absolute
+    and the real path, so a file is found by its discovered path without resolving
+    every file's links (a ``realpath`` per file per keystroke is most of a check)."""
+    overlay: dict[str, bytes] = {}
+    for path, text in (buffers or {}).items():
+        data = text.encode("utf-8")
+        overlay[os.path.abspath(path)] = overlay[os.path.realpath(path)] = data
+    return overlay
 
 
 def _overlaid(source: SourceFile, overlay: Overlay | None) -> bytes | None:
-    if not overlay:
-        return None
-    return overlay.get(str(source.path)) or overlay.get(os.path.realpath(source.path))
+    return overlay.get(str(source.path)) if overlay else None
 
 
 def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int,

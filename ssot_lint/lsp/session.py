@@ -64,8 +64,11 @@ class Session:
         self.problem_files: set[Path] = set()  # files holding a published problem
 
     def config(self) -> Config:
+        # Extraction stays in this process: forking workers from a server with running
+        # threads can copy a held lock into the child and hang it (a cold start on a
+        # large project is therefore serial; `ssot-lint check` warms the same cache).
         return resolve_config([self.root], config_file=self.settings.config_file,
-                              registry=self.settings.registry)
+                              registry=self.settings.registry, jobs=1, executor="local")
 
     def check(self, buffers: Mapping[Path, str]) -> Outcome:
         """Findings for every buffer, judged against the project with all buffers laid
@@ -75,16 +78,17 @@ class Session:
             registry_path = config.registry_path
         except SsotLintError as exc:
             return self._failed(exc, self.root / "pyproject.toml")
-        inside = {Path(os.path.realpath(p)): text for p, text in buffers.items()
-                  if _under(Path(os.path.realpath(p)), config.root)}
+        inside: dict[Path | str, str] = {
+            Path(os.path.realpath(p)): text for p, text in buffers.items()
+            if _under(Path(os.path.realpath(p)), config.root)}
         try:
-            result = check(sorted(inside), config, overlay=inside)
+            result = check(sorted(Path(p) for p in inside), config, overlay=inside)
         except SsotLintError as exc:
             return self._failed(exc, registry_path)
         self.problem = None
         self.registry = result.project.registry
         self.project = result.project
-        outcome = Outcome(findings={path: [] for path in inside}, project=result.project)
+        outcome = Outcome(findings={Path(path): [] for path in inside}, project=result.project)
         for finding in result.findings:
             path = Path(os.path.realpath(finding.path))
             if path in outcome.findings:

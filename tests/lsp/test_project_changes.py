@@ -15,9 +15,9 @@ from pytest_lsp import LanguageClient
 
 from tests.lsp._project import (
     REGISTRY,
-    mark,
     initialize,
     make_project,
+    mark,
     open_buffer,
     published,
     server,

@@ -16,9 +16,9 @@ from pytest_lsp import LanguageClient
 from tests.lsp._project import (
     apply_edit,
     edits_of,
-    mark,
     initialize,
     make_project,
+    mark,
     open_buffer,
     published,
     replace_buffer,
