@@ -17,6 +17,7 @@ from pathlib import Path
 from ssot_lint.api import check, resolve_config
 from ssot_lint.discover import SourceFile
 from ssot_lint.errors import MultiError, SsotLintError
+from ssot_lint.load.registry import load_registry
 from ssot_lint.model.config import Config
 from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import Registry
@@ -61,7 +62,6 @@ class Session:
         self.registry: Registry | None = None  # the last registry that loaded (for hovers)
         self.project: Project | None = None  # the last checked project (for fixes)
         self.problem: Problem | None = None
-        self.problem_files: set[Path] = set()  # files holding a published problem
 
     def config(self) -> Config:
         # Extraction stays in this process: forking workers from a server with running
@@ -81,6 +81,8 @@ class Session:
         inside: dict[Path | str, str] = {
             Path(os.path.realpath(p)): text for p, text in buffers.items()
             if _under(Path(os.path.realpath(p)), config.root)}
+        if not inside:  # nothing to check (`check` would take the whole project)
+            return self._registry_only(config)
         try:
             result = check(sorted(Path(p) for p in inside), config, overlay=inside)
         except SsotLintError as exc:
@@ -94,6 +96,15 @@ class Session:
             if path in outcome.findings:
                 outcome.findings[path].append(finding)
         return outcome
+
+    def _registry_only(self, config: Config) -> Outcome:
+        """Load the registry (for hovers, and to report a broken one at once)."""
+        try:
+            self.registry = load_registry(config.registry_path, display_base=Path.cwd())
+        except SsotLintError as exc:
+            return self._failed(exc, config.registry_path)
+        self.problem = None
+        return Outcome()
 
     def _failed(self, exc: SsotLintError, default: Path) -> Outcome:
         first = exc.errors[0] if isinstance(exc, MultiError) and exc.errors else exc
