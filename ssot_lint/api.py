@@ -27,6 +27,17 @@ Buffers = Mapping[Path | str, str]
 """Unsaved editor buffers: text by path, checked instead of the files on disk."""
 
 
+@dataclass(frozen=True)
+class DiskView:
+    """What a cached check read from the disk: the files, and each one's digest and
+    interface. Handed to the next check (``disk=``), it skips discovery and the ``stat``
+    of every file — only for a caller that is told when the disk changes (the editor
+    server, by the client's file events); a command always looks."""
+
+    files: list[SourceFile]
+    scanned: dict[str, tuple[str, str]]
+
+
 @dataclass
 class CheckResult:
     findings: list[Finding]
@@ -119,13 +130,14 @@ def _files_by_real_path(project: Project) -> dict[str, SourceFile]:
 
 
 def check(paths: Sequence[Path], config: Config, *,
-          overlay: Buffers | None = None) -> CheckResult:
+          overlay: Buffers | None = None, disk: DiskView | None = None) -> CheckResult:
     """Findings for ``paths`` (default: the project), judged against the whole project.
 
     With the cache on, findings are remembered too (``ssot_lint.results``): a run
     re-checks only the files an edit can have changed, and decodes only the facts it
     needs. The answer is the same as an uncached run's, always. ``overlay``: unsaved
-    buffers checked instead of the files on disk (never remembered as their content).
+    buffers checked instead of the files on disk (never remembered as their content);
+    ``disk``: the ``extra["disk"]`` of an earlier check, when nothing changed on disk since.
     """
     buffers = overlay_of(overlay)
     if not config.cache:
@@ -144,11 +156,16 @@ def check(paths: Sequence[Path], config: Config, *,
     assert options.cache_dir is not None
     cache = FactsCache.open(options.cache_dir, config.target_version)
     try:
-        files = discover_remembered(config.root, registry.source_roots, exclude=config.exclude,
-                                    respect_gitignore=config.respect_gitignore, cache=cache,
-                                    code=code_fingerprint())
+        if disk is not None:
+            files = disk.files
+        else:
+            files = discover_remembered(config.root, registry.source_roots,
+                                        exclude=config.exclude,
+                                        respect_gitignore=config.respect_gitignore, cache=cache,
+                                        code=code_fingerprint())
         scanned = scan_cached(files, config.target_version, config.max_file_size, options, cache,
-                              slim=True, overlay=buffers)
+                              slim=True, overlay=buffers,
+                              trusted=disk.scanned if disk is not None else None)
         cache.flush(under=str(config.root) + os.sep)  # new facts to disk, out of memory
         project = Project(config=config, registry=registry, files=files, facts=scanned.facts)
         selected = select_files(project, paths, buffers)
@@ -168,4 +185,5 @@ def check(paths: Sequence[Path], config: Config, *,
         cache.close()
         report_notes(cache.notes)
     return CheckResult(findings=findings, files_checked=len(selected), project=project,
-                       extra={"remembered": memo.reused})
+                       extra={"remembered": memo.reused,
+                              "disk": DiskView(files, scanned.on_disk())})

@@ -307,12 +307,25 @@ class Scanned:
     facts: LazyFacts
     digests: dict[str, str]  # rel -> content digest (absent: unreadable or too big)
     interfaces: dict[str, str]  # rel -> interface digest, for every file
+    buffered: frozenset[str] = frozenset()  # rels read from the overlay, not the disk
+
+    def on_disk(self) -> dict[str, tuple[str, str]]:
+        """rel -> (digest, interface) of the files this scan read from the disk and
+        found in the cache: what a caller that knows the disk did not change since
+        may hand to the next scan as ``trusted``."""
+        return {rel: (digest, self.interfaces[rel]) for rel, digest in self.digests.items()
+                if rel not in self.buffered and rel in self.interfaces}
 
 
 def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
                 options: ScanOptions, cache: FactsCache, slim: bool = False,
-                overlay: Overlay | None = None) -> Scanned:
+                overlay: Overlay | None = None,
+                trusted: Mapping[str, tuple[str, str]] | None = None) -> Scanned:
     """Scan with the cache, leaving cached facts undecoded until someone asks for them.
+
+    ``trusted`` (rel -> digest and interface, from ``Scanned.on_disk`` of an earlier
+    scan) skips the ``stat`` of those files: for a caller that is told when the disk
+    changes (the editor server, by the client's file events), not for a command.
 
     Facts extracted now are streamed (``parallel.stream_encoded``) and left as the
     cache's JSON text too, decoded when needed (``slim``: see ``LazyFacts``); only a
@@ -334,6 +347,12 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
             if len(data) <= max_file_size:
                 buffered[source.rel] = digest_of(data)
             cache.remember(path, None, "")  # seen: its stat entry is not "vanished"
+            continue
+        if trusted is not None and source.rel in trusted:
+            digest, face = trusted[source.rel]
+            known[source.rel], faces[digest] = digest, face
+            unchanged.add(source.rel)
+            cache.remember(path, None, "")  # seen, as above
             continue
         try:
             stat = os.stat(path)
@@ -411,7 +430,8 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
                 cache.remember(str(source.path), stats[rel], digest, interface=faces[digest])
     del extracted, texts
     lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim)
-    return Scanned(facts=lazy, digests=digests, interfaces=interfaces)
+    return Scanned(facts=lazy, digests=digests, interfaces=interfaces,
+                   buffered=frozenset(buffered))
 
 
 def report_notes(notes: list[str]) -> None:

@@ -66,3 +66,21 @@ def test_other_files_see_the_buffers_imports(tmp_path: Path,
     assert [(Path(f.path).name, f.line, f.code) for f in result.findings] == [
         ("a.py", 1, "SSOT204")]
     assert check([a], config).findings == []
+
+
+def test_a_trusted_disk_view_gives_the_same_findings(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``disk=`` (the editor server's view between file events) skips the walk and the
+    stats, and answers exactly as a check that looked."""
+    root = write_project(tmp_path / "p", FILES, REGISTRY, packages=("pkg",))
+    monkeypatch.chdir(root)
+    low, top = root / "pkg" / "low.py", root / "pkg" / "top.py"
+    config = load_config(root, overrides={"jobs": 1})
+    first = check([low], config, overlay={low: "from pkg.old import Thing\nVALUE = 1\n"})
+    disk = first.extra["disk"]
+    assert "pkg/low.py" not in disk.scanned  # a buffer is never taken for the disk
+    for text in ("from pkg.top import VALUE as V\nVALUE = 1\n", "VALUE = 2\n"):
+        trusted = check([low, top], config, overlay={low: text}, disk=disk)
+        looked = check([low, top], config, overlay={low: text})
+        assert trusted.findings == looked.findings
+    assert [f.code for f in trusted.findings] == []

@@ -163,8 +163,9 @@ def build_server(settings: Settings) -> SsotLintServer:
         ls.session = Session(root, ls.settings)
 
     @server.feature(types.INITIALIZED)
-    def initialized(ls: SsotLintServer, params: types.InitializedParams) -> None:
-        ls.schedule(0)  # warm the cache (and report a broken registry) before any edit
+    async def initialized(ls: SsotLintServer, params: types.InitializedParams) -> None:
+        ls.schedule(0)  # load the registry (and report a broken one) before any edit
+        await _watch_files(ls)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SsotLintServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -176,6 +177,8 @@ def build_server(settings: Settings) -> SsotLintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: SsotLintServer, params: types.DidSaveTextDocumentParams) -> None:
+        if ls.session is not None:
+            ls.session.disk_changed()
         ls.schedule(0)  # other buffers may depend on what the disk now says
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -185,6 +188,8 @@ def build_server(settings: Settings) -> SsotLintServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: SsotLintServer, params: types.DidChangeWatchedFilesParams) -> None:
+        if ls.session is not None:
+            ls.session.disk_changed()
         ls.schedule(0)  # saved elsewhere, a registry edit, a new module: check again
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -198,6 +203,31 @@ def build_server(settings: Settings) -> SsotLintServer:
         return await ls.on_worker(_actions, ls, params)
 
     return server
+
+
+WATCHED = ("**/*.py", "**/*.pyi", "**/*.toml", "**/.gitignore")
+
+
+async def _watch_files(ls: SsotLintServer) -> None:
+    """Ask the client to report file changes (sources, registry, config, ignores):
+    the server trusts its view of the disk between reports."""
+    workspace = ls.client_capabilities.workspace
+    watching = workspace.did_change_watched_files if workspace is not None else None
+    if watching is None or not watching.dynamic_registration:
+        return  # the client sends no events: every check looks at the disk
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED])
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+            types.Registration(id="ssot-lint-watch",
+                               method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                               register_options=options)]))
+    except Exception as exc:  # a client that refuses: look at the disk on every check
+        ls.log(f"ssot-lint: the client would not watch files: {exc}",
+               types.MessageType.Warning)
+        return
+    if ls.session is not None:
+        ls.session.trust_disk = True  # told of every change from now on
 
 
 def _document(ls: SsotLintServer, uri: str) -> TextDocument | None:

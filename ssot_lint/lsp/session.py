@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ssot_lint.api import check, resolve_config
+from ssot_lint.api import DiskView, check, resolve_config
 from ssot_lint.discover import SourceFile
 from ssot_lint.errors import MultiError, SsotLintError
 from ssot_lint.load.registry import load_registry
@@ -62,6 +62,18 @@ class Session:
         self.registry: Registry | None = None  # the last registry that loaded (for hovers)
         self.project: Project | None = None  # the last checked project (for fixes)
         self.problem: Problem | None = None
+        # The disk as the last check read it, trusted until the client reports a change
+        # (saves, watched files): an edit then costs no walk and no stat of every file.
+        self.disk: DiskView | None = None
+        self.trust_disk = False  # only once the client watches files for the server
+        self._known_paths: tuple[DiskView, frozenset[str]] | None = None
+        self.generation = 0  # bumped by ``disk_changed``; a check started before keeps
+        #                      its answer but not its view of the disk
+
+    def disk_changed(self) -> None:
+        """The client says files changed on disk: the next check looks again."""
+        self.generation += 1
+        self.disk = None
 
     def config(self) -> Config:
         # Extraction stays in this process: forking workers from a server with running
@@ -83,10 +95,17 @@ class Session:
             if _under(Path(os.path.realpath(p)), config.root)}
         if not inside:  # nothing to check (`check` would take the whole project)
             return self._registry_only(config)
+        if self.disk is not None and not self._knows(inside):
+            self.disk = None  # a buffer of a file the last walk did not see: walk again
+        generation = self.generation
         try:
-            result = check(sorted(Path(p) for p in inside), config, overlay=inside)
+            result = check(sorted(Path(p) for p in inside), config, overlay=inside,
+                           disk=self.disk)
         except SsotLintError as exc:
             return self._failed(exc, registry_path)
+        disk = result.extra.get("disk")
+        if self.trust_disk and generation == self.generation and isinstance(disk, DiskView):
+            self.disk = disk
         self.problem = None
         self.registry = result.project.registry
         self.project = result.project
@@ -96,6 +115,13 @@ class Session:
             if path in outcome.findings:
                 outcome.findings[path].append(finding)
         return outcome
+
+    def _knows(self, buffers: Mapping[Path | str, str]) -> bool:
+        """Whether every buffer is a file of the trusted disk view."""
+        assert self.disk is not None
+        if self._known_paths is None or self._known_paths[0] is not self.disk:
+            self._known_paths = (self.disk, frozenset(str(f.path) for f in self.disk.files))
+        return all(str(path) in self._known_paths[1] for path in buffers)
 
     def _registry_only(self, config: Config) -> Outcome:
         """Load the registry (for hovers, and to report a broken one at once)."""

@@ -49,6 +49,7 @@ class RecordingClient(LanguageClient):
     (pytest-lsp keeps only the latest diagnostics per uri, without the version)."""
 
     history: dict[str, list[types.PublishDiagnosticsParams]]
+    registrations: list[types.Registration]
 
 
 def _recording_client() -> RecordingClient:
@@ -59,8 +60,13 @@ def _recording_client() -> RecordingClient:
         ls.diagnostics[params.uri] = params.diagnostics
         ls.history.setdefault(params.uri, []).append(params)
 
+    def register(ls: RecordingClient, params: types.RegistrationParams) -> None:
+        ls.registrations.extend(params.registrations)
+
+    client.registrations = []
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    features[types.CLIENT_REGISTER_CAPABILITY] = register
     register_lsp_features(client, features)
     return client
 
@@ -79,9 +85,16 @@ def uri_of(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-async def initialize(client: LanguageClient, root: Path) -> None:
+# A client that watches files for the server (as VS Code, Neovim and Helix do)
+WATCHING = types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+    did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+        dynamic_registration=True)))
+
+
+async def initialize(client: LanguageClient, root: Path,
+                     capabilities: types.ClientCapabilities | None = None) -> None:
     await client.initialize_session(types.InitializeParams(
-        capabilities=types.ClientCapabilities(), root_uri=uri_of(root),
+        capabilities=capabilities or types.ClientCapabilities(), root_uri=uri_of(root),
         workspace_folders=[types.WorkspaceFolder(uri=uri_of(root), name="project")]))
 
 

@@ -15,6 +15,8 @@ from pytest_lsp import LanguageClient
 
 from tests.lsp._project import (
     REGISTRY,
+    WATCHING,
+    RecordingClient,
     initialize,
     make_project,
     mark,
@@ -34,7 +36,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest_lsp.fixture(scope="module", config=server())
 async def client(lsp_client: LanguageClient, project: Path):  # type: ignore[no-untyped-def]
-    await initialize(lsp_client, project)
+    await initialize(lsp_client, project, WATCHING)  # the server trusts its view of the disk
     yield
     await lsp_client.shutdown_session()
 
@@ -46,6 +48,21 @@ def changed(client: LanguageClient, *paths: Path) -> None:
 
 def _codes(diagnostics: object) -> list[str]:
     return sorted(str(d.code) for d in diagnostics)  # type: ignore[attr-defined]
+
+
+async def test_the_server_asks_the_client_to_watch_files(client: LanguageClient) -> None:
+    assert isinstance(client, RecordingClient)
+
+    async def registered() -> None:
+        while not client.registrations:
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(registered(), 60)  # sent after `initialized`, so soon after
+    [registration] = client.registrations
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    options = registration.register_options
+    assert isinstance(options, dict)  # the client gets it as plain JSON
+    assert [w["globPattern"] for w in options["watchers"]] == [
+        "**/*.py", "**/*.pyi", "**/*.toml", "**/.gitignore"]
 
 
 async def test_a_registry_edit_is_picked_up_without_restarting(client: LanguageClient,
@@ -160,3 +177,19 @@ async def test_an_untitled_buffer_is_ignored_and_the_others_still_checked(
     for closing in (uri, untitled):
         client.text_document_did_close(types.DidCloseTextDocumentParams(
             text_document=types.TextDocumentIdentifier(uri=closing)))
+
+
+async def test_a_new_file_opened_without_an_event_is_checked(client: LanguageClient,
+                                                             project: Path) -> None:
+    """The trusted view of the disk does not know the file: the server looks again."""
+    path = project / "pkg" / "brand_new.py"
+    path.write_text("")
+    try:
+        uri = uri_of(path)
+        seen = mark(client, uri)
+        open_buffer(client, uri, "from pkg.old import Thing\n")
+        assert _codes(await published(client, uri, seen, 1)) == ["SSOT111"]
+        client.text_document_did_close(types.DidCloseTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
+    finally:
+        path.unlink()
