@@ -349,8 +349,8 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
             cache.remember(path, None, "")  # seen: its stat entry is not "vanished"
             continue
         if trusted is not None and source.rel in trusted:
-            digest, face = trusted[source.rel]
-            known[source.rel], faces[digest] = digest, face
+            trusted_digest, trusted_face = trusted[source.rel]
+            known[source.rel], faces[trusted_digest] = trusted_digest, trusted_face
             unchanged.add(source.rel)
             cache.remember(path, None, "")  # seen, as above
             continue
