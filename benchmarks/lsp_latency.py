@@ -68,6 +68,10 @@ class Timer:
         self.uri = uri
         self.waiting: dict[int, asyncio.Future[float]] = {}
 
+        @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            """Accept the server's file watchers, as an editor does."""
+
         @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def published(params: types.PublishDiagnosticsParams) -> None:
             future = self.waiting.pop(params.version or -1, None) \
@@ -90,8 +94,11 @@ async def measure(root: Path, runs: int, debounce: float, edited: str
     timer = Timer(client, uri)
     await client.start_io(sys.executable, "-m", "ssot_lint", "lsp", "--debounce",
                           str(debounce))
+    watching = types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+        did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+            dynamic_registration=True)))  # as VS Code, Neovim and Helix do
     await client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(), root_uri=root.resolve().as_uri()))
+        capabilities=watching, root_uri=root.resolve().as_uri()))
     client.initialized(types.InitializedParams())
     version = 1
     first = timer.expect(version)
