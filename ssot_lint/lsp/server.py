@@ -91,6 +91,7 @@ class SsotLintServer(LanguageServer):
             return
         documents = self.buffers()
         texts = {uri: doc.source for uri, doc in documents.items()}
+        versions = {uri: doc.version for uri, doc in documents.items()}  # of these texts
         by_path = {Path(doc.path): texts[uri] for uri, doc in documents.items()}
         outcome: Outcome = await self.on_worker(self.session.check, by_path)
         if outcome.problem is not None:
@@ -114,14 +115,13 @@ class SsotLintServer(LanguageServer):
             diagnostics = [to_diagnostic(f, lines, doc.position_codec, self.settings.docs_url)
                            for f in findings]
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=diagnostics, version=doc.version))
+                uri=uri, diagnostics=diagnostics, version=versions[uri]))
 
     def closed(self, uri: str) -> None:
-        if self.checked.pop(uri, None) is None and not uri.startswith("file:"):
-            return
         self.checked.pop(uri, None)
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        if uri.startswith("file:"):
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
 def _settings(base: Settings, options: Any) -> Settings:
