@@ -114,7 +114,7 @@ async def test_suppress_action_adds_the_documented_comment(client: LanguageClien
 
 async def test_hover_shows_the_registry_entry(client: LanguageClient, project: Path) -> None:
     uri = uri_of(project / "pkg" / "hovered.py")
-    text = "from pkg.old import Thing\nfrom pkg import Thing as Other\n"
+    text = "from pkg.old import Thing\nfrom pkg import Thing as Other\n\nmade = Thing()\n"
     (project / "pkg" / "hovered.py").write_text("")
     seen_uri = mark(client, uri)
     open_buffer(client, uri, text)
@@ -134,6 +134,11 @@ async def test_hover_shows_the_registry_entry(client: LanguageClient, project: P
         position=types.Position(line=1, character=17)))
     assert alias is not None and isinstance(alias.contents, types.MarkupContent)
     assert "**alias** of the canonical `pkg.new.Thing`" in alias.contents.value
+    used = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=3, character=9)))  # `Thing` in `made = Thing()`
+    assert used is not None and isinstance(used.contents, types.MarkupContent)
+    assert used.contents.value == hover.contents.value  # the name bound by the import
     nothing = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         position=types.Position(line=1, character=2)))
