@@ -6,10 +6,13 @@ needs and borrows the rest from the command-line pipeline:
 - ``session``: which project, which buffers, and one check through ``api.check`` with
   the unsaved buffers as an overlay (the one project-reading pipeline);
 - ``diagnostics``: findings (and a broken registry or config) as LSP diagnostics;
-- ``actions``: quick fixes computed by the fixer on the buffer's text, suppressions,
-  and "import the canonical path" from the registry (``where``);
+- ``links``: where a rule's documentation page lives (``codeDescription``);
+- ``edits``: text edits — fixes by the fixer on the buffer's text, suppression
+  comments, inserted imports — never a write;
+- ``actions``: which code actions to offer (quick fix, fix all, suppress, unsafe
+  renames when allowed, "import the canonical path" from ``where``);
 - ``hover``: the registry's entry for the import under the cursor;
-- ``server``: the pygls wiring, debouncing and error containment.
+- ``server``: the pygls wiring, file watching, debouncing and error containment.
 
 pygls and lsprotocol are an optional extra (``ssot-lint[lsp]``); nothing outside this
 package and ``commands/lsp.py`` imports them.

@@ -7,7 +7,13 @@ owns the module (with its owner). Positions come from the buffer's own facts.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.workspace import TextDocument
+
 from ssot_lint.discover import SourceFile
+from ssot_lint.lsp.session import Session
 from ssot_lint.model.facts import FileFacts
 from ssot_lint.model.registry import Registry, Service, match_entry
 from ssot_lint.resolve.imports import resolve_import
@@ -96,3 +102,20 @@ def _service_of(registry: Registry, path: str) -> Service | None:
                     len(package) > best_length:
                 best, best_length = service, len(package)
     return best
+
+
+def hover_at(session: Session, doc: TextDocument, position: types.Position
+             ) -> types.Hover | None:
+    """The hover for ``position`` in ``doc``: the buffer's own facts place the import."""
+    from ssot_lint.facts.extract import extract_facts
+
+    source = session.source_of(Path(doc.path))
+    if session.registry is None or source is None:
+        return None
+    facts = extract_facts(doc.source.encode("utf-8"), session.target_version)
+    at = doc.position_codec.position_from_client_units(doc.lines, position)
+    text = hover_text(session.registry, paths_at(facts, source, at.line + 1, at.character + 1))
+    if text is None:
+        return None
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                    value=text))

@@ -14,7 +14,6 @@ import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,24 +23,14 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from ssot_lint import __version__
-from ssot_lint.lsp import edits
-from ssot_lint.lsp.diagnostics import SOURCE, problem_diagnostic, to_diagnostic
-from ssot_lint.lsp.hover import hover_text, paths_at
-from ssot_lint.lsp.session import Outcome, Session, Settings
-from ssot_lint.model.finding import Finding
+from ssot_lint.lsp.actions import FIX_ALL, code_actions
+from ssot_lint.lsp.diagnostics import problem_diagnostic, to_diagnostic
+from ssot_lint.lsp.hover import hover_at
+from ssot_lint.lsp.session import Checked, Outcome, Session, Settings
 
 PYTHON_SUFFIXES = (".py", ".pyi")
-FIX_ALL = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 T = TypeVar("T")
 log = logging.getLogger("ssot_lint.lsp")
-
-
-@dataclass
-class Checked:
-    """One buffer as last checked: the text the findings are about."""
-
-    text: str
-    findings: list[Finding]
 
 
 class SsotLintServer(LanguageServer):
@@ -194,13 +183,20 @@ def build_server(settings: Settings) -> SsotLintServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: SsotLintServer, params: types.HoverParams) -> types.Hover | None:
-        return await ls.on_worker(_hover, ls, params)
+        doc = _document(ls, params.text_document.uri)
+        if ls.session is None or doc is None:
+            return None
+        return await ls.on_worker(hover_at, ls.session, doc, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL]))
     async def code_action(ls: SsotLintServer, params: types.CodeActionParams
                           ) -> list[types.CodeAction] | None:
-        return await ls.on_worker(_actions, ls, params)
+        doc = _document(ls, params.text_document.uri)
+        if ls.session is None or doc is None:
+            return None
+        return await ls.on_worker(code_actions, ls.session, ls.checked.get(doc.uri), doc,
+                                  params, ls.settings)
 
     return server
 
@@ -233,153 +229,6 @@ async def _watch_files(ls: SsotLintServer) -> None:
 def _document(ls: SsotLintServer, uri: str) -> TextDocument | None:
     """An open file buffer (an ``untitled:`` one is no file of the project)."""
     return ls.workspace.text_documents.get(uri) if uri.startswith("file:") else None
-
-
-def _hover(ls: SsotLintServer, params: types.HoverParams) -> types.Hover | None:
-    from ssot_lint.facts.extract import extract_facts
-
-    session = ls.session
-    doc = _document(ls, params.text_document.uri)
-    if session is None or doc is None or session.registry is None:
-        return None
-    source = session.source_of(Path(doc.path))
-    if source is None:
-        return None
-    config = session.project.config if session.project is not None else None
-    target = config.target_version if config is not None else (3, 12)
-    facts = extract_facts(doc.source.encode("utf-8"), target)
-    at = doc.position_codec.position_from_client_units(doc.lines, params.position)
-    text = hover_text(session.registry, paths_at(facts, source, at.line + 1, at.character + 1))
-    if text is None:
-        return None
-    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
-                                                    value=text))
-
-
-def _wanted(params: types.CodeActionParams, kind: str) -> bool:
-    only = params.context.only
-    return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
-
-
-def _actions(ls: SsotLintServer, params: types.CodeActionParams
-             ) -> list[types.CodeAction] | None:
-    session = ls.session
-    uri = params.text_document.uri
-    doc = _document(ls, uri)
-    if session is None or doc is None:
-        return None
-    actions: list[types.CodeAction] = []
-    checked = ls.checked.get(uri)
-    project = session.project
-    source = session.source_of(Path(doc.path))
-    current = checked is not None and checked.text == doc.source and project is not None \
-        and source is not None
-    if current and checked is not None and project is not None and source is not None:
-        mine = {(d.range.start.line, d.range.start.character, str(d.code))
-                for d in params.context.diagnostics if d.source == SOURCE}
-        codec = doc.position_codec
-        for finding in checked.findings:
-            diagnostic = to_diagnostic(finding, doc.lines, codec, ls.settings.docs_url)
-            key = (diagnostic.range.start.line, diagnostic.range.start.character,
-                   finding.code)
-            if key not in mine:
-                continue
-            if _wanted(params, types.CodeActionKind.QuickFix):
-                actions.extend(_finding_actions(ls, uri, doc, finding, diagnostic))
-        if _wanted(params, FIX_ALL):
-            new = edits.fixed_text(project, source, doc.source, checked.findings, False)
-            if new is not None:
-                actions.append(types.CodeAction(
-                    title="ssot-lint: fix all safe findings in this file", kind=FIX_ALL,
-                    edit=_edit(uri, doc, edits.replace_lines(doc.source, new))))
-    if _wanted(params, types.CodeActionKind.QuickFix):
-        actions.extend(_import_actions(ls, uri, doc, params.range))
-    return actions
-
-
-def _finding_actions(ls: SsotLintServer, uri: str, doc: TextDocument, finding: Finding,
-                     diagnostic: types.Diagnostic) -> list[types.CodeAction]:
-    session = ls.session
-    assert session is not None and session.project is not None
-    project = session.project
-    source = session.source_of(Path(doc.path))
-    assert source is not None
-    found: list[types.CodeAction] = []
-    what = f"{finding.fix.description}: {finding.fix.old} -> {finding.fix.new}" \
-        if finding.fix else "fix"
-    new = edits.fixed_text(project, source, doc.source, [finding], False)
-    if new is not None:
-        found.append(types.CodeAction(
-            title=f"ssot-lint: {what}",
-            kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=True,
-            edit=_edit(uri, doc, edits.replace_lines(doc.source, new))))
-    elif ls.settings.unsafe_fixes and edits.needs_unsafe(project, source, finding):
-        new = edits.fixed_text(project, source, doc.source, [finding], True)
-        if new is not None:
-            found.append(types.CodeAction(
-                title=f"ssot-lint: {what} (unsafe: renames the name in this file)",
-                kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                edit=_edit(uri, doc, edits.replace_lines(doc.source, new))))
-    suppress = edits.suppression_edit(doc.source, finding, doc.position_codec.client_num_units)
-    if suppress is not None:
-        found.append(types.CodeAction(
-            title=f"ssot-lint: suppress {finding.code} on this line",
-            kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-            edit=_edit(uri, doc, suppress)))
-    return found
-
-
-def _word_at(doc: TextDocument, position: types.Position) -> str | None:
-    """The identifier under (or just before) the cursor."""
-    at = doc.position_codec.position_from_client_units(doc.lines, position)
-    if at.line >= len(doc.lines):
-        return None
-    line = doc.lines[at.line]
-    start = end = min(at.character, len(line))
-    while start > 0 and (line[start - 1].isalnum() or line[start - 1] == "_"):
-        start -= 1
-    while end < len(line) and (line[end].isalnum() or line[end] == "_"):
-        end += 1
-    word = line[start:end]
-    return word if word.isidentifier() else None
-
-
-def _import_actions(ls: SsotLintServer, uri: str, doc: TextDocument, where: types.Range
-                    ) -> list[types.CodeAction]:
-    """"Import the canonical path for <Name>", from the registry (``ssot-lint where``)."""
-    from ssot_lint.registry_tools.where import where as lookup
-    from ssot_lint.rules._imports import import_line
-
-    session = ls.session
-    if session is None or session.registry is None:
-        return []
-    name = _word_at(doc, where.start)
-    if name is None:
-        return []
-    from ssot_lint.facts.extract import extract_facts
-
-    target = session.project.config.target_version if session.project else (3, 12)
-    bound = {fact.bound_name for fact in
-             extract_facts(doc.source.encode("utf-8"), target).imports}
-    if name in bound:
-        return []  # already imported (a wrong path is SSOT111/112's quick fix)
-    answer = lookup(session.registry, name)
-    found = []
-    for entry in answer.symbols:
-        line = import_line(entry.path)
-        edit = edits.import_insertion(doc.source, line)
-        if edit is not None:
-            found.append(types.CodeAction(
-                title=f"ssot-lint: import the canonical path for {name} ({line})",
-                kind=types.CodeActionKind.QuickFix, edit=_edit(uri, doc, edit)))
-    return found
-
-
-def _edit(uri: str, doc: TextDocument, edit: types.TextEdit) -> types.WorkspaceEdit:
-    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-        text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri,
-                                                                    version=doc.version),
-        edits=[edit])])
 
 
 def serve(settings: Settings) -> None:

@@ -10,6 +10,7 @@ picked up without a restart; a broken one is kept as ``problem`` instead of rais
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,14 @@ class Outcome:
     problem: Problem | None = None
 
 
+@dataclass
+class Checked:
+    """One buffer as last checked: the text the findings are about."""
+
+    text: str
+    findings: list[Finding]
+
+
 class Session:
     """The server's state besides the buffers' text (which pygls keeps)."""
 
@@ -62,6 +71,7 @@ class Session:
         self.registry: Registry | None = None  # the last registry that loaded (for hovers)
         self.project: Project | None = None  # the last checked project (for fixes)
         self.problem: Problem | None = None
+        self.target_version = (sys.version_info.major, sys.version_info.minor)  # config's
         # The disk as the last check read it, trusted until the client reports a change
         # (saves, watched files): an edit then costs no walk and no stat of every file.
         self.disk: DiskView | None = None
@@ -90,6 +100,7 @@ class Session:
             registry_path = config.registry_path
         except SsotLintError as exc:
             return self._failed(exc, self.root / "pyproject.toml")
+        self.target_version = config.target_version
         inside: dict[Path | str, str] = {
             Path(os.path.realpath(p)): text for p, text in buffers.items()
             if _under(Path(os.path.realpath(p)), config.root)}
