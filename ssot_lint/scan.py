@@ -78,7 +78,9 @@ def overlay_of(buffers: Mapping[Path | str, str] | None) -> Overlay:
     every file's links (a ``realpath`` per file per keystroke is most of a check)."""
     overlay: dict[str, bytes] = {}
     for path, text in (buffers or {}).items():
-        data = text.encode("utf-8")
+        # a lone surrogate (an editor can hold one) becomes bytes that are not UTF-8,
+        # so the buffer gets the file's finding for them instead of failing the check
+        data = text.encode("utf-8", "surrogatepass")
         overlay[os.path.abspath(path)] = overlay[os.path.realpath(path)] = data
     return overlay
 

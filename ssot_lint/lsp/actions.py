@@ -116,8 +116,8 @@ def _import_actions(session: Session, doc: TextDocument, where: types.Range
         return []
     from ssot_lint.facts.extract import extract_facts
 
-    bound = {fact.bound_name for fact in
-             extract_facts(doc.source.encode("utf-8"), session.target_version).imports}
+    data = doc.source.encode("utf-8", "surrogatepass")
+    bound = {fact.bound_name for fact in extract_facts(data, session.target_version).imports}
     if name in bound:
         return []  # already imported (a wrong path is SSOT111/112's quick fix)
     answer = lookup(session.registry, name)

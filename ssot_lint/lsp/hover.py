@@ -112,7 +112,7 @@ def hover_at(session: Session, doc: TextDocument, position: types.Position
     source = session.source_of(Path(doc.path))
     if session.registry is None or source is None:
         return None
-    facts = extract_facts(doc.source.encode("utf-8"), session.target_version)
+    facts = extract_facts(doc.source.encode("utf-8", "surrogatepass"), session.target_version)
     at = doc.position_codec.position_from_client_units(doc.lines, position)
     text = hover_text(session.registry, paths_at(facts, source, at.line + 1, at.character + 1))
     if text is None:

@@ -193,3 +193,24 @@ async def test_a_new_file_opened_without_an_event_is_checked(client: LanguageCli
             text_document=types.TextDocumentIdentifier(uri=uri)))
     finally:
         path.unlink()
+
+
+async def test_a_buffer_that_is_not_valid_unicode_is_a_finding(client: LanguageClient,
+                                                               project: Path) -> None:
+    """A lone surrogate in the editor's text: the file's own finding, and the other
+    buffers are still checked."""
+    broken, other = uri_of(project / "pkg" / "app.py"), uri_of(project / "pkg" / "other.py")
+    seen_broken, seen_other = mark(client, broken), mark(client, other)
+    open_buffer(client, broken, "NAME = '\ud800'\n")
+    open_buffer(client, other, "from pkg.old import Thing\n")
+    assert _codes(await published(client, other, seen_other, 1)) == ["SSOT111"]
+    [problem] = await published(client, broken, seen_broken, 1)
+    assert (problem.code, problem.severity) == ("SSOT002", types.DiagnosticSeverity.Error)
+    assert "UTF-8" in problem.message
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=broken),
+        position=types.Position(line=0, character=1)))
+    assert hover is None
+    for uri in (broken, other):
+        client.text_document_did_close(types.DidCloseTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri)))
