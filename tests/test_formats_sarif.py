@@ -172,8 +172,8 @@ def test_sarif_result_golden(sarif_log: dict[str, Any]) -> None:
         "7341bd79c109498d6c63e26e09344f88", "70b89953e4fd81ea898c81b722757abf",
         "90ee4ad057f84038ba6b5b77de430314", "cbc85feb0ab015e02f18b8b7c6c1ef90"]
     assert results[0]["message"]["text"] == (
-        "`app.agents.bridge.make_bridge` is a broken import path (moved, 100% sure: see <docs> "
-        "& \"notes\"); use `app.services.bridge.make_bridge` instead\nHint: line one\nline two")
+        "`app.agents.bridge.make_bridge` is a broken import path: moved, 100% sure: see <docs> "
+        "& \"notes\"; use `app.services.bridge.make_bridge` instead\nHint: line one\nline two")
     assert results[0]["properties"] == {"fix": {
         "description": "replace the import path", "old": "app.agents.bridge.make_bridge",
         "new": "app.services.bridge.make_bridge", "safe": True}}

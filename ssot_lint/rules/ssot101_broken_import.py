@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.model.finding import Finding
+from ssot_lint.resolve.imports import ResolvedImport
+from ssot_lint.rules._fixes import entry_fix, with_note
 from ssot_lint.rules._imports import (
-    broken_advice,
+    OK,
     broken_entry,
     checked_imports,
     guarded_severity,
     replacement_for,
+    status_of,
 )
-from ssot_lint.rules.base import Example, FileContext, Rule
+from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _REGISTRY = """
 [broken."app.agents.agent_websocket_bridge"]
@@ -40,6 +43,7 @@ class BrokenImportRule(Rule):
     summary = "import matches a [broken] registry entry"
     fixable = "safe"
     config = "[broken] use_instead, reason, docs, allow_in, paths; policy.guarded_imports"
+    message = "`{path}` is a broken import path{advice}"
     VALID = (
         Example("from app.services.agent_websocket_bridge import create_agent_websocket_bridge\n",
                 files=_FILES, registry=_REGISTRY),
@@ -68,9 +72,17 @@ class BrokenImportRule(Rule):
             if severity is None:
                 continue
             replacement = replacement_for(ri.path, entry)
-            message = f"`{ri.path}` is a broken import path" + broken_advice(ri.path, entry)
-            fix = Edit("replace the import path", "replace-import", ri.path, replacement) \
-                if replacement and entry.fix != "none" else None
-            yield ctx.finding(self, ri.fact, message, severity=severity, symbol=ri.path,
-                              hint=entry.hint, docs=entry.docs, fix=fix)
+            fix, note = entry_fix(ctx.project, ri, entry, replacement, "replace the import path")
+            message = self.render(path=ri.path, advice=advice(
+                entry.reason or entry.hint, replacement, entry.docs))
+            if resolves_now(ctx, ri):
+                message += (" [the path resolves now: the [broken] entry looks stale (SSOT902); "
+                            "remove it or move it to [deprecated]]")
+            yield ctx.finding(self, ri.fact, with_note(message, note), severity=severity,
+                              symbol=ri.path, hint=entry.hint, docs=entry.docs, fix=fix)
 
+
+def resolves_now(ctx: FileContext, ri: ResolvedImport) -> bool:
+    """The import resolves in the code (first-party, module and name found)."""
+    return ri.module is not None and ctx.project.is_first_party(ri.module) \
+        and status_of(ctx, ri).status == OK

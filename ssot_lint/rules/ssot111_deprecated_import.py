@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import match_entry
+from ssot_lint.rules._fixes import entry_fix, with_note
 from ssot_lint.rules._imports import checked_imports, replacement_for, tolerated
-from ssot_lint.rules.base import Example, FileContext, Rule
+from ssot_lint.rules._usage import object_entries, object_entry
+from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _FILES = {
     "app/agents/__init__.py": "",
@@ -41,7 +43,8 @@ class DeprecatedImportRule(Rule):
     severity = "warning"
     summary = "import matches a [deprecated] registry entry"
     fixable = "safe"
-    config = "[deprecated] use_instead, hint, severity, docs, allow_in, paths, fix"
+    config = "[deprecated] use_instead, hint, severity, docs, allow_in, paths, fix, scope"
+    message = "{subject} is deprecated{advice}"
     VALID = (
         Example("from app.services.user_execution_context import UserExecutionContext\n"
                 "from app.agents.state import AgentPhase\n", files=_FILES, registry=_REGISTRY),
@@ -62,29 +65,29 @@ class DeprecatedImportRule(Rule):
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        deprecated = ctx.project.registry.deprecated
-        if not deprecated:
+        registry = ctx.project.registry
+        if not registry.deprecated and not registry.broken:
             return
+        objects = object_entries(ctx.project)
         for ri in checked_imports(ctx):
             if ri.path is None or ri.fact.expects_failure:
                 continue
-            entry = match_entry(deprecated, ri.path)
+            entry = match_entry(registry.deprecated, ri.path)
+            same_as = None
+            if entry is None and objects and ri.fact.kind == "from":
+                entry = object_entry(ctx.project, ri.path)
+                if entry is None or ctx.source.module == entry.path.rpartition(".")[0]:
+                    continue  # the module that re-exports it under the entry's path is the shim
+                if match_entry(registry.broken, ri.path) is not None or entry.path == ri.path:
+                    continue  # SSOT101 reports the broken spelling itself
+                same_as = entry.path
             if entry is None or tolerated(ctx, ri, entry):
                 continue
-            replacement = replacement_for(ri.path, entry)
-            message = f"`{ri.path}` is deprecated"
-            if entry.hint:
-                message += f": {entry.hint}"
-            elif entry.reason:
-                message += f": {entry.reason}"
-            if replacement:
-                message += f" Use `{replacement}` instead." if message.endswith(".") \
-                    else f"; use `{replacement}` instead"
-            if entry.docs:
-                message += f" (see {entry.docs})"
-            fix = None
-            if replacement and entry.fix != "none":
-                fix = Edit("replace the deprecated import", "replace-import", ri.path,
-                           replacement, safe=entry.fix == "auto")
-            yield ctx.finding(self, ri.fact, message, severity=entry.severity, symbol=ri.path,
-                              hint=entry.hint, docs=entry.docs, fix=fix)
+            replacement = entry.use_instead if same_as else replacement_for(ri.path, entry)
+            fix, note = entry_fix(ctx.project, ri, entry, replacement,
+                                  "replace the deprecated import")
+            subject = f"`{ri.path}`" + (f" (the object of `{same_as}`)" if same_as else "")
+            message = self.render(subject=subject, advice=advice(
+                entry.reason or entry.hint, replacement, entry.docs))
+            yield ctx.finding(self, ri.fact, with_note(message, note), severity=entry.severity,
+                              symbol=ri.path, hint=entry.hint, docs=entry.docs, fix=fix)

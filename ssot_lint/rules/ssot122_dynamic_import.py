@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import match_entry
 from ssot_lint.rules._imports import broken_advice, replacement_for
-from ssot_lint.rules.base import Example, FileContext, Rule
+from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _FILES = {"app/plugins/__init__.py": "", "app/plugins/email.py": "def send(): ...\n",
           "app/plugins/legacy_sms.py": "def send(): ...\n"}
@@ -64,11 +64,8 @@ class DynamicImportRule(Rule):
                 continue
             entry = match_entry(registry.deprecated, path)
             if entry is not None:
-                message = f"dynamic import of deprecated module `{path}`"
-                if entry.hint or entry.reason:
-                    message += f": {entry.hint or entry.reason}"
-                replacement = replacement_for(path, entry)
-                if replacement:
-                    message += f"; use `{replacement}` instead"
+                message = (f"dynamic import of deprecated module `{path}`"
+                           + advice(entry.reason or entry.hint, replacement_for(path, entry),
+                                    entry.docs))
                 yield ctx.finding(self, fact, message, severity=entry.severity, symbol=path,
                                   hint=entry.hint, docs=entry.docs)

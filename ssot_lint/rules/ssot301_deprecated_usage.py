@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_lint.model.finding import Finding
-from ssot_lint.model.registry import RuleEntry, match_entry
 from ssot_lint.model.references import Reference
+from ssot_lint.model.registry import RuleEntry, match_entry
 from ssot_lint.resolve.imports import ResolvedImport
 from ssot_lint.rules._imports import tolerated
-from ssot_lint.rules._usage import CONTEXT_PHRASES, absolute_target, origins, path_tolerated
-from ssot_lint.rules.base import Example, FileContext, Rule
+from ssot_lint.rules._usage import (
+    CONTEXT_PHRASES,
+    absolute_target,
+    object_entry,
+    origins,
+    path_tolerated,
+)
+from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _FILES = {
     "app/agents/__init__.py": "from app.agents.state import DeepAgentState\n",
@@ -54,7 +60,8 @@ class DeprecatedUsageRule(Rule):
     slug = "deprecated-usage"
     severity = "warning"
     summary = "use of a deprecated symbol beyond its import"
-    config = "[deprecated] use_instead, hint, severity, allow_in, paths"
+    config = "[deprecated] use_instead, hint, severity, allow_in, paths, scope"
+    message = "use of deprecated `{path}`{where}{advice}"
     VALID = (
         Example("from app.agents.state import AgentPhase\n\n"
                 "def run(DeepAgentState: int) -> int:\n    return DeepAgentState\n\n"
@@ -81,8 +88,8 @@ class DeprecatedUsageRule(Rule):
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        deprecated = ctx.project.registry.deprecated
-        if not deprecated or not ctx.facts.references:
+        registry = ctx.project.registry
+        if not (registry.deprecated or registry.broken) or not ctx.facts.references:
             return
         for ref in ctx.facts.references:
             found = self.entry_for(ctx, ref)
@@ -90,12 +97,9 @@ class DeprecatedUsageRule(Rule):
                 continue
             entry, path = found
             where = CONTEXT_PHRASES.get(ref.context, "")
-            message = f"use of deprecated `{entry.path}`" + (f" {where}" if where else "")
-            if entry.hint or entry.reason:
-                message += f": {entry.hint or entry.reason}"
-            if entry.use_instead:
-                message += (" Use" if message.endswith(".") else "; use") + \
-                    f" `{entry.use_instead}` instead"
+            message = self.render(path=entry.path, where=f" {where}" if where else "",
+                                  advice=advice(entry.reason or entry.hint, entry.use_instead,
+                                                entry.docs))
             yield ctx.finding(self, None, message, line=ref.line, col=ref.col,
                               severity=entry.severity, hint=entry.hint, symbol=path,
                               docs=entry.docs)
@@ -137,4 +141,4 @@ def _lookup(ctx: FileContext, path: str) -> RuleEntry | None:
         entry = match_entry(deprecated, candidate)
         if entry is not None and not ctx.project.index.exists(entry.path):
             return entry
-    return None
+    return object_entry(ctx.project, path)  # the same object by a path no entry names

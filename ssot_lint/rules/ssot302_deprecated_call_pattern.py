@@ -8,7 +8,7 @@ from ssot_lint.model.finding import Finding
 from ssot_lint.model.references import Reference
 from ssot_lint.model.registry import Pattern
 from ssot_lint.rules._usage import absolute_target, origins
-from ssot_lint.rules.base import Example, FileContext, Rule
+from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _FILES = {
     "app/engine/__init__.py": "from app.engine.execution import ExecutionEngine\n",
@@ -76,6 +76,7 @@ class DeprecatedCallPatternRule(Rule):
     severity = "warning"
     summary = "call shape declared deprecated by a registry [[patterns]] entry"
     config = "[[patterns]] call, when, hint, use_instead, severity"
+    message = "{shape} of `{call}` is deprecated{advice}"
     VALID = (Example("from app.engine import ExecutionEngine\nfrom app.engine.execution import run\n"
                      "ExecutionEngine(ctx=object())\nrun(1, timeout=3)\n"
                      "def f(ExecutionEngine):\n    return ExecutionEngine()\n",
@@ -119,9 +120,5 @@ def _message(pattern: Pattern) -> str:
             shape = f"a call without `{arg[1:]}=`"
         else:
             shape = f"a call with `{arg}=`"
-    message = f"{shape} of `{pattern.call}` is deprecated"
-    if pattern.hint:
-        message += f": {pattern.hint}"
-    if pattern.use_instead:
-        message += f"; use `{pattern.use_instead}` instead"
-    return message
+    return DeprecatedCallPatternRule.render(shape=shape, call=pattern.call,
+                                            advice=advice(pattern.hint, pattern.use_instead))
