@@ -27,6 +27,22 @@ fix = "none"
 """
 
 
+# DeepAgentState is defined in app.schemas.agent_models; app.agents.state re-exports it.
+_OBJECT_FILES = {
+    "app/schemas/__init__.py": "",
+    "app/schemas/agent_models.py": "class DeepAgentState: ...\n",
+    "app/agents/__init__.py": "",
+    "app/agents/state.py": "from app.schemas.agent_models import DeepAgentState\n",
+    "app/services/__init__.py": "",
+    "app/services/user_execution_context.py": "class UserExecutionContext: ...\n",
+}
+_OBJECT_REGISTRY = """
+[deprecated."app.agents.state.DeepAgentState"]
+use_instead = "app.services.user_execution_context.UserExecutionContext"
+hint = "DeepAgentState shares state between users."
+"""
+
+
 class DeprecatedImportRule(Rule):
     """The import matches a ``[deprecated]`` registry entry.
 
@@ -36,6 +52,15 @@ class DeprecatedImportRule(Rule):
     ``use_instead`` and ``docs``. ``allow_in`` (``type_checking``, ``function``,
     ``fallback``) and ``paths`` globs tolerate it where it is intended, such as the
     compatibility shim itself.
+
+    Deprecation follows the object: when the entry's ``use_instead`` is a *different*
+    object, every import of the same definition is reported, by whatever path (the
+    defining module, another re-export), except in the module whose re-export the
+    entry names (the shim). When ``use_instead`` is the same object at a better path,
+    only the entry's spelling is wrong. ``scope = "object" | "path"`` on the entry
+    overrides the choice; ``registry verify`` says which applies when it is not obvious.
+    A ``fix`` is offered only when ``ssot-lint fix`` will make it; a ``use_instead``
+    that does not resolve is noted on the finding.
     """
 
     code = "SSOT111"
@@ -51,6 +76,13 @@ class DeprecatedImportRule(Rule):
         Example("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
                 "    from app.agents.state import DeepAgentState\n", files=_FILES,
                 registry=_REGISTRY, note="tolerated by allow_in"),
+        Example("from app.schemas.agent_models import DeepAgentState\n", files=_OBJECT_FILES,
+                registry='[deprecated."app.agents.state.DeepAgentState"]\n'
+                         'use_instead = "app.schemas.agent_models.DeepAgentState"\n',
+                note="use_instead is the same object: only the spelling is deprecated"),
+        Example("from app.schemas.agent_models import DeepAgentState\n", files=_OBJECT_FILES,
+                registry=_OBJECT_REGISTRY + 'scope = "path"\n',
+                note="scope = \"path\" overrides the object scope"),
     )
     INVALID = (
         Example("from app.agents.state import AgentPhase, DeepAgentState\n", files=_FILES,
@@ -62,6 +94,21 @@ class DeprecatedImportRule(Rule):
                 lines=(1,), note="only AgentPhase moves: the import is split",
                 fixed="from app.agents.state import DeepAgentState\n"
                       "from app.services.phases import AgentPhase\n"),
+        Example("from app.schemas.agent_models import DeepAgentState as State\n",
+                files=_OBJECT_FILES, registry=_OBJECT_REGISTRY, lines=(1,), messages=((
+                    1, 38, "`app.schemas.agent_models.DeepAgentState` (the object of "
+                    "`app.agents.state.DeepAgentState`) is deprecated: DeepAgentState shares "
+                    "state between users; use "
+                    "`app.services.user_execution_context.UserExecutionContext` instead"),),
+                note="the same object, imported from where it is defined"),
+        Example("from app.agents.state import DeepAgentState\n", files=_FILES,
+                registry='[deprecated."app.agents.state.DeepAgentState"]\n'
+                         'use_instead = "app.nowhere.UserExecutionContext"\n', lines=(1,),
+                messages=((1, 30, "`app.agents.state.DeepAgentState` is deprecated; use "
+                           "`app.nowhere.UserExecutionContext` instead [no automatic fix: "
+                           "`app.nowhere.UserExecutionContext` does not resolve (no module "
+                           "`app.nowhere`)]"),),
+                note="a use_instead that does not resolve is noted, not offered as a fix"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:

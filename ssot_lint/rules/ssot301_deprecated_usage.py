@@ -53,7 +53,9 @@ class DeprecatedUsageRule(Rule):
     reported; comments and ordinary strings are never read. The entry's ``paths``
     globs tolerate whole files, and a use through an import that the entry's
     ``allow_in`` tolerates (under ``TYPE_CHECKING``, inside a function, in a fallback)
-    is tolerated too.
+    is tolerated too. An entry whose ``use_instead`` is a different object covers
+    the object (``scope``, see SSOT111): uses through an import from the defining
+    module, or any other re-export, are reported with the entry's advice.
     """
 
     code = "SSOT301"
@@ -85,6 +87,19 @@ class DeprecatedUsageRule(Rule):
                 "state: DeepAgentState | None = None\n",
                 files=_FILES, registry=_STRICT, lines=(4, 5),
                 note="module alias and a re-export"),
+        Example("from app.schemas.models import DeepAgentState\n\n"
+                "def run(state: DeepAgentState) -> None: ...\n",
+                files={"app/schemas/__init__.py": "",
+                       "app/schemas/models.py": "class DeepAgentState: ...\n",
+                       "app/agents/__init__.py": "",
+                       "app/agents/state.py": "from app.schemas.models import DeepAgentState\n"},
+                registry=_STRICT.split("\n\n[deprecated.\"app.core")[0] + "\n",
+                lines=(3,), messages=((3, 16, "use of deprecated "
+                                       "`app.agents.state.DeepAgentState` in a type annotation: "
+                                       "DeepAgentState shares state between users; use "
+                                       "`app.services.user_execution_context."
+                                       "UserExecutionContext` instead"),),
+                note="deprecation follows the object to its defining module"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
