@@ -137,9 +137,12 @@ def test_statistics_counts_per_rule_most_frequent_first(
                    "1  SSOT112  non-canonical-import  [fixable: 1]\n")
     code, out, _ = run_cli(["check", "--statistics", "--format", "json"], capsys)
     assert json.loads(out) == [
-        {"code": "SSOT102", "rule": "unresolved-module", "count": 2, "fixable": 0},
-        {"code": "SSOT101", "rule": "broken-import", "count": 1, "fixable": 1},
-        {"code": "SSOT112", "rule": "non-canonical-import", "count": 1, "fixable": 1}]
+        {"code": "SSOT102", "rule": "unresolved-module", "count": 2, "fixable": 0,
+         "unsafe_fixable": 0},
+        {"code": "SSOT101", "rule": "broken-import", "count": 1, "fixable": 1,
+         "unsafe_fixable": 0},
+        {"code": "SSOT112", "rule": "non-canonical-import", "count": 1, "fixable": 1,
+         "unsafe_fixable": 0}]
     code, _, err = run_cli(["check", "--statistics", "--format", "sarif"], capsys)
     assert code == 2 and "--statistics prints text or json" in err
 

@@ -140,8 +140,12 @@ def test_fix_regions_rewrite_the_source_correctly(tmp_path: Path,
     _, out, _ = run_cli(["check", "--format", "sarif", "app/main.py"], capsys)
     results = json.loads(out)["runs"][0]["results"]
     fixed = [r for r in results if "fixes" in r]
-    assert [r["ruleId"] for r in fixed] == ["SSOT101"]  # the two-name import gets no SARIF fix
+    # `fix` fixes both, so both carry a SARIF fix; the two-name import keeps the other name
+    assert [r["ruleId"] for r in fixed] == ["SSOT101", "SSOT112"]
     assert [r["ruleId"] for r in results] == ["SSOT101", "SSOT112"]
+    split = fixed[1]["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert split["insertedContent"]["text"] == ("from app.registry import canonical\n"
+                                                "from app.registry.canonical import Registry")
     replacement = fixed[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]
     region = replacement["deletedRegion"]
     lines = source.split("\n")
