@@ -60,7 +60,8 @@ def test_a_canonical_alias_assignment_is_a_re_export(tmp_path: Path) -> None:
 
 
 def test_broken_entry_that_resolves_is_902_and_its_101_says_so(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "p", {**FILES, "app/main.py": "from app.compat import Engine\n"},
+    files = {**FILES, "app/main.py": "from app.compat import Engine\n"}
+    root = write_project(tmp_path / "p", files,
                          '[broken."app.compat.Engine"]\nuse_instead = "app.core.impl.Engine"\n')
     findings = run_check(root, verify_registry=True)
     assert [f.message for f in findings if f.code == "SSOT902"] == [

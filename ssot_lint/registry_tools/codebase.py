@@ -13,7 +13,7 @@ from ssot_lint.discover import discover
 from ssot_lint.load.config import REGISTRY_FILE, load_config
 from ssot_lint.model.config import Config
 from ssot_lint.model.registry import Registry
-from ssot_lint.resolve.definitions import (  # noqa: F401 - the registry tools' vocabulary
+from ssot_lint.resolve.definitions import (
     DEFINING_KINDS,
     binding_import,
     defines,
@@ -22,6 +22,11 @@ from ssot_lint.resolve.definitions import (  # noqa: F401 - the registry tools' 
 )
 from ssot_lint.resolve.project import Project
 from ssot_lint.scan import scan
+
+# Where a name is defined lives in ``resolve.definitions`` (rules ask it too); the
+# registry tools keep importing it from here.
+__all__ = ["DEFINING_KINDS", "binding_import", "defines", "definition_site", "detect_source_roots",
+           "load_codebase", "module_files"]
 
 
 def detect_source_roots(root: Path) -> tuple[str, ...]:

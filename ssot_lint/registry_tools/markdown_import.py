@@ -16,8 +16,14 @@ from dataclasses import dataclass, field
 
 from ssot_lint.load.registry import is_dotted_path
 from ssot_lint.registry_tools import markdown_rules as words
-from ssot_lint.registry_tools.markdown_scan import IMPORT_TEXT, PROSE_IMPORT, Fence, PyLine, \
-    parse_python, scan_markdown
+from ssot_lint.registry_tools.markdown_scan import (
+    IMPORT_TEXT,
+    PROSE_IMPORT,
+    Fence,
+    PyLine,
+    parse_python,
+    scan_markdown,
+)
 
 
 @dataclass

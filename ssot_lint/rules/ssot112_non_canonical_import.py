@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_lint.model.finding import Edit, Finding
-from ssot_lint.rules._imports import checked_imports, import_line
 from ssot_lint.rules._fixes import replacement_problem, unresolved, with_note
+from ssot_lint.rules._imports import checked_imports, import_line
 from ssot_lint.rules.base import Example, FileContext, Rule
 
 _FILES = {

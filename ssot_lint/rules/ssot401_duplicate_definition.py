@@ -53,11 +53,11 @@ class DuplicateDefinitionRule(Rule):
     config = "[symbols]; [project].packages; policy.duplicate_exclude"
     message = ("`{name}` is defined again in `{module}`; its canonical home is {canonical}: "
                "import it from there (or add this path to duplicate_exclude)")
-    VALID = (Example("from app.agents.registry import AgentRegistry\n\n"
-                     "def build() -> AgentRegistry:\n    class AgentRegistry: ...\n"
-                     "    return AgentRegistry()\n", files=_FILES, registry=_REGISTRY,
-                     note="re-exports and nested definitions are fine"),)
-    VALID += (
+    VALID = (
+        Example("from app.agents.registry import AgentRegistry\n\n"
+                "def build() -> AgentRegistry:\n    class AgentRegistry: ...\n"
+                "    return AgentRegistry()\n", files=_FILES, registry=_REGISTRY,
+                note="re-exports and nested definitions are fine"),
         Example("try:\n    from app.agents.supervisor.agent_registry import AgentRegistry\n"
                 "except ImportError:\n    class AgentRegistry:\n        pass\n",
                 files=_FILES, registry=_REGISTRY, note="a fallback stand-in"),
