@@ -42,7 +42,14 @@ class DynamicImportRule(Rule):
                        "importlib.import_module('app.plugins.sms')\n"
                        "import_module('app.plugins.legacy_sms')\n"
                        "__import__('app.plugin')\n",
-                       files=_FILES, registry=_REGISTRY, lines=(4, 5, 6)),)
+                       files=_FILES, registry=_REGISTRY, lines=(4, 5, 6), messages=(
+                           (4, 25, "dynamic import of `app.plugins.sms`, which does not exist "
+                                   "(`app.plugins.sms` is missing)"),
+                           (5, 15, "dynamic import of deprecated module "
+                                   "`app.plugins.legacy_sms`: SMS delivery is being retired; "
+                                   "use `app.plugins.email` instead"),
+                           (6, 12, "dynamic import of `app.plugin`, which does not exist "
+                                   "(`app.plugin` is missing)"))),)
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         project = ctx.project

@@ -83,7 +83,15 @@ class DeprecatedCallPatternRule(Rule):
                      files=_FILES, registry=_REGISTRY),)
     INVALID = (Example("import app.engine.execution as ex\nfrom app.engine import ExecutionEngine as E\n"
                        "E()\nex.run(1, legacy=True, timeout=2)\nex.run(2)\n",
-                       files=_FILES, registry=_REGISTRY, lines=(3, 4, 5)),)
+                       files=_FILES, registry=_REGISTRY, lines=(3, 4, 5), messages=(
+                           (3, 1, "a call without arguments of "
+                                  "`app.engine.execution.ExecutionEngine` is deprecated: an "
+                                  "engine without a context is shared between users; use "
+                                  "`app.engine.create_request_scoped_engine` instead"),
+                           (4, 1, "a call with `legacy=` of `app.engine.execution.run` is "
+                                  "deprecated: the legacy path is going away"),
+                           (5, 1, "a call without `timeout=` of `app.engine.execution.run` is "
+                                  "deprecated: always pass a timeout"))),)
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         patterns = ctx.project.registry.patterns
