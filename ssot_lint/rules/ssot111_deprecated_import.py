@@ -136,5 +136,8 @@ class DeprecatedImportRule(Rule):
             subject = f"`{ri.path}`" + (f" (the object of `{same_as}`)" if same_as else "")
             message = self.render(subject=subject, advice=advice(
                 entry.reason or entry.hint, replacement, entry.docs))
+            # An import of the object by another path is attributed to the entry (audit rows,
+            # fix planning) by naming the entry's path as the finding's symbol.
             yield ctx.finding(self, ri.fact, with_note(message, note), severity=entry.severity,
-                              symbol=ri.path, hint=entry.hint, docs=entry.docs, fix=fix)
+                              symbol=same_as or ri.path, hint=entry.hint, docs=entry.docs,
+                              fix=fix)
