@@ -266,7 +266,7 @@ def _pair(waiting: list[Observation],
     if named:
         return named
     if len(waiting) == len(targets):
-        return list(zip(waiting, targets))
+        return list(zip(waiting, targets, strict=True))
     if len(targets) == 1 and len(waiting) == 1:
         return [(waiting[0], targets[0])]
     return None
