@@ -51,6 +51,9 @@ def test_every_path_to_the_definition_and_every_use_is_reported(tmp_path: Path) 
     uses = [(f.path, f.line, f.column) for f in findings if f.code == "SSOT301"]
     assert uses == [("app/jobs/a.py", 3, 16), ("app/jobs/a.py", 3, 35), ("app/jobs/a.py", 4, 12),
                     ("app/jobs/b.py", 4, 26), ("app/jobs/c.py", 3, 9)]
+    # attributed to the entry (audit rows, fix planning, fingerprints)
+    assert {f.symbol for f in findings if f.code in ("SSOT111", "SSOT301")} == {
+        "app.agents.state.DeepAgentState"}
     first = next(f for f in findings if f.code == "SSOT111")
     assert first.message == (
         "`app.schemas.agent_models.DeepAgentState` (the object of "

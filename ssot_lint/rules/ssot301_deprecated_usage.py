@@ -136,6 +136,8 @@ class DeprecatedUsageRule(Rule):
         binding = _binding(ctx, ref, path)
         if binding is not None and entry.allow_in and tolerated(ctx, binding, entry):
             return None  # a use through an import the entry tolerates is tolerated too
+        if ("deprecated-usage-object", path) in shared:
+            return entry, entry.path  # the object by a path no entry names: the entry's path
         return entry, path
 
 
@@ -156,4 +158,7 @@ def _lookup(ctx: FileContext, path: str) -> RuleEntry | None:
         entry = match_entry(deprecated, candidate)
         if entry is not None and not ctx.project.index.exists(entry.path):
             return entry
-    return object_entry(ctx.project, path)  # the same object by a path no entry names
+    found = object_entry(ctx.project, path)  # the same object by a path no entry names
+    if found is not None:
+        ctx.project.shared[("deprecated-usage-object", path)] = True
+    return found
