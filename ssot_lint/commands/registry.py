@@ -100,7 +100,7 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     """
     from ssot_lint.api import build_project
     from ssot_lint.errors import EXIT_FINDINGS, ExitCode
-    from ssot_lint.registry_tools.verify import verify_registry
+    from ssot_lint.registry_tools.verify import scope_notes, verify_registry
     from ssot_lint.report import Summary
     from ssot_lint.report.json_report import render_json
     from ssot_lint.report.text import render_text
@@ -115,6 +115,8 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     click.echo(renderer(findings, Summary.of(findings, len(project.registry.files)), True),
                nl=False)
     if (output_format or "text") == "text":
+        for note in scope_notes(project):
+            click.echo(note)
         state = f"{len(findings)} stale" if findings else "all verified"
         click.echo(f"Registry {', '.join(project.registry.files)}: {entries} entries, {state}.")
     if findings:

@@ -16,6 +16,7 @@ from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, t
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
     FIX_MODES,
+    SCOPES,
     SEVERITIES,
     Contract,
     IgnoredImport,
@@ -40,7 +41,8 @@ POLICY_CHOICES: dict[str, tuple[str, ...]] = {
     "cycle_imports": ("eager", "all"),
 }
 SYMBOL_KEYS = ("aliases", "verified", "note")
-RULE_KEYS = ("use_instead", "reason", "hint", "docs", "severity", "allow_in", "paths", "fix")
+RULE_KEYS = ("use_instead", "reason", "hint", "docs", "severity", "allow_in", "paths", "fix",
+              "scope")
 SERVICE_KEYS = ("packages", "may_import", "public", "reason", "owner", "ignore_imports")
 LAYER_KEYS = ("name", "order", "reason", "owner", "ignore_imports")
 CONTRACT_KEYS = ("name", "kind", "source", "forbidden", "allow_indirect", "reason", "owner",
@@ -239,6 +241,7 @@ class _Reader:
             allow_in=self.strings(table, "allow_in", kind, path, choices=ALLOW_CONTEXTS),
             paths=self.strings(table, "paths", kind, path),
             fix=self.string(table, "fix", kind, path, choices=FIX_MODES) or "auto",
+            scope=self.string(table, "scope", kind, path, choices=SCOPES),
             origin=self.origin(kind, path),
         )
 

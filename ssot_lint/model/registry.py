@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 SEVERITIES = ("error", "warning", "info")
 ALLOW_CONTEXTS = ("type_checking", "function", "fallback")
 FIX_MODES = ("auto", "rename", "none")
+SCOPES = ("object", "path")  # what a [broken]/[deprecated] entry covers (None = decided)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class RuleEntry:
     allow_in: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     fix: str = "auto"
+    # "object": every path to the same definition is covered; "path": only this
+    # spelling; None: decided from the code (``rules._usage.entry_scope``).
+    scope: str | None = None
     origin: Origin = field(default_factory=lambda: Origin("<registry>"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.rules._fixes import replacement_problem, unresolved, with_note
 from ssot_lint.rules._imports import checked_imports, import_line
 from ssot_lint.rules.base import Example, FileContext, Rule
 
@@ -79,6 +80,10 @@ class NonCanonicalImportRule(Rule):
             line = import_line(entry.path, ri.fact.asname)
             message = (f"`{ri.fact.name}` is imported via the alias `{ri.path}`; its canonical "
                        f"home is `{entry.path}`: use `{line}`")
-            yield ctx.finding(self, ri.fact, message, symbol=ri.path,
-                              fix=Edit("import from the canonical home", "replace-import",
-                                       ri.path, entry.path))
+            # The same object: a different last name is kept local with `as`, not renamed.
+            problem = replacement_problem(ctx.project, ri, entry.path)
+            fix = Edit("import from the canonical home", "replace-import", ri.path,
+                       entry.path) if problem is None else None
+            yield ctx.finding(self, ri.fact, with_note(message, unresolved(ctx.project,
+                                                                           entry.path)),
+                              symbol=ri.path, fix=fix)
