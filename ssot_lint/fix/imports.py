@@ -3,7 +3,8 @@
 Changes arrive per imported name, keyed by (the statement's ordinal among the module's
 import statements in source order, the name's index in it); ``import_keys`` maps the
 line/column positions findings report onto those keys with ``ast``, which is far
-cheaper than libcst's position metadata (that re-generates the whole module). For each ``from`` statement the names are grouped by where they will be
+cheaper than libcst's position metadata (that re-generates the whole module). For
+each ``from`` statement the names are grouped by where they will be
 imported from: the group that keeps the original module (or, when every name moves to
 the same place, the whole statement) is edited in place, so its comments, parentheses
 and trailing commas stay. Names that move elsewhere are merged into an existing
@@ -14,10 +15,9 @@ imports identically is not imported twice.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-import ast
 
 import libcst as cst
 
@@ -189,7 +189,7 @@ class ImportRewriter(cst.CSTTransformer):
             if isinstance(s.names, cst.ImportStar):
                 continue
             module = "." * len(s.relative) + _dotted(s.module)
-            for alias, change in zip(s.names, changed[id(s)]):
+            for alias, change in zip(s.names, changed[id(s)], strict=True):
                 name = _dotted(alias.name)
                 if change is not None and change.name:  # judge the run as it will be
                     binders.setdefault(change.asname or change.name, set()).add(

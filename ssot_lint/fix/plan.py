@@ -64,7 +64,8 @@ def target_problem(project: Project, module: str, name: str | None,
             return None
         return f"`{module}` binds `{name}` only under TYPE_CHECKING"
     if found.status == N.UNKNOWN:
-        return f"`{module}` cannot be analysed ({found.via or 'unknown'}), so `{name}` is unverified"
+        return (f"`{module}` cannot be analysed ({found.via or 'unknown'}), so `{name}` is "
+                "unverified")
     return f"the replacement module `{module}` does not define `{name}`"
 
 

@@ -130,7 +130,9 @@ def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
 
 def _only_import_lines_changed(old: str, new: str, import_lines: set[int]) -> bool:
     """Every line that differs is an import statement's line, or was added after one."""
-    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    # Lines as ``ast`` numbers them: ``str.splitlines`` would also break at a form feed
+    # or U+2028 inside a line and shift every later line number.
+    before, after = old.split("\n"), new.split("\n")
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
         if tag == "equal":
