@@ -25,6 +25,7 @@ from ssot_lint.discover import SourceFile
 from ssot_lint.engine import run_rules
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.fix.apply import rewrite_text
+from ssot_lint.fix.layout import project_style
 from ssot_lint.fix.plan import FIXABLE, plan_file
 from ssot_lint.fix.source import SourceError, SourceText, atomic_write, read_source
 from ssot_lint.model.config import Config
@@ -123,6 +124,7 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
         result.baselined = len(initial) - len(kept)
         initial = kept
     findings = _by_file(files, initial, cwd)
+    style = project_style(frozenset(project.first_party), config.root)
     states: dict[str, _FileState] = {}
     todo = [f for f in files if any(x.code in FIXABLE for x in findings.get(f.rel, []))]
     for _ in range(MAX_ROUNDS):
@@ -134,7 +136,7 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
                 continue
             states[source.rel] = state
             plan = plan_file(project, source, findings.get(source.rel, []), unsafe)
-            new_text = rewrite_text(project, source, state.text, plan)
+            new_text = rewrite_text(project, source, state.text, plan, style)
             state.not_fixed = [(state.original_line(f), why) for f, why in plan.skipped]
             state.needs_unsafe = [state.original_line(f) for f in plan.needs_unsafe]
             if new_text is None:
