@@ -17,7 +17,8 @@ from ssot_lint.commands.audit import show_progress
 from tests.audit_project import make_project
 
 
-def _run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(cwd: Path, *args: str, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "CI"}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "ssot_lint", "audit", *args], cwd=cwd,

@@ -236,8 +236,8 @@ class ImportRewriter(cst.CSTTransformer):
         original = "." * len(s.relative) + _dotted(s.module)
         groups: dict[str, list[tuple[int, AliasChange | None]]] = {}
         for index, change in enumerate(changes):
-            target = original if change is None else self._styled(s, change.module)
-            groups.setdefault(target, []).append((index, change))
+            destination = original if change is None else self._styled(s, change.module)
+            groups.setdefault(destination, []).append((index, change))
         primary = original if original in groups else next(iter(groups))
         plan = _FromPlan(keep=groups.pop(primary),
                          retarget=primary if primary != original else None)
@@ -260,8 +260,7 @@ class ImportRewriter(cst.CSTTransformer):
                     and "#" not in _code(line) and len(moved) == len(plan.keep) \
                     and all(a is None and unique(n) for n, a in moved):
                 # the new module is already imported from in this run: join it there
-                self.from_plans.setdefault(id(target), _FromPlan(
-                    keep=[(i, None) for i in range(len(target.names))]))  # type: ignore[arg-type]
+                self.from_plans.setdefault(id(target), _FromPlan(keep=_unchanged(target)))
                 self.from_plans[id(target)].additions.extend(moved)
                 bound.update((primary, n, a) for n, a in moved)
                 plan.remove = True
@@ -274,8 +273,7 @@ class ImportRewriter(cst.CSTTransformer):
             target = existing.get(module)
             if target is not None and target is not s and all(unique(a or n) for n, a in items) \
                     and all(a is None for _, a in items):
-                self.from_plans.setdefault(id(target), _FromPlan(
-                    keep=[(i, None) for i in range(len(target.names))]))  # type: ignore[arg-type]
+                self.from_plans.setdefault(id(target), _FromPlan(keep=_unchanged(target)))
                 self.from_plans[id(target)].additions.extend(items)
             elif module in pending:
                 pending[module].items.extend(items)
@@ -340,9 +338,7 @@ class ImportRewriter(cst.CSTTransformer):
             self.lines[id(updated_node)] = (updated_node, flag, touched)
         if not new:
             return updated_node
-        lines: list[cst.BaseStatement] = [cst.parse_statement(
-            f"from {n.module} import {', '.join(_item(a, b) for a, b in n.items)}\n",
-            config=self.config) for n in new]
+        lines: list[cst.BaseStatement] = [self._new_statement(n) for n in new]
         if not updated_node.body:  # merged away: the first new line takes its place
             lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
         for line in lines:
@@ -408,10 +404,24 @@ class ImportRewriter(cst.CSTTransformer):
         new = self.inserts.get(id(original_node), [])
         if not new:
             return updated_node
-        extra = [cst.parse_statement(
-            f"from {n.module} import {', '.join(_item(a, b) for a, b in n.items)}\n",
-            config=self.config).body[0] for n in new]  # type: ignore[attr-defined]
+        extra: list[cst.BaseSmallStatement] = []
+        for n in new:
+            line = self._new_statement(n)
+            assert isinstance(line, cst.SimpleStatementLine)
+            extra.extend(line.body)
         return updated_node.with_changes(body=[*updated_node.body, *extra])
+
+    def _new_statement(self, new: _NewImport) -> cst.BaseStatement:
+        code = f"from {new.module} import {', '.join(_item(a, b) for a, b in new.items)}\n"
+        if self.config is None:
+            return cst.parse_statement(code)
+        return cst.parse_statement(code, config=self.config)
+
+
+def _unchanged(statement: cst.ImportFrom) -> list[tuple[int, AliasChange | None]]:
+    """A plan entry keeping every name of ``statement`` (names are added to it)."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    return [(i, None) for i in range(len(statement.names))]
 
 
 def _renamed(alias: cst.ImportAlias, change: AliasChange | None) -> cst.ImportAlias:

@@ -26,8 +26,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import libcst as cst
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
 
 FUTURE, STDLIB, THIRD_PARTY, FIRST_PARTY, LOCAL = range(5)
 DEFAULT_LINE_LENGTH = 88  # ruff's and black's default
@@ -68,19 +74,15 @@ def project_style(first_party: frozenset[str], root: Path | None) -> Style:
         length = ruff.get("line-length")
         if isinstance(length, int) and not isinstance(length, bool) and length > 0:
             line_length = length
-        for table in (ruff.get("isort"), ruff.get("lint", {}).get("isort")
-                      if isinstance(ruff.get("lint"), dict) else None):
+        lint = ruff.get("lint")
+        for table in (ruff.get("isort"), lint.get("isort") if isinstance(lint, dict) else None):
             known = table.get("known-first-party") if isinstance(table, dict) else None
             if isinstance(known, list):
                 names.update(k.split(".")[0] for k in known if isinstance(k, str))
     return Style(first_party=frozenset(names), line_length=line_length)
 
 
-def _ruff_settings(root: Path) -> dict[str, object]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+def _ruff_settings(root: Path) -> dict[str, Any]:
     for name, nested in (("ruff.toml", False), (".ruff.toml", False),
                          ("pyproject.toml", True)):
         path = root / name
@@ -95,7 +97,7 @@ def _ruff_settings(root: Path) -> dict[str, object]:
             data = tool.get("ruff") if isinstance(tool, dict) else None
             if not isinstance(data, dict):
                 continue
-        return data
+        return dict(data)
     return {}
 
 
