@@ -77,11 +77,11 @@ def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | No
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)
     if output.pop("show_diff", False):  # as `fix --diff`: safe fixes only, nothing written
-        from ssot_lint.fix.report import unified_diff_bytes
+        from ssot_lint.fix.report import unified_diff_bytes, write_diff
         from ssot_lint.fix.run import fix
 
         diff = unified_diff_bytes(fix(list(paths), config, write=False))
-        click.echo(diff, nl=False)  # bytes: click writes them as they are, never ANSI-stripped
+        write_diff(diff, sys.stdout)  # bytes: never ANSI-stripped
         if diff and not config.exit_zero:
             raise ExitCode(EXIT_FINDINGS)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | 
     from ssot_lint.baseline import read_baseline
     from ssot_lint.commands._common import split_codes as _codes
     from ssot_lint.errors import EXIT_FINDINGS, ExitCode
-    from ssot_lint.fix.report import fix_report, unified_diff_bytes
+    from ssot_lint.fix.report import fix_report, unified_diff_bytes, write_diff
     from ssot_lint.fix.run import fix
 
     overrides: dict[str, Any] = {
@@ -53,7 +54,7 @@ def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | 
     if show_diff:
         # the diff alone on stdout, as bytes (git apply needs them exact); what would be
         # fixed and the summary on stderr
-        click.echo(unified_diff_bytes(result), nl=False)  # bytes: never ANSI-stripped
+        write_diff(unified_diff_bytes(result), sys.stdout)
         click.echo(fix_report(result, written=False, quiet=bool(config.quiet)), nl=False,
                    err=True)
     else:

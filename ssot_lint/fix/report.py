@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from typing import IO
 
 from ssot_lint.fix.run import FixResult
 from ssot_lint.model.finding import Finding
@@ -49,6 +50,21 @@ def unified_diff_bytes(result: FixResult) -> bytes:
             else:
                 chunks.append(data + b"\n" + NO_NEWLINE)
     return b"".join(chunks)
+
+
+def write_diff(data: bytes, stream: IO[str]) -> None:
+    """Write the diff's bytes to ``stream``'s binary layer, so no byte is changed.
+
+    A text-only stream (a test's ``StringIO``) gets the bytes decoded as UTF-8 with
+    surrogate escapes, which round-trips every byte.
+    """
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(data.decode("utf-8", "surrogateescape"))
+        return
+    stream.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def unified_diff(result: FixResult) -> str:
