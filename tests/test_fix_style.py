@@ -89,8 +89,8 @@ def fixed(tmp_path: Path, source: str, registry: str = REGISTRY,
 
 def test_a_moved_name_joins_the_existing_import_of_its_module(tmp_path: Path) -> None:
     source = ("import os\n\nimport click\n\n"
-              "from shop.catalog.models import Category\n"
-              "from shop.legacy import Product\n"
+              "from shop.catalog.models import Product\n"
+              "from shop.legacy import Category\n"
               "from shop.orders.cart import Cart\n\n"
               "print(os, click, Category, Product, Cart)\n")
     assert fixed(tmp_path, source) == (

@@ -244,8 +244,8 @@ def is_sorted(lines: Sequence[cst.SimpleStatementLine], style: Style) -> bool:
         wanted = position > 0 and (section != order[position - 1][0] or _has_atop(line))
         if position and _blanks_before(line) != int(wanted):
             return False
-        if position and line.leading_lines and line.leading_lines[-1].comment is None:
-            return False  # a comment separated from its statement
+        if _has_atop(line) and line.leading_lines[-1].comment is None:
+            return False  # a comment separated from its statement by a blank line
         names = _aliases(stmt)
         if names != sorted(names, key=lambda n: member_key(*n)):
             return False
