@@ -191,3 +191,18 @@ def test_comments_are_never_lost(tmp_path: Path, source: str) -> None:
     assert sorted(line.split("#")[1] for line in text.splitlines() if "#" in line) == \
         sorted(line.split("#")[1] for line in source.splitlines() if "#" in line)
     assert "Category" in text and "shop.legacy" not in text
+
+
+def test_wrapped_names_are_indented_as_the_file_indents(tmp_path: Path) -> None:
+    source = ("from typing import TYPE_CHECKING\n\n"
+              "if TYPE_CHECKING:\n"
+              "  from shop.legacy import RecommendationEngineConfiguration\n"
+              "  from shop.orders.cart import Cart\n")
+    narrow = {"pyproject.toml": "[tool.ruff]\nline-length = 60\n"}
+    assert fixed(tmp_path, source, extra=narrow) == (
+        "from typing import TYPE_CHECKING\n\n"
+        "if TYPE_CHECKING:\n"
+        "  from shop.catalog.storefront_recommendations import (\n"
+        "    RecommendationEngineConfiguration,\n"
+        "  )\n"
+        "  from shop.orders.cart import Cart\n")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -156,6 +156,8 @@ class ImportRewriter(cst.CSTTransformer):
     def visit_Module(self, node: cst.Module) -> None:
         self.config = node.config_for_parsing
         self.default_indent = len(node.default_indent)
+        if self.style is not None:  # wrapped names are indented as the file indents
+            self.style = replace(self.style, indent=node.default_indent)
         self._plan_body(node.body)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
