@@ -91,3 +91,27 @@ def test_fix_diff_applies_with_git_apply(tmp_path: Path, features: frozenset[str
     assert applied.returncode == 0, applied.stderr
     assert (root / "app/main.py").read_bytes() == (written / "app/main.py").read_bytes()
     assert (root / "app/main.py").read_bytes() != original
+
+
+def test_later_rounds_report_lines_of_the_original_file() -> None:
+    """A finding of a later round is mapped back through every earlier rewrite."""
+    from ssot_lint.fix.run import _FileState
+    from ssot_lint.model.finding import Finding
+
+    original = "import a\nfrom b import c, d\n\nx = 1\ny = 2\n"
+    # only the line map is exercised: no source file or original bytes are needed
+    state = _FileState(source=None, original=None,  # type: ignore[arg-type]
+                       text=original, display="m.py", initial=[])
+    # round 1: line 2 split in two, a line inserted after it
+    state.advance("import a\nfrom b import c\nfrom e import d\n\nx = 1\ny = 2\n")
+    # round 2: the import on line 1 rewritten in place, one more line added after it
+    state.advance("import f\nimport g\nfrom b import c\nfrom e import d\n\nx = 1\ny = 2\n")
+
+    def at(line: int) -> int:
+        finding = Finding(path="m.py", line=line, column=1, code="SSOT111", rule="r",
+                          severity="warning", message="m", end_line=line)
+        moved = state.original_line(finding)
+        assert moved.end_line == moved.line
+        return moved.line
+
+    assert [at(n) for n in range(1, 8)] == [1, 1, 2, 2, 3, 4, 5]
