@@ -35,7 +35,8 @@ def cli() -> None:
               type=click.Choice(list(FORMATS)),
               help="Output format (default: text).")
 @source_options
-@click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")
+@click.option("--exit-zero", is_flag=True, default=None,
+              help="Exit 0 even when there are findings.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Processes for fact extraction (default: available cores).")
@@ -76,11 +77,11 @@ def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | No
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)
     if output.pop("show_diff", False):  # as `fix --diff`: safe fixes only, nothing written
-        from ssot_lint.fix.report import unified_diff
+        from ssot_lint.fix.report import unified_diff_bytes, write_diff
         from ssot_lint.fix.run import fix
 
-        diff = unified_diff(fix(list(paths), config, write=False))
-        click.echo(diff, nl=False)
+        diff = unified_diff_bytes(fix(list(paths), config, write=False))
+        write_diff(diff, sys.stdout)  # bytes: never ANSI-stripped
         if diff and not config.exit_zero:
             raise ExitCode(EXIT_FINDINGS)
         return
