@@ -25,6 +25,56 @@ CONFIG_KEYS = ("registry", "exclude", "extend_exclude", "respect_gitignore", "se
                "verify_registry")
 
 
+#: Every place ssot-lint reads in a pyproject.toml, with the TOML type it must have there.
+#: Checked before any value is used, so ``tool = 1`` or ``project = "x"`` is a config
+#: error naming the line, not an AttributeError; keys *inside* ``[tool.ssot-lint]`` are
+#: checked by ``load_config`` itself.
+PYPROJECT_SHAPE: tuple[tuple[tuple[str, ...], type], ...] = (
+    (("tool",), dict),
+    (("tool", "ssot-lint"), dict),
+    (("project",), dict),
+    (("project", "requires-python"), str),
+)
+TOML_TYPES = {dict: "a table", list: "an array", str: "a string", bool: "a boolean",
+              int: "an integer", float: "a float"}
+
+
+def toml_type(value: Any) -> str:
+    """How TOML calls the type of ``value`` ("an integer", "a table", ...)."""
+    for kind, name in TOML_TYPES.items():  # bool before int: True is an int in Python
+        if type(value) is kind:
+            return name
+    return "a date or time"
+
+
+def shape_errors(data: dict[str, Any], text: str, display: str,
+                 only: tuple[str, ...] = ()) -> list[SsotLintError]:
+    """A ConfigError for each place of ``PYPROJECT_SHAPE`` (or of those starting with a
+    key in ``only``) holding the wrong TOML type; a wrong parent hides its children."""
+    errors: list[SsotLintError] = []
+    lines: LineIndex | None = None
+    for path, kind in PYPROJECT_SHAPE:
+        if only and path[0] not in only:
+            continue
+        node: Any = data
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        parent: Any = data
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if node is None or not isinstance(parent, dict) or isinstance(node, kind):
+            continue
+        lines = lines or LineIndex(text)
+        errors.append(ConfigError(f"expected {TOML_TYPES[kind]}, got {toml_type(node)}",
+                                  file=display, line=lines.line_of(*path), key=".".join(path)))
+    return errors
+
+
+def _raise(errors: list[SsotLintError]) -> None:
+    if errors:
+        raise MultiError(errors) if len(errors) > 1 else errors[0]
+
+
 def _has_tool_section(pyproject: Path) -> bool:
     """Does this pyproject configure ssot-lint? A broken one that mentions us is an error,
     not a silent fall-back to another root."""
@@ -39,7 +89,11 @@ def _has_tool_section(pyproject: Path) -> bool:
             raise ConfigError(f"invalid TOML: {exc}", file=pyproject.as_posix(),
                               line=decode_error_line(exc, text)) from None
         return False
-    return "ssot-lint" in data.get("tool", {})
+    errors = shape_errors(data, text, pyproject.as_posix(), only=("tool",))
+    if errors and "ssot-lint" in text:  # mentions us but is malformed: say so
+        _raise(errors)
+    tool = data.get("tool")
+    return not errors and isinstance(tool, dict) and "ssot-lint" in tool
 
 
 def find_root(start: Path) -> Path | None:
@@ -127,7 +181,8 @@ def load_config(start: Path, *, config_file: Path | None = None,
         else:
             err("expected true or false", "verify_registry")
     if "max_file_size" in section:
-        if isinstance(section["max_file_size"], int) and section["max_file_size"] > 0:
+        size = section["max_file_size"]
+        if isinstance(size, int) and not isinstance(size, bool) and size > 0:
             values["max_file_size"] = section["max_file_size"]
         else:
             err("expected a positive number of bytes", "max_file_size")
@@ -194,7 +249,10 @@ def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:
                           line=decode_error_line(exc, text))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", file=display)
-    section = data.get("tool", {}).get("ssot-lint", {})
+    if path.name == "pyproject.toml":
+        _raise(shape_errors(data, text, display))
+    tool = data.get("tool", {})
+    section = tool.get("ssot-lint", {}) if isinstance(tool, dict) else {}
     if path.name != "pyproject.toml" and not section:
         section = data  # a standalone ssot-lint.toml holds the keys at top level
         text = "[tool.ssot-lint]\n" + text  # so line lookups share one key path (off by one)
@@ -221,10 +279,13 @@ def _project_requires_python(root: Path) -> tuple[int, int] | None:
     if not pyproject.is_file():
         return None
     try:
-        data = load_toml(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
+        data = load_toml(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    spec = data.get("project", {}).get("requires-python")
+    _raise(shape_errors(data, text, pyproject.as_posix(), only=("project",)))
+    project = data.get("project", {})
+    spec = project.get("requires-python") if isinstance(project, dict) else None
     return _requires_python_floor(spec) if isinstance(spec, str) else None
 
 

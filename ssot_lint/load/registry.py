@@ -98,10 +98,9 @@ class _Reader:
         value = table.get(key)
         if value is None:
             return ()
-        if isinstance(value, str):
-            value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error("expected a list of strings", *path, key)
+            hint = f' (write ["{value}"])' if isinstance(value, str) else ""
+            self.error(f"expected a list of strings{hint}", *path, key)
             return ()
         for item in value:
             if dotted and not is_dotted_path(item):  # "*" belongs only in may_import
@@ -124,10 +123,14 @@ class _Reader:
                 "the registry is empty; start it with `version = 1` (or generate one with "
                 "`ssot-lint registry init`)", file=self.file, line=1))
         self.unknown(data, TOP_KEYS)
-        version = data.get("version", 1)
-        if version != 1:
-            self.error(f"unsupported registry version {version!r}; this ssot-lint reads version 1",
-                       "version")
+        if "version" not in data:
+            if data:
+                self.errors.append(RegistryError(
+                    "missing `version = 1` (the registry format version) at the top of the file",
+                    file=self.file, line=1, key="version"))
+        elif type(data["version"]) is not int or data["version"] != 1:  # not True, not 1.0
+            self.error(f"unsupported registry version {data['version']!r}; this ssot-lint "
+                       "reads version 1 (an integer)", "version")
         out: dict[str, Any] = {"project": {}, "policy": {}, "symbols": {}, "broken": {},
                                "deprecated": {}, "services": {}, "layers": [], "contracts": [],
                                "patterns": []}

@@ -51,6 +51,24 @@ REGISTRY_CASES: dict[str, tuple[str | dict[str, str], list[str], list[str]]] = {
     "empty file": ("", [], ["ssot-registry.toml:1: the registry is empty"]),
     "comments only": ("# to do\n", [], ["ssot-registry.toml:1: the registry is empty"]),
     "missing --registry": ("version = 1\n", ["--registry", "nope.toml"], ["registry not found"]),
+    # wrong types are refused, never coerced (True == 1 == 1.0 in Python)
+    "version true": ("version = true\n", [], ["ssot-registry.toml:1: [version] unsupported "
+                                              "registry version True"]),
+    "version float": ("version = 1.0\n", [], ["ssot-registry.toml:1: [version] unsupported "
+                                              "registry version 1.0"]),
+    "missing version": ('[project]\npackages = ["pkg"]\n', [],
+                        ["ssot-registry.toml:1: [version] missing `version = 1`"]),
+    "missing version in a directory file": (
+        {"a.toml": 'version = 1\n[project]\npackages = ["pkg"]\n',
+         "b.toml": '[deprecated."pkg.b"]\nuse_instead = "pkg.a"\n'}, [],
+        ["ssot-registry/b.toml:1: [version] missing"]),
+    "string for a list": ('version = 1\n[project]\npackages = "pkg"\n', [],
+                          ["ssot-registry.toml:3: [project.packages] expected a list of strings "
+                           '(write ["pkg"])']),
+    # a key holding a line break or an escape stays on its one prefixed line
+    "control characters in a key": ('version = 1\n[broken."a\\nb\\u001b[2J"]\n', [],
+                                    ['ssot-registry.toml:2: [broken."a\\nb\\x1b[2J"] '
+                                     "'a\\nb\\x1b[2J' is not a dotted import path"]),
     "every error at once": (
         'version = 1\n[project]\npackages = 3\n[policy]\nrelative = "forbid"\n'
         '[broken."pkg.x"]\nuse_instead = "pkg.x"\n', [],
@@ -69,6 +87,20 @@ CONFIG_CASES: dict[str, tuple[str, list[str], list[str]]] = {
     "bad choice and version": ('[tool.ssot-lint]\nformat = "xml"\ntarget_version = "2.7"\n', [],
                                ["pyproject.toml:2: [tool.ssot-lint.format] 'xml' is not one of",
                                 "pyproject.toml:3: [tool.ssot-lint.target_version] '2.7'"]),
+    # the places ssot-lint reads in a pyproject.toml are type-checked before use
+    "tool not a table": ("tool = 1\n", [], ["pyproject.toml:1: [tool] expected a table, got an "
+                                            "integer"]),
+    "project not a table": ('project = "x"\n', [],
+                            ["pyproject.toml:1: [project] expected a table, got a string"]),
+    "tool.ssot-lint not a table": ('[tool]\nssot-lint = [1]\n', [],
+                                   ["pyproject.toml:2: [tool.ssot-lint] expected a table, got "
+                                    "an array"]),
+    "requires-python not a string": ("[project]\nrequires-python = 3.11\n", [],
+                                     ["pyproject.toml:2: [project.requires-python] expected a "
+                                      "string, got a float"]),
+    "max_file_size true": ("[tool.ssot-lint]\nmax_file_size = true\n", [],
+                           ["pyproject.toml:2: [tool.ssot-lint.max_file_size] expected a "
+                            "positive number of bytes"]),
     "bad --target-version": ("", ["--target-version", "2.7"], ["--target-version expects"]),
     "missing --config": ("", ["--config", "nope.toml"], ["config file not found: nope.toml"]),
 }
@@ -112,6 +144,29 @@ def test_malformed_config_exits_2_naming_file_line_and_key(tmp_path: Path, case:
     result = run_cli(["check", "--no-cache", *args], root)
     assert_clean_exit(result, 2)
     _assert_user_error(result.stdout, result.stderr, fragments)
+
+
+@pytest.mark.parametrize("text", ["tool = 1\n# configures ssot-lint? cannot tell\n",
+                                  '[tool]\nssot-lint = "yes"\n'])
+def test_a_malformed_pyproject_in_an_ancestor_is_a_config_error(tmp_path: Path,
+                                                                  text: str) -> None:
+    """Looking upwards for the project root, a pyproject.toml that mentions ssot-lint
+    but has the wrong shape is reported (exit 2), not a crash and not skipped."""
+    (tmp_path / "pyproject.toml").write_text(text)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a.py").write_text("x = 1\n")
+    result = run_cli(["check", "--no-cache"], work)
+    assert_clean_exit(result, 2)
+    _assert_user_error(result.stdout, result.stderr, ["pyproject.toml:", "expected a table"])
+
+
+def test_an_unrelated_malformed_ancestor_pyproject_is_not_ours(tmp_path: Path) -> None:
+    """One that never mentions ssot-lint cannot configure it: the search goes on."""
+    (tmp_path / "pyproject.toml").write_text("tool = 1\nproject = 2\n")
+    root = _project(tmp_path / "inner", "version = 1\n")
+    result = run_cli(["check", "--no-cache"], root)
+    assert_clean_exit(result, 0)
 
 
 def test_mutual_may_import_is_allowed(tmp_path: Path) -> None:
