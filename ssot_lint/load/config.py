@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
+from ssot_lint.fspath import link_problem, real_path
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
 from ssot_lint.model.config import NEWEST_TARGET, Config
 
@@ -144,11 +145,11 @@ def load_config(start: Path, *, config_file: Path | None = None,
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"config file not found: {config_file}", file=str(config_file))
-        root = config_file.resolve().parent
+        root = real_path(config_file).parent
         section, lines, display = _read_section(config_file)
     else:
         found = find_root(start)
-        root = found if found is not None else Path.cwd().resolve()
+        root = found if found is not None else real_path(Path.cwd())
         pyproject = root / "pyproject.toml"
         if pyproject.is_file():
             section, lines, display = _read_section(pyproject)
@@ -230,7 +231,9 @@ def load_config(start: Path, *, config_file: Path | None = None,
         if not registry_path.exists() and (root / REGISTRY_DIR).is_dir():
             registry_path = root / REGISTRY_DIR
     exclude = values.pop("exclude", ()) + values.pop("extend_exclude", ())
-    config = Config(root=root, registry_path=Path(os.path.realpath(registry_path)),
+    registry_path = (Path(os.path.abspath(registry_path)) if link_problem(registry_path)
+                     else real_path(registry_path))  # a bad link is reported as itself
+    config = Config(root=root, registry_path=registry_path,
                     config_file=config_file, exclude=exclude, target_version=target, **values)
     if overrides:
         if "exclude" in overrides:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
+from ssot_lint.fspath import link_problem, not_regular, real_path
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, toml_key, tomllib
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
@@ -296,6 +297,10 @@ class _Reader:
 
 
 def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintError]]:
+    problem = not_regular(path)
+    if problem:
+        return {}, [RegistryError(f"registry file {problem}; remove it or make it a file",
+                                  file=display)]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -310,14 +315,23 @@ def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintE
 
 
 def registry_files(path: Path) -> list[Path]:
-    """The TOML files making up a registry path (a file, or a directory's ``*.toml``)."""
+    """The TOML files making up a registry path (a file, or a directory's ``*.toml``).
+
+    In a directory, a ``*.toml`` entry that is not a regular file -- a dangling or
+    looping symbolic link, a FIFO, a directory -- is listed too, so that loading reports
+    it: ignoring it would silently drop part of the registry.
+    """
     if path.is_dir():
-        return sorted(p for p in path.glob("*.toml") if p.is_file())
+        return sorted(path.glob("*.toml"))
     return [path]
 
 
 def load_registry(path: Path, display_base: Path | None = None) -> Registry:
     """Load, merge and validate a registry; raise ``MultiError`` listing every problem."""
+    problem = link_problem(path)
+    if problem:
+        raise RegistryError(f"the registry path {problem}; fix it or pass --registry PATH",
+                            file=str(path))
     if not path.exists():
         raise RegistryError(f"registry not found: {path}. Create one (see `ssot-lint registry "
                             "init`) or pass --registry PATH.", file=str(path))
@@ -350,7 +364,9 @@ def load_registry(path: Path, display_base: Path | None = None) -> Registry:
                     seen_in[(section, key)] = getattr(value, "origin", Origin(display))
                     merged[section][key] = value
         for section in ("layers", "contracts", "patterns"):
-            merged[section].extend(data[section])
+            for item in data[section]:  # the same declaration in two files counts once
+                if not any(_same_entry(kept, item) for kept in merged[section]):
+                    merged[section].append(item)
     registry = Registry(
         packages=tuple(merged["project"].get("packages", ())),
         source_roots=tuple(merged["project"].get("source_roots", ())) or (".",),
@@ -378,7 +394,8 @@ def _same_entry(a: Any, b: Any) -> bool:
 def _display(path: Path, base: Path | None) -> str:
     if base is not None:
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            # the entry's own name: a symbolic link is shown as itself, not its target
+            return (real_path(path.parent) / path.name).relative_to(real_path(base)).as_posix()
         except ValueError:
             pass
     return path.as_posix()
