@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ssot_lint.escape import json_safe
 from ssot_lint.model.finding import Finding
 from ssot_lint.report.summary import Summary
 
@@ -35,4 +36,4 @@ def render_json(findings: list[Finding], summary: Summary, quiet: bool = False) 
                     "files_with_findings": summary.files_with_findings,
                     "by_severity": summary.by_severity, "by_code": summary.by_code},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ssot_lint.escape import portable
 from ssot_lint.model.finding import SEVERITY_ORDER
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,8 +71,14 @@ class OutputOptions:
 def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, Any]) -> int:
     """Render ``result`` (an ``api.CheckResult`` for ``paths``) as asked; return the exit code."""
     from ssot_lint.api import select_files
-    from ssot_lint.baseline import (apply_baseline, entries_for, read_baseline,
-                                    root_relative, with_fingerprints, write_baseline)
+    from ssot_lint.baseline import (
+        apply_baseline,
+        entries_for,
+        read_baseline,
+        root_relative,
+        with_fingerprints,
+        write_baseline,
+    )
     from ssot_lint.engine import code_enabled
 
     def ran(code: str) -> bool:
@@ -88,7 +95,7 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
 
         changed = changed_files(opts.changed_since, cwd)
         findings = filter_changed(findings, changed, cwd)
-        scope = {root_relative(f.path, config.root, cwd) for f in findings} | \
+        scope = {portable(root_relative(f.path, config.root, cwd)) for f in findings} | \
             {rel for rel in scope if (config.root / rel).resolve() in changed}
 
     if opts.write_baseline is not None:
