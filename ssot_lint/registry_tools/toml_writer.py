@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import tomlkit
 from tomlkit.items import Array, Table
 
+from ssot_lint.escape import printable
 from ssot_lint.registry_tools.draft import Draft, DraftRule, DraftService, DraftSymbol
 
 
@@ -27,13 +28,13 @@ def _array(values: Iterable[str]) -> Array:
 
 def _comments(table: Table, lines: Iterable[str]) -> None:
     for line in lines:
-        table.add(tomlkit.comment(line))
+        table.add(tomlkit.comment(printable(line)))
 
 
 def _symbol(entry: DraftSymbol, group_comment: str | None) -> Table:
     table = tomlkit.table()
     if group_comment:
-        table.add(tomlkit.comment(group_comment))
+        table.add(tomlkit.comment(printable(group_comment)))
     _comments(table, entry.comments)
     if entry.aliases:
         table.add("aliases", _array(entry.aliases))
@@ -47,7 +48,7 @@ def _symbol(entry: DraftSymbol, group_comment: str | None) -> Table:
 def _rule(entry: DraftRule, group_comment: str | None) -> Table:
     table = tomlkit.table()
     if group_comment:
-        table.add(tomlkit.comment(group_comment))
+        table.add(tomlkit.comment(printable(group_comment)))
     _comments(table, entry.comments)
     for key in ("use_instead", "reason", "hint"):
         value = getattr(entry, key)
@@ -79,7 +80,7 @@ def render(draft: Draft) -> str:
     """The TOML text of ``draft`` (loads with ``ssot_lint.load.registry``)."""
     doc = tomlkit.document()
     for line in draft.header:
-        doc.add(tomlkit.comment(line))
+        doc.add(tomlkit.comment(printable(line)))
     doc.add("version", 1)
     if draft.packages or draft.source_roots:
         project = tomlkit.table()
@@ -112,6 +113,6 @@ def render(draft: Draft) -> str:
     if draft.notes:
         doc.add(tomlkit.nl())
         for line in draft.notes:
-            doc.add(tomlkit.comment(line))
+            doc.add(tomlkit.comment(printable(line)))
     text = tomlkit.dumps(doc)
     return text if text.endswith("\n") else text + "\n"
