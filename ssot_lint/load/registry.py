@@ -26,6 +26,7 @@ from ssot_lint.model.registry import (
     RuleEntry,
     Service,
     SymbolEntry,
+    match_entry,
 )
 
 TOP_KEYS = ("version", "project", "policy", "symbols", "broken", "deprecated", "services",
@@ -440,6 +441,7 @@ def _contradictions(registry: Registry) -> list[SsotLintError]:
             if rule_entry.use_instead and rule_entry.use_instead == path:
                 errors.append(_err(f"use_instead points at the {kind} path itself",
                                    rule_entry.origin, kind, path))
+    errors.extend(_use_instead_cycles(registry))
     owners: dict[str, str] = {}
     for name, service in sorted(registry.services.items()):
         for target in service.may_import:
@@ -456,4 +458,42 @@ def _contradictions(registry: Registry) -> list[SsotLintError]:
                 errors.append(_err(f"package {package!r} belongs to services {owners[package]!r} "
                                    f"and {name!r}", service.origin, "services", name))
             owners[package] = name
+    return errors
+
+
+def _use_instead_cycles(registry: Registry) -> list[SsotLintError]:
+    """``use_instead`` advice that leads back to where it started (A -> B -> A).
+
+    Following it never ends, so ``fix`` could not apply it and every finding would
+    send the reader in a circle. A target is followed like an import: the entry for
+    it or its longest prefix, the rest of the path carried over. One error per cycle,
+    at its first entry in sorted order; each entry is walked once (linear time).
+    """
+    entries = {**registry.deprecated, **registry.broken}
+    errors: list[SsotLintError] = []
+    done: set[str] = set()
+    for start in sorted(entries):
+        chain = [start]
+        target = entries[start].use_instead
+        while target:
+            entry = match_entry(entries, target)
+            if entry is None or entry.path in done:
+                break
+            if entry.path in chain:
+                cycle = chain[chain.index(entry.path):]
+                first = min(cycle)
+                itself = cycle == [first] and entries[first].use_instead == first  # reported
+                if not itself:
+                    turn = cycle.index(first)
+                    cycle = cycle[turn:] + cycle[:turn]
+                    errors.append(_err(
+                        "use_instead leads in a circle: " + " -> ".join([*cycle, first])
+                        + "; point one of them at the real replacement",
+                        entries[first].origin, entries[first].kind, first))
+                break
+            chain.append(entry.path)
+            if entry.use_instead is None:
+                break
+            target = entry.use_instead + target[len(entry.path):]
+        done.update(chain)
     return errors

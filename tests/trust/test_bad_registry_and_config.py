@@ -51,6 +51,14 @@ REGISTRY_CASES: dict[str, tuple[str | dict[str, str], list[str], list[str]]] = {
     "empty file": ("", [], ["ssot-registry.toml:1: the registry is empty"]),
     "comments only": ("# to do\n", [], ["ssot-registry.toml:1: the registry is empty"]),
     "missing --registry": ("version = 1\n", ["--registry", "nope.toml"], ["registry not found"]),
+    # use_instead advice that leads back to itself: fix could never apply it
+    "use_instead cycle": ('version = 1\n[deprecated."pkg.a.X"]\nuse_instead = "pkg.b.X"\n'
+                          '[broken."pkg.b"]\nuse_instead = "pkg.a"\n', [],
+                          ['ssot-registry.toml:2: [deprecated."pkg.a.X"] use_instead leads in a '
+                           "circle: pkg.a.X -> pkg.b -> pkg.a.X"]),
+    "use_instead under itself": ('version = 1\n[deprecated."pkg.old"]\n'
+                                 'use_instead = "pkg.old.new"\n', [],
+                                 ["use_instead leads in a circle: pkg.old -> pkg.old"]),
     # wrong types are refused, never coerced (True == 1 == 1.0 in Python)
     "version true": ("version = true\n", [], ["ssot-registry.toml:1: [version] unsupported "
                                               "registry version True"]),
@@ -183,7 +191,7 @@ def _commands() -> list[list[str]]:
     from ssot_lint.cli import cli
 
     wanted = [["check"], ["graph"], ["fix", "--diff"], ["fix"], ["audit"], ["where", "pkg.b.X"],
-              ["registry", "verify"], ["registry", "export-markdown"]]
+              ["registry", "verify"], ["registry", "export-markdown"]]  # cycles too: below
     return [args for args in wanted if args[0] in cli.commands]  # type: ignore[attr-defined]
 
 
@@ -198,3 +206,18 @@ def test_every_command_rejects_a_bad_registry_the_same_way(tmp_path: Path,
                        ['ssot-registry.toml:2: [broken."pkg.b"] use_instead points at'])
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert after == before  # a refused run writes nothing
+
+
+@pytest.mark.parametrize("command", [["fix"], ["fix", "--diff"], ["registry", "verify"]],
+                         ids=" ".join)
+def test_a_use_instead_cycle_is_named_by_fix_and_verify(tmp_path: Path,
+                                                        command: list[str]) -> None:
+    """Fix cannot follow advice that goes in a circle; it says so (as verify does)
+    instead of leaving the import without a reason."""
+    root = _project(tmp_path, 'version = 1\n[deprecated."pkg.b.X"]\nuse_instead = "pkg.c.X"\n'
+                              '[deprecated."pkg.c.X"]\nuse_instead = "pkg.b.X"\n')
+    result = run_cli(command, root)
+    assert_clean_exit(result, 2)
+    _assert_user_error(result.stdout, result.stderr,
+                       ["use_instead leads in a circle: pkg.b.X -> pkg.c.X -> pkg.b.X"])
+    assert result.stderr.count("circle") == 1
