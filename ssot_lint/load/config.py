@@ -239,6 +239,10 @@ def load_config(start: Path, *, config_file: Path | None = None,
         if "exclude" in overrides:
             overrides["exclude"] = config.exclude + tuple(overrides["exclude"])
         config = replace(config, **overrides)
+    if config.executor == "dask" and not config.scheduler:
+        # decided here, before anything runs: a warm cache (nothing to extract) must not
+        # accept what a cold run refuses
+        raise ConfigError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
     return config
 
 

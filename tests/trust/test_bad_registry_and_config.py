@@ -221,3 +221,15 @@ def test_a_use_instead_cycle_is_named_by_fix_and_verify(tmp_path: Path,
     _assert_user_error(result.stdout, result.stderr,
                        ["use_instead leads in a circle: pkg.b.X -> pkg.c.X -> pkg.b.X"])
     assert result.stderr.count("circle") == 1
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_dask_without_a_scheduler_is_refused_warm_or_cold(tmp_path: Path, warm: bool) -> None:
+    """A usage error does not depend on whether the cache happens to hold every file."""
+    root = _project(tmp_path, 'version = 1\n[project]\npackages = ["pkg"]\n')
+    if warm:
+        assert_clean_exit(run_cli(["check"], root), 0)
+    result = run_cli(["check", "--executor", "dask"], root)
+    assert_clean_exit(result, 2)
+    _assert_user_error(result.stdout, result.stderr,
+                       ["--executor dask needs --scheduler ADDRESS"])
