@@ -10,7 +10,6 @@ use ``--no-cache``.)
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
