@@ -189,9 +189,10 @@ class _GuardedStdout:
 
     def write(self, text: str) -> int:
         try:
-            return int(self._stream.write(text))
+            written = self._stream.write(text)
         except OSError as exc:
             raise _output_error(exc) from exc
+        return written if isinstance(written, int) else len(text)
 
     def flush(self) -> None:
         try:
