@@ -133,6 +133,9 @@ def load_toml(text: str) -> dict[str, Any]:
 
 
 def _decode_error(message: str, text: str) -> Exception:
+    error: Exception
     if sys.version_info >= (3, 14):  # (msg, doc, pos); free-form arguments are deprecated
-        return tomllib.TOMLDecodeError(message, text, 0)
-    return tomllib.TOMLDecodeError(message)
+        error = tomllib.TOMLDecodeError(message, text, 0)
+    else:
+        error = tomllib.TOMLDecodeError(message)
+    return error
