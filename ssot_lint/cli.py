@@ -172,7 +172,9 @@ def _invoke(argv: Sequence[str] | None) -> int:
 
 
 def _flush_stdout() -> None:
-    if sys.stdout is not None:  # None: started with stdout closed; click writes nothing
+    # None: started with stdout closed (click writes nothing); closed: a command that
+    # owns the stream (the language server's transport) closed it when done
+    if sys.stdout is not None and not getattr(sys.stdout, "closed", False):
         sys.stdout.flush()
 
 
