@@ -154,6 +154,12 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
                           facts=project.facts)
         findings.update(_by_file(changed, found(changed), cwd))
         todo = changed
+    if any(state.text != state.original.text for state in states.values()):
+        # Graph rules (cycles, boundary chains, layers) judge the whole import graph: a
+        # fix in one file can clear a finding reported in another, untouched file. So
+        # what remains is judged again on the final project, for every file.
+        findings = _by_file(files, run_rules(project, files, config.select, config.ignore,
+                                             cwd), cwd)
     for rel in sorted(states):
         _finish(states[rel], write, result, findings)
     result.remaining = sorted((f for rel in sorted(findings) for f in findings[rel]),
