@@ -16,6 +16,7 @@ from lsprotocol import types
 from ssot_lint.discover import SourceFile
 from ssot_lint.facts.suppressions import MARKER, find_suppressions
 from ssot_lint.fix.apply import rewrite_text
+from ssot_lint.fix.layout import project_style
 from ssot_lint.fix.plan import FIXABLE, plan_file
 from ssot_lint.model.finding import Finding
 from ssot_lint.resolve.project import Project
@@ -34,7 +35,9 @@ def fixed_text(project: Project, source: SourceFile, text: str, findings: Sequen
     plan = plan_file(project, source, fixable, unsafe)
     if not plan.changes:
         return None
-    return rewrite_text(project, source, text, plan)
+    # The same import style as `ssot-lint fix`: a sorted block stays sorted.
+    style = project_style(frozenset(project.first_party), project.config.root)
+    return rewrite_text(project, source, text, plan, style)
 
 
 def needs_unsafe(project: Project, source: SourceFile, finding: Finding) -> bool:
