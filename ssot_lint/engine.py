@@ -76,7 +76,7 @@ def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[
 
 
 class FindingsMemo(Protocol):
-    """Findings remembered from earlier runs (``ssot_lint.results`` implements it).
+    """Findings remembered from earlier runs (``ssot_lint.cache.results`` implements it).
 
     Each method returns None for "not known: compute it". ``final`` is a file's
     finished findings (after suppressions); ``own`` the raw findings of its

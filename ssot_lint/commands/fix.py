@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from ssot_lint.commands._common import registry_options, selection_options, source_options
+from ssot_lint.commands._common import (
+    read_overrides,
+    registry_options,
+    selection_options,
+    source_options,
+    terminal_progress,
+)
 
 
 @click.command("fix")
@@ -22,9 +28,9 @@ from ssot_lint.commands._common import registry_options, selection_options, sour
 @click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when findings remain.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="No summary line.")
 def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
-            select: tuple[str, ...], ignore: tuple[str, ...], target_version: str | None,
-            exclude: tuple[str, ...], show_diff: bool, unsafe_fixes: bool,
-            exit_zero: bool | None, quiet: bool | None) -> None:
+            select: tuple[str, ...], ignore: tuple[str, ...], show_diff: bool,
+            unsafe_fixes: bool, exit_zero: bool | None, quiet: bool | None,
+            **source: Any) -> None:
     """Rewrite imports in PATHS (default: the project) to what the registry says.
 
     Safe fixes: SSOT101/SSOT111 with a resolvable use_instead of the same name,
@@ -38,12 +44,14 @@ def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | 
     from ssot_lint.fix.run import fix
 
     overrides: dict[str, Any] = {
-        "select": _codes(select), "ignore": _codes(ignore), "target_version": target_version,
-        "exclude": exclude, "exit_zero": exit_zero, "quiet": quiet,
+        "select": _codes(select), "ignore": _codes(ignore), "exit_zero": exit_zero,
+        "quiet": quiet, **read_overrides(source),
     }
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)
-    result = fix(list(paths), config, unsafe=unsafe_fixes, write=not show_diff)
+    with terminal_progress(quiet=bool(config.quiet)) as progress:
+        result = fix(list(paths), config, unsafe=unsafe_fixes, write=not show_diff,
+                     progress=progress)
     if show_diff:
         click.echo(unified_diff(result), nl=False)
         click.echo(fix_report(result, written=False, quiet=True), nl=False, err=True)

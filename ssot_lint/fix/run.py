@@ -8,11 +8,12 @@ each atomically and only if it still has the bytes that were checked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ssot_lint.api import build_project, select_files
+from ssot_lint.api import remembered_run, select_files
+from ssot_lint.cache import Progress, open_project
 from ssot_lint.discover import SourceFile
 from ssot_lint.engine import run_rules
 from ssot_lint.facts.extract import extract_facts
@@ -53,31 +54,50 @@ class _FileState:
 
 
 def fix(paths: Sequence[Path], config: Config, *, unsafe: bool = False, write: bool = True,
-        cwd: Path | None = None) -> FixResult:
-    """Fix ``paths`` (default: the project); with ``write=False`` only compute diffs."""
-    project = build_project(config)
-    return fix_project(project, select_files(project, paths), unsafe=unsafe, write=write,
-                       cwd=cwd)
+        cwd: Path | None = None, progress: Progress | None = None) -> FixResult:
+    """Fix ``paths`` (default: the project); with ``write=False`` only compute diffs.
+
+    The project is read as ``check`` reads it (``ssot_lint.cache.open_project``), and
+    the first round's findings are ``check``'s — remembered ones included — so only
+    the files with something to fix are parsed again and rewritten.
+    """
+    with open_project(config, progress=progress, slim=True) as reading:
+        files = select_files(reading.project, paths)
+        found, _ = remembered_run(reading, files, cwd=cwd, progress=progress)
+        return fix_project(reading.project, files, unsafe=unsafe, write=write, cwd=cwd,
+                           findings=found, digests=reading.digests)
 
 
 def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool = False,
-                write: bool = True, cwd: Path | None = None) -> FixResult:
+                write: bool = True, cwd: Path | None = None,
+                findings: list[Finding] | None = None,
+                digests: Mapping[str, str] | None = None) -> FixResult:
     """Fix ``files`` of an already scanned ``project``.
 
-    A file whose bytes no longer match the facts of the scan is left alone, so what is
-    rewritten is always what was checked.
+    ``findings`` are the files' findings if already known (else the rules run);
+    ``digests`` (rel -> content digest of the scanned bytes) make the "unchanged since
+    the scan" test a hash instead of a parse. A file whose bytes no longer match the
+    scan is left alone, so what is rewritten is always what was checked.
     """
     config = project.config
     result = FixResult(files_checked=len(files))
-    findings = _by_file(files, run_rules(project, files, config.select, config.ignore, cwd),
-                        cwd)
+    if findings is None:
+        findings = run_rules(project, files, config.select, config.ignore, cwd)
+    by_file = _by_file(files, findings, cwd)
+    return _fix_rounds(project, files, by_file, result, unsafe, write, cwd, digests or {})
+
+
+def _fix_rounds(project: Project, files: Sequence[SourceFile],
+                findings: dict[str, list[Finding]], result: FixResult, unsafe: bool,
+                write: bool, cwd: Path | None, digests: Mapping[str, str]) -> FixResult:
+    config = project.config
     states: dict[str, _FileState] = {}
     todo = [f for f in files if any(x.code in FIXABLE for x in findings.get(f.rel, []))]
     for _ in range(MAX_ROUNDS):
         changed: list[SourceFile] = []
         for source in todo:
             state = states.get(source.rel) or _open(project, source, config, result, cwd,
-                                                     findings.get(source.rel, []))
+                                                     findings.get(source.rel, []), digests)
             if state is None:
                 continue
             states[source.rel] = state
@@ -120,14 +140,22 @@ def _by_file(files: Sequence[SourceFile], found: list[Finding], cwd: Path | None
 
 
 def _open(project: Project, source: SourceFile, config: Config, result: FixResult,
-          cwd: Path | None, initial: list[Finding]) -> _FileState | None:
+          cwd: Path | None, initial: list[Finding],
+          digests: Mapping[str, str]) -> _FileState | None:
     """Read a file to fix, making sure it still is what was checked."""
     try:
         original = read_source(source.path)
     except SourceError as exc:
         result.errors.append((display_path(source.path, cwd), str(exc)))
         return None
-    if extract_facts(original.data, config.target_version) != project.facts.get(source.rel):
+    if source.rel in digests:
+        from ssot_lint.cache.store import digest_of
+
+        changed = digest_of(original.data) != digests[source.rel]
+    else:
+        changed = extract_facts(original.data, config.target_version) != \
+            project.complete_facts(source)
+    if changed:
         result.errors.append((display_path(source.path, cwd), "the file changed while it was being checked; "
                                           "not rewritten (run fix again)"))
         return None

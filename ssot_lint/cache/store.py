@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint import __version__
-from ssot_lint.codec import MODEL_FINGERPRINT, decode_facts, encode_facts, field_values
+from ssot_lint.cache.codec import MODEL_FINGERPRINT, decode_facts, encode_facts, field_values
 from ssot_lint.facts.version import FACTS_VERSION
 from ssot_lint.model.facts import FileFacts
 
@@ -54,7 +54,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
     "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL, "
     "interface TEXT NOT NULL, salt TEXT NOT NULL) WITHOUT ROWID",
-    # Findings remembered by ssot_lint.results, under keys that name everything they
+    # Findings remembered by ssot_lint.cache.results, under keys that name everything they
     # depend on; ``scope`` is the part of the key shared by one run's rows.
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, scope TEXT NOT NULL, "
     "data TEXT NOT NULL, crc INTEGER NOT NULL, written REAL NOT NULL) WITHOUT ROWID",
@@ -126,7 +126,7 @@ def interface_of(facts: FileFacts) -> str:
        registry's ``cycle_imports = "all"`` counts them in cycles).
 
     An edit to a function body, a comment or a suppression usually changes none of
-    the first two, and then ``ssot_lint.results`` re-checks the edited file alone.
+    the first two, and then ``ssot_lint.cache.results`` re-checks the edited file alone.
     """
     lazy = [fact for fact in facts.imports if fact.in_function]
     semantic = json.dumps(replace(facts, references=(), suppressions=()),
@@ -224,6 +224,11 @@ class FactsCache:
             return None
         return entry[3]
 
+    def keep(self, path: str) -> None:
+        """Keep ``path``'s entry as it is: this run read the file from elsewhere (an
+        editor's buffer), so the entry is neither used, replaced nor forgotten."""
+        self._seen.add(path)
+
     def known_interface(self, path: str) -> str | None:
         """The interface digest remembered with ``path``'s stat (after :meth:`known_digest`
         matched) by a run with the same tool and target (interfaces depend on both),
@@ -289,7 +294,7 @@ class FactsCache:
         return found
 
     def results(self, keys: Iterable[str]) -> dict[str, str]:
-        """Remembered results (``ssot_lint.results``) for those ``keys``, intact rows only."""
+        """Remembered results (``ssot_lint.cache.results``) for those ``keys``, intact rows only."""
         found: dict[str, str] = {}
         if self._db is None:
             return found

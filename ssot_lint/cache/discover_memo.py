@@ -20,7 +20,7 @@ import os
 import time
 from pathlib import Path
 
-from ssot_lint.cache import RACY_SECONDS, FactsCache
+from ssot_lint.cache.store import RACY_SECONDS, FactsCache
 from ssot_lint.discover import UNWATCHABLE, SourceFile, discover
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 

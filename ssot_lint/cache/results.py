@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import ssot_lint
-from ssot_lint.cache import GRAPH, LAZY, SEMANTIC, FactsCache, facts_salt
+from ssot_lint.cache.store import GRAPH, LAZY, SEMANTIC, FactsCache, facts_salt
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.config import Config
 from ssot_lint.model.facts import FileFacts

@@ -1,0 +1,154 @@
+"""Reading a project: the one way every command gets its files and facts.
+
+Everything that makes reading fast lives in this package — the facts cache
+(``store``), the cached and parallel scan (``scan``, ``parallel``), the facts codec
+(``codec``), the remembered walk (``discover_memo``) and remembered findings
+(``results``) — and the rest of ssot-lint sees it only through this module:
+
+- :func:`open_project` — a context manager yielding a :class:`Reading`: the
+  ``Project`` (facts decoded lazily while the reading is open) and, with the cache
+  on, a findings memo for the files a run reports on;
+- :func:`build_project` — the same, with every fact decoded, for callers that keep
+  the project after the cache is closed.
+
+Both take the same inputs for every command (``check``, ``fix``, ``graph``,
+``audit``, ``registry init``/``verify``, the editor server): the run's ``Config``
+(cache on/off and directory, jobs, executor, target version, excludes), an
+optional ``overlay`` of unsaved editor buffers, and an optional progress callback.
+Whatever the options, the facts are the same as an uncached run's; the overlay's
+texts are read instead of the disk and never stored as the disk's content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ssot_lint.cache.scan import Progress, ScanOptions, options_for, read_facts
+from ssot_lint.discover import SourceFile, check_source_roots, discover
+from ssot_lint.model.config import Config
+from ssot_lint.model.registry import Registry
+from ssot_lint.resolve.project import Project
+
+if TYPE_CHECKING:
+    from ssot_lint.cache.results import ResultsMemo
+    from ssot_lint.cache.store import FactsCache
+
+__all__ = ["Overlay", "Progress", "Reading", "ScanOptions", "build_project", "open_project",
+           "read_facts"]
+
+# Unsaved editor buffers: a file's path (absolute, or relative to the working
+# directory) -> the text to read instead of the file's bytes on disk.
+Overlay = Mapping[str, str] | Mapping[Path, str]
+
+
+@dataclass
+class Reading:
+    """An open read of a project: its ``Project`` and what the cache knows about it."""
+
+    project: Project
+    cache: FactsCache | None = None
+    digests: dict[str, str] = field(default_factory=dict)  # rel -> content digest
+    interfaces: dict[str, str] = field(default_factory=dict)  # rel -> interface digest
+    overlay: dict[str, bytes] = field(default_factory=dict)  # rel -> bytes read instead
+
+    def memo(self, selected: list[SourceFile], cwd: Path | None = None) -> ResultsMemo | None:
+        """Remembered findings for a run reporting on ``selected`` (None: no cache)."""
+        if self.cache is None:
+            return None
+        from ssot_lint.cache.results import ResultsMemo, project_keys, setting_key
+
+        project = self.project
+        keys = project_keys(setting_key(project.config, project.registry, cwd or Path.cwd()),
+                            project.files, self.interfaces,
+                            project.registry.policy.cycle_imports == "all")
+        return ResultsMemo(self.cache, keys, self.digests, self.interfaces, selected)
+
+
+    def detach(self) -> Project:
+        """The project with every fact decoded, usable after the reading is closed."""
+        self.project.facts = dict(self.project.facts.items())
+        return self.project
+
+
+def _overlay_by_rel(config: Config, files: list[SourceFile],
+                    overlay: Overlay | None) -> dict[str, bytes]:
+    """The overlay keyed like facts (``SourceFile.rel``), for the project's files."""
+    if not overlay:
+        return {}
+    by_path = {str(f.path): f.rel for f in files}
+    found: dict[str, bytes] = {}
+    for raw, text in overlay.items():
+        path = os.path.abspath(os.fspath(raw))
+        rel = by_path.get(path) or by_path.get(os.path.realpath(path))
+        if rel is not None:
+            found[rel] = text.encode("utf-8", "surrogateescape")
+    return found
+
+
+def _registry_for(config: Config, registry: Registry | None) -> Registry:
+    if registry is not None:
+        return registry
+    from ssot_lint.load.registry import load_registry
+
+    return load_registry(config.registry_path, display_base=Path.cwd())
+
+
+@contextmanager
+def open_project(config: Config, *, registry: Registry | None = None,
+                 overlay: Overlay | None = None, progress: Progress | None = None,
+                 slim: bool = False) -> Iterator[Reading]:
+    """Discover and scan the project as ``config`` says; facts decode lazily inside.
+
+    ``registry`` defaults to the one ``config`` names (``registry init`` passes one
+    it made up). With ``slim``, facts kept in memory leave out references until a
+    file is judged (``scan.LazyFacts``). New facts and remembered findings are
+    written to the cache when the block ends normally.
+    """
+    registry = _registry_for(config, registry)
+    check_source_roots(config.root, registry.source_roots)  # refused before writing anything
+    options = options_for(config)
+    if options.cache_dir is None:
+        from ssot_lint.cache.scan import scan_uncached
+
+        files = discover(config.root, registry.source_roots, exclude=config.exclude,
+                         respect_gitignore=config.respect_gitignore)
+        by_rel = _overlay_by_rel(config, files, overlay)
+        facts = scan_uncached(files, config.target_version, config.max_file_size, options,
+                              overlay=by_rel, progress=progress)
+        yield Reading(Project(config=config, registry=registry, files=files, facts=facts),
+                      overlay=by_rel)
+        return
+    from ssot_lint.cache.discover_memo import discover_remembered
+    from ssot_lint.cache.results import code_fingerprint
+    from ssot_lint.cache.scan import report_notes, scan_cached
+    from ssot_lint.cache.store import FactsCache
+
+    cache = FactsCache.open(options.cache_dir, config.target_version)
+    under = str(config.root) + os.sep
+    try:
+        files = discover_remembered(config.root, registry.source_roots, exclude=config.exclude,
+                                    respect_gitignore=config.respect_gitignore, cache=cache,
+                                    code=code_fingerprint())
+        by_rel = _overlay_by_rel(config, files, overlay)
+        scanned = scan_cached(files, config.target_version, config.max_file_size, options,
+                              cache, slim=slim, overlay=by_rel, progress=progress)
+        cache.flush(under=under)  # new facts to disk, out of memory
+        project = Project(config=config, registry=registry, files=files, facts=scanned.facts)
+        yield Reading(project, cache, scanned.digests, scanned.interfaces, by_rel)
+        cache.flush(under=under)
+    finally:
+        cache.close()
+        report_notes(cache.notes)
+
+
+def build_project(config: Config, registry: Registry | None = None, *,
+                  overlay: Overlay | None = None,
+                  progress: Progress | None = None) -> Project:
+    """The whole project with every file's facts in memory (see :func:`open_project`)."""
+    with open_project(config, registry=registry, overlay=overlay, progress=progress) as reading:
+        return reading.detach()
