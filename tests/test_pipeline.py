@@ -189,3 +189,24 @@ def test_no_progress_on_a_pipe(project: Path) -> None:
                           cwd=project, capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 1
     assert "reading" not in done.stderr and "checking" not in done.stderr
+
+
+def test_fix_rewrites_in_worker_processes_with_the_same_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough files to fork rewrite workers: the diff and report equal one process's."""
+    files = {"app/core/models.py": "class User:\n    pass\n",
+             "app/legacy/__init__.py": "from app.core.models import User\n"}
+    for index in range(24):
+        files[f"svc/m{index:02}.py"] = (f'"""Module {index}."""\nimport os\n'
+                                        "from app.legacy import User\n\n\n"
+                                        f"def f{index}():\n    return User, os\n")
+    root = write_project(tmp_path / "many", files, REGISTRY)
+    monkeypatch.chdir(root)
+    outputs = []
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(
+            cli, ["fix", "--diff", "--no-cache", "-j", jobs])
+        assert result.exit_code == 1, result.output
+        outputs.append((result.stdout, result.stderr))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0].count("+from app.core.models import User") == 24

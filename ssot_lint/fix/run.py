@@ -18,7 +18,7 @@ from ssot_lint.discover import SourceFile
 from ssot_lint.engine import run_rules
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.fix.apply import rewrite_text
-from ssot_lint.fix.plan import FIXABLE, plan_file
+from ssot_lint.fix.plan import FIXABLE, FilePlan, plan_file
 from ssot_lint.fix.source import SourceError, SourceText, atomic_write, read_source
 from ssot_lint.model.config import Config
 from ssot_lint.model.finding import Finding
@@ -95,6 +95,7 @@ def _fix_rounds(project: Project, files: Sequence[SourceFile],
     todo = [f for f in files if any(x.code in FIXABLE for x in findings.get(f.rel, []))]
     for _ in range(MAX_ROUNDS):
         changed: list[SourceFile] = []
+        work: list[tuple[SourceFile, str, FilePlan]] = []
         for source in todo:
             state = states.get(source.rel) or _open(project, source, config, result, cwd,
                                                      findings.get(source.rel, []), digests)
@@ -102,7 +103,10 @@ def _fix_rounds(project: Project, files: Sequence[SourceFile],
                 continue
             states[source.rel] = state
             plan = plan_file(project, source, findings.get(source.rel, []), unsafe)
-            new_text = rewrite_text(project, source, state.text, plan)
+            work.append((source, state.text, plan))
+        for (source, _, _), (new_text, plan) in zip(
+                work, rewrite_all(project, work, config.jobs), strict=True):
+            state = states[source.rel]
             state.not_fixed = plan.skipped
             state.needs_unsafe = plan.needs_unsafe
             if new_text is None:
@@ -128,6 +132,50 @@ def _fix_rounds(project: Project, files: Sequence[SourceFile],
     result.not_fixed.sort(key=lambda pair: pair[0].sort_key())
     result.needs_unsafe.sort(key=Finding.sort_key)
     return result
+
+
+MIN_PARALLEL_REWRITES = 8  # fewer files are rewritten in this process
+_WORK: list[tuple[Project, SourceFile, str, FilePlan]] = []  # for forked workers
+
+
+def rewrite_all(project: Project, work: list[tuple[SourceFile, str, FilePlan]],
+                jobs: int | None) -> list[tuple[str | None, FilePlan]]:
+    """``rewrite_text`` for every ``(file, text, plan)``, in that order.
+
+    libcst's parse, visits and code generation are most of a fix's time (about a
+    second for a large file), and each file's rewrite depends only on its own text and
+    plan (and, for renames, on the project, read only): so they run in forked worker
+    processes, which inherit the project instead of receiving it. The results — new
+    text and the plan with whatever the rewrite withdrew — are the same whatever the
+    number of processes. Platforms without ``fork`` rewrite in this process.
+    """
+    import multiprocessing
+
+    from ssot_lint.cache.parallel import available_cores
+
+    workers = min(jobs or available_cores(), len(work) // MIN_PARALLEL_REWRITES)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [(rewrite_text(project, source, text, plan), plan)
+                for source, text, plan in work]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _WORK[:] = [(project, source, text, plan) for source, text, plan in work]
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_rewrite_one, range(len(work)), chunksize=1))
+    except BrokenProcessPool:  # a worker died (out of memory, killed): do it here
+        return [(rewrite_text(project, source, text, plan), plan)
+                for source, text, plan in work]
+    finally:
+        _WORK.clear()
+
+
+def _rewrite_one(index: int) -> tuple[str | None, FilePlan]:
+    """In a forked worker: rewrite the ``index``-th file of ``_WORK``."""
+    project, source, text, plan = _WORK[index]
+    return rewrite_text(project, source, text, plan), plan
 
 
 def _by_file(files: Sequence[SourceFile], found: list[Finding], cwd: Path | None
