@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import types
 import typing
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -208,7 +209,7 @@ def _sample(hint: Any, depth: int = 0) -> Any:
         hints = typing.get_type_hints(hint)
         return hint(**{f.name: _sample(hints[f.name], depth + 1) for f in fields(hint)
                        if f.init})
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, types.UnionType):
         return _sample(next(a for a in args if a is not type(None)), depth)
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:

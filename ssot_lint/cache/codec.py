@@ -140,7 +140,7 @@ def _dataclass_decoder(cls: type, layout: list[str]) -> Decoder:
         def build_checked(row: Any) -> Any:
             if type(row) is not list or len(row) != count:
                 raise ValueError(f"not a {cls.__name__} row")
-            return cls(*(d(v) for d, v in zip(decoders, row)))
+            return cls(*(d(v) for d, v in zip(decoders, row, strict=True)))
         return build_checked
     new = object.__new__
     convert = [(i, d) for i, d in enumerate(decoders) if d is not _identity]
@@ -153,7 +153,7 @@ def _dataclass_decoder(cls: type, layout: list[str]) -> Decoder:
         for index, decode in convert:  # the row is a fresh list from json: reuse it
             row[index] = decode(row[index])
         obj: Any = new(cls)
-        obj.__dict__.update(zip(names, row))
+        obj.__dict__.update(zip(names, row, strict=True))
         return obj
 
     return build
@@ -175,7 +175,7 @@ def _slotted_builder(cls: type, count: int, convert: list[tuple[int, Decoder]],
         for index, decode in convert:  # the row is a fresh list from json: reuse it
             row[index] = decode(row[index])
         obj: Any = new(cls)
-        for setter, value in zip(setters, row):
+        for setter, value in zip(setters, row, strict=True):
             setter(obj, value)
         return obj
 

@@ -17,6 +17,7 @@ a damaged cache costs one cold run, never a wrong answer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -311,10 +312,8 @@ class FactsCache:
 
     def _close_quietly(self) -> None:
         if self._db is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self._db.close()
-            except sqlite3.Error:
-                pass
         self._db = None
         self._stats = {}
 
@@ -328,18 +327,10 @@ class FactsCache:
     def _discard(self, note: str) -> None:
         """Forget a damaged database: close it and delete its files."""
         self.notes.append(note)
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-        self._db = None
-        self._stats = {}
+        self._close_quietly()
         for suffix in ("", "-journal", "-wal", "-shm"):
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
-            except OSError:
-                pass
 
     @property
     def usable(self) -> bool:
