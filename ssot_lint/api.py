@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssot_lint.cache import Overlay, Progress, Reading, build_project, open_project, read_facts
 from ssot_lint.discover import SourceFile, source_file_for
@@ -21,6 +21,9 @@ from ssot_lint.model.config import Config
 from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import Registry
 from ssot_lint.resolve.project import Project
+
+if TYPE_CHECKING:
+    from ssot_lint.cache.results import ResultsMemo
 
 __all__ = ["CheckResult", "Overlay", "Progress", "Reading", "build_project", "check",
            "open_project", "remembered_run", "resolve_config", "select_files"]
@@ -120,7 +123,8 @@ def check(paths: Sequence[Path], config: Config, *, overlay: Overlay | None = No
 
 
 def remembered_run(reading: Reading, files: list[SourceFile], *, cwd: Path | None = None,
-                   progress: Progress | None = None) -> tuple[list[Finding], int]:
+                   progress: Progress | None = None,
+                   memo: ResultsMemo | None = None) -> tuple[list[Finding], int]:
     """The findings for ``files`` of an open reading, and how many files were replayed.
 
     Every command that reports findings (``check``, ``fix``, ``audit``) runs the rules
@@ -128,7 +132,7 @@ def remembered_run(reading: Reading, files: list[SourceFile], *, cwd: Path | Non
     nothing is one query, an edit re-judges only what it can have changed.
     """
     config = reading.project.config
-    memo = reading.memo(files, cwd)
+    memo = memo or reading.memo(files, cwd)
     if memo is not None:
         found = memo.whole()
         if found is not None:

@@ -210,3 +210,38 @@ def test_fix_rewrites_in_worker_processes_with_the_same_result(
         outputs.append((result.stdout, result.stderr))
     assert outputs[0] == outputs[1]
     assert outputs[0][0].count("+from app.core.models import User") == 24
+
+
+def test_fix_diff_is_remembered_exactly(project: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm `fix --diff` replays the answer for exactly the same inputs, and only then."""
+    from ssot_lint.fix import run as fix_run
+
+    monkeypatch.chdir(project)
+    cache = str(tmp_path / "cache")
+    runner = CliRunner()
+
+    def diff(*extra: str) -> tuple[str, str]:
+        result = runner.invoke(cli, ["fix", "--diff", *extra])
+        assert result.exit_code == 1, result.output
+        return result.stdout, result.stderr
+
+    bare = diff("--no-cache")
+    assert diff("--cache-dir", cache) == bare  # cold, remembered
+    rewrites = []
+    monkeypatch.setattr(fix_run, "rewrite_all", lambda *a: rewrites.append(a) or [])
+    assert diff("--cache-dir", cache) == bare  # warm: replayed, nothing rewritten
+    assert rewrites == []
+    monkeypatch.undo()
+    monkeypatch.chdir(project)
+    # another file's edit changes the answer, and a registry edit too
+    (project / "svc" / "other.py").write_text("import os\nfrom app.legacy import User\n")
+    edited = diff("--no-cache")
+    assert edited != bare and diff("--cache-dir", cache) == edited
+    registry = project / "ssot-registry.toml"
+    registry.write_text(registry.read_text().replace("app.legacy.User", "app.legacy.Usr"))
+    runs = [runner.invoke(cli, ["fix", "--diff", *extra])
+            for extra in (["--no-cache"], ["--cache-dir", cache])]
+    assert [(r.exit_code, r.stdout, r.stderr) for r in runs] == [
+        (runs[0].exit_code, runs[0].stdout, runs[0].stderr)] * 2
+    assert (runs[0].stdout, runs[0].stderr) != edited

@@ -330,6 +330,23 @@ class ResultsMemo:
         self._put(self._key("G", source) or "", self._graph,
                   {"at": _places(facts), "findings": encode_findings(graph)})
 
+    def derived_key(self, kind: str) -> str | None:
+        """A key for another answer computed from exactly this run's inputs (``kind``
+        names the computation and its own options, e.g. ``fix --diff``); None when a
+        file is outside the project."""
+        return None if self._whole is None else "D:" + _hash(f"{self._whole}\n{kind}")
+
+    def derived(self, key: str) -> Any:
+        """The JSON value remembered under a :meth:`derived_key`, or None."""
+        rows = self._cache.results([key])
+        try:
+            return json.loads(rows[key]) if key in rows else None
+        except ValueError:
+            return None
+
+    def remember_derived(self, key: str, value: Any) -> None:
+        self._put(key, self._scopes[2], value)
+
     def remember_registry(self, findings: list[Finding]) -> None:
         self._put(f"V:{self._semantic}", self._semantic, encode_findings(findings))
 

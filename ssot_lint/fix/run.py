@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ssot_lint.api import remembered_run, select_files
 from ssot_lint.cache import Progress, open_project
@@ -63,9 +64,51 @@ def fix(paths: Sequence[Path], config: Config, *, unsafe: bool = False, write: b
     """
     with open_project(config, progress=progress, slim=True) as reading:
         files = select_files(reading.project, paths)
-        found, _ = remembered_run(reading, files, cwd=cwd, progress=progress)
-        return fix_project(reading.project, files, unsafe=unsafe, write=write, cwd=cwd,
-                           findings=found, digests=reading.digests)
+        memo = reading.memo(files, cwd)
+        # what `fix --diff` answers is a function of the same inputs as the findings
+        key = memo.derived_key(f"fix --diff unsafe={unsafe}") if memo and not write else None
+        if memo is not None and key is not None:
+            known = _decode_result(memo.derived(key))
+            if known is not None:
+                return known
+        found, _ = remembered_run(reading, files, cwd=cwd, progress=progress, memo=memo)
+        result = fix_project(reading.project, files, unsafe=unsafe, write=write, cwd=cwd,
+                             findings=found, digests=reading.digests)
+        if memo is not None and key is not None and not result.errors:
+            memo.remember_derived(key, _encode_result(result))
+        return result
+
+
+def _encode_result(result: FixResult) -> dict[str, Any]:
+    from ssot_lint.cache.results import encode_findings
+
+    return {"fixed": encode_findings(result.fixed),
+            "not_fixed": [[encode_findings([f])[0], why] for f, why in result.not_fixed],
+            "needs_unsafe": encode_findings(result.needs_unsafe),
+            "remaining": encode_findings(result.remaining),
+            "diffs": [list(diff) for diff in result.diffs],
+            "files_checked": result.files_checked}
+
+
+def _decode_result(value: Any) -> FixResult | None:
+    """A remembered ``fix --diff`` answer, or None when absent, damaged or foreign."""
+    from ssot_lint.cache.results import decode_findings
+
+    if not isinstance(value, dict):
+        return None
+    try:
+        not_fixed = [(decode_findings([row])[0], why) for row, why in value["not_fixed"]]
+        diffs = [(a, b, c) for a, b, c in value["diffs"]]
+        if not all(isinstance(why, str) for _, why in not_fixed) or not all(
+                isinstance(x, str) for diff in diffs for x in diff) or \
+                type(value["files_checked"]) is not int:
+            return None
+        return FixResult(fixed=decode_findings(value["fixed"]), not_fixed=not_fixed,
+                         needs_unsafe=decode_findings(value["needs_unsafe"]),
+                         remaining=decode_findings(value["remaining"]), diffs=diffs,
+                         files_checked=value["files_checked"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool = False,
