@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ssot_lint.cache import Overlay, Progress, Reading, build_project, open_project, read_facts
+from ssot_lint.cache import (
+    Buffers,
+    DiskView,
+    Progress,
+    Reading,
+    build_project,
+    open_project,
+    read_facts,
+)
+from ssot_lint.cache.scan import Overlay
 from ssot_lint.discover import SourceFile, source_file_for
 from ssot_lint.engine import run_rules
 from ssot_lint.errors import ConfigError
@@ -25,8 +34,8 @@ from ssot_lint.resolve.project import Project
 if TYPE_CHECKING:
     from ssot_lint.cache.results import ResultsMemo
 
-__all__ = ["CheckResult", "Overlay", "Progress", "Reading", "build_project", "check",
-           "open_project", "remembered_run", "resolve_config", "select_files"]
+__all__ = ["Buffers", "CheckResult", "DiskView", "Progress", "Reading", "build_project",
+           "check", "open_project", "remembered_run", "resolve_config", "select_files"]
 
 
 @dataclass
@@ -43,15 +52,17 @@ def resolve_config(paths: Sequence[Path], *, config_file: Path | None = None,
     return load_config(start, config_file=config_file, registry=registry, overrides=overrides)
 
 
-def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
-    """The files to report on: the project's files under ``paths`` plus explicit files."""
+def select_files(project: Project, paths: Sequence[Path],
+                 overlay: Overlay | None = None) -> list[SourceFile]:
+    """The files to report on: the project's files under ``paths`` plus explicit files
+    (a named file may exist only as an unsaved buffer in ``overlay``)."""
     if not paths:
         return list(project.files)
     chosen: dict[str, SourceFile] = {}
     root = os.path.realpath(project.config.root)
     for raw in paths:
         path = Path(os.path.realpath(raw))  # never raises, even on a symlink loop
-        if not path.exists():
+        if not path.exists() and str(path) not in (overlay or {}):
             if raw.is_symlink():
                 raise ConfigError(f"path is a broken or looping symbolic link: {raw}")
             raise ConfigError(f"path does not exist: {raw}")
@@ -60,7 +71,7 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
             # file's real path is under it (the common `ssot-lint check .`).
             chosen.update((source.rel, source) for source in project.files)
             continue
-        if path.is_file():
+        if path.is_file() or str(path) in (overlay or {}):
             # Named by its own (real) path, a project file is found by its place under
             # the root; only a symlinked file needs every file's real path.
             source = _file_at(project, path, root) or _files_by_real_path(project).get(str(path))
@@ -68,7 +79,7 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
                 source = source_file_for(path, project.config.root,
                                          project.registry.source_roots)
                 project.facts[source.rel] = read_facts(source, project.config.target_version,
-                                                       project.config.max_file_size)
+                                                       project.config.max_file_size, overlay)
             chosen[source.rel] = source
             continue
         inside = os.path.join(str(path), "")
@@ -105,21 +116,28 @@ def _files_by_real_path(project: Project) -> dict[str, SourceFile]:
     return by_path
 
 
-def check(paths: Sequence[Path], config: Config, *, overlay: Overlay | None = None,
-          progress: Progress | None = None, registry: Registry | None = None) -> CheckResult:
+def check(paths: Sequence[Path], config: Config, *, overlay: Buffers | None = None,
+          disk: DiskView | None = None, progress: Progress | None = None,
+          registry: Registry | None = None) -> CheckResult:
     """Findings for ``paths`` (default: the project), judged against the whole project.
 
-    ``overlay`` maps a file's path to unsaved text read instead of the disk (the editor
-    server). With the cache on, findings are remembered too (``ssot_lint.cache``): a
-    run re-checks only the files an edit can have changed, and decodes only the facts
-    it needs. The answer is the same as an uncached run's, always.
+    A short composition: read the project (``ssot_lint.cache.open_project``), choose
+    the files to report on, run the rules through the remembered findings. With the
+    cache on, a run re-checks only the files an edit can have changed, and decodes
+    only the facts it needs; the answer is the same as an uncached run's, always.
+    ``overlay``: unsaved buffers checked instead of the files on disk (never
+    remembered as their content); ``disk``: the ``extra["disk"]`` of an earlier check,
+    when nothing changed on disk since (the editor server).
     """
-    with open_project(config, registry=registry, overlay=overlay, progress=progress,
-                      slim=True) as reading:
-        selected = select_files(reading.project, paths)
+    with open_project(config, registry=registry, overlay=overlay, disk=disk,
+                      progress=progress, slim=True) as reading:
+        selected = select_files(reading.project, paths, reading.overlay)
         findings, reused = remembered_run(reading, selected, progress=progress)
+    extra: dict[str, Any] = {"remembered": reused}
+    if reading.disk is not None:
+        extra["disk"] = reading.disk
     return CheckResult(findings=findings, files_checked=len(selected), project=reading.project,
-                       extra={"remembered": reused})
+                       extra=extra)
 
 
 def remembered_run(reading: Reading, files: list[SourceFile], *, cwd: Path | None = None,

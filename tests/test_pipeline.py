@@ -140,7 +140,7 @@ def test_overlay_is_never_remembered_as_the_disk(project: Path, tmp_path: Path,
 def test_overlay_is_exposed_by_the_api() -> None:
     import ssot_lint.api as api
 
-    assert {"Overlay", "build_project", "check", "open_project"} <= set(api.__all__)
+    assert {"Buffers", "DiskView", "build_project", "check", "open_project"} <= set(api.__all__)
 
 
 def _stderr_on_a_terminal(cwd: Path, args: list[str], env: dict[str, str]) -> tuple[str, str]:

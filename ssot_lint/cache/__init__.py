@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ssot_lint.cache.scan import Progress, ScanOptions, options_for, read_facts
+from ssot_lint.cache.scan import Overlay, Progress, ScanOptions, options_for, overlay_of, read_facts
 from ssot_lint.discover import SourceFile, check_source_roots, discover
 from ssot_lint.model.config import Config
 from ssot_lint.model.registry import Registry
@@ -38,12 +38,22 @@ if TYPE_CHECKING:
     from ssot_lint.cache.results import ResultsMemo
     from ssot_lint.cache.store import FactsCache
 
-__all__ = ["Overlay", "Progress", "Reading", "ScanOptions", "build_project", "open_project",
-           "read_facts"]
+__all__ = ["Buffers", "DiskView", "Progress", "Reading", "ScanOptions", "build_project",
+           "open_project", "read_facts"]
 
-# Unsaved editor buffers: a file's path (absolute, or relative to the working
-# directory) -> the text to read instead of the file's bytes on disk.
-Overlay = Mapping[str, str] | Mapping[Path, str]
+Buffers = Mapping[Path | str, str]
+"""Unsaved editor buffers: text by path, checked instead of the files on disk."""
+
+
+@dataclass(frozen=True)
+class DiskView:
+    """What a cached check read from the disk: the files, and each one's digest and
+    interface. Handed to the next check (``disk=``), it skips discovery and the ``stat``
+    of every file — only for a caller that is told when the disk changes (the editor
+    server, by the client's file events); a command always looks."""
+
+    files: list[SourceFile]
+    scanned: dict[str, tuple[str, str]]
 
 
 @dataclass
@@ -54,7 +64,8 @@ class Reading:
     cache: FactsCache | None = None
     digests: dict[str, str] = field(default_factory=dict)  # rel -> content digest
     interfaces: dict[str, str] = field(default_factory=dict)  # rel -> interface digest
-    overlay: dict[str, bytes] = field(default_factory=dict)  # rel -> bytes read instead
+    overlay: Overlay = field(default_factory=dict)  # path -> bytes read instead of the disk
+    disk: DiskView | None = None  # what was read from the disk (cached reads only)
 
     def memo(self, selected: list[SourceFile], cwd: Path | None = None) -> ResultsMemo | None:
         """Remembered findings for a run reporting on ``selected`` (None: no cache)."""
@@ -75,21 +86,6 @@ class Reading:
         return self.project
 
 
-def _overlay_by_rel(config: Config, files: list[SourceFile],
-                    overlay: Overlay | None) -> dict[str, bytes]:
-    """The overlay keyed like facts (``SourceFile.rel``), for the project's files."""
-    if not overlay:
-        return {}
-    by_path = {str(f.path): f.rel for f in files}
-    found: dict[str, bytes] = {}
-    for raw, text in overlay.items():
-        path = os.path.abspath(os.fspath(raw))
-        rel = by_path.get(path) or by_path.get(os.path.realpath(path))
-        if rel is not None:
-            found[rel] = text.encode("utf-8", "surrogateescape")
-    return found
-
-
 def _registry_for(config: Config, registry: Registry | None) -> Registry:
     if registry is not None:
         return registry
@@ -100,15 +96,17 @@ def _registry_for(config: Config, registry: Registry | None) -> Registry:
 
 @contextmanager
 def open_project(config: Config, *, registry: Registry | None = None,
-                 overlay: Overlay | None = None, progress: Progress | None = None,
-                 slim: bool = False) -> Iterator[Reading]:
+                 overlay: Buffers | None = None, disk: DiskView | None = None,
+                 progress: Progress | None = None, slim: bool = False) -> Iterator[Reading]:
     """Discover and scan the project as ``config`` says; facts decode lazily inside.
 
     ``registry`` defaults to the one ``config`` names (``registry init`` passes one
     it made up). With ``slim``, facts kept in memory leave out references until a
     file is judged (``scan.LazyFacts``). New facts and remembered findings are
-    written to the cache when the block ends normally.
+    written to the cache when the block ends normally. ``disk``: an earlier reading's
+    view of the disk, trusted instead of walking and stat-ing (see :class:`DiskView`).
     """
+    buffers = overlay_of(overlay)
     registry = _registry_for(config, registry)
     check_source_roots(config.root, registry.source_roots)  # refused before writing anything
     options = options_for(config)
@@ -117,11 +115,10 @@ def open_project(config: Config, *, registry: Registry | None = None,
 
         files = discover(config.root, registry.source_roots, exclude=config.exclude,
                          respect_gitignore=config.respect_gitignore)
-        by_rel = _overlay_by_rel(config, files, overlay)
         facts = scan_uncached(files, config.target_version, config.max_file_size, options,
-                              overlay=by_rel, progress=progress)
+                              overlay=buffers, progress=progress)
         yield Reading(Project(config=config, registry=registry, files=files, facts=facts),
-                      overlay=by_rel)
+                      overlay=buffers)
         return
     from ssot_lint.cache.discover_memo import discover_remembered
     from ssot_lint.cache.results import code_fingerprint
@@ -131,15 +128,21 @@ def open_project(config: Config, *, registry: Registry | None = None,
     cache = FactsCache.open(options.cache_dir, config.target_version)
     under = str(config.root) + os.sep
     try:
-        files = discover_remembered(config.root, registry.source_roots, exclude=config.exclude,
-                                    respect_gitignore=config.respect_gitignore, cache=cache,
-                                    code=code_fingerprint())
-        by_rel = _overlay_by_rel(config, files, overlay)
+        if disk is not None:
+            files = disk.files
+        else:
+            files = discover_remembered(config.root, registry.source_roots,
+                                        exclude=config.exclude,
+                                        respect_gitignore=config.respect_gitignore, cache=cache,
+                                        code=code_fingerprint())
         scanned = scan_cached(files, config.target_version, config.max_file_size, options,
-                              cache, slim=slim, overlay=by_rel, progress=progress)
+                              cache, slim=slim, overlay=buffers,
+                              trusted=disk.scanned if disk is not None else None,
+                              progress=progress)
         cache.flush(under=under)  # new facts to disk, out of memory
         project = Project(config=config, registry=registry, files=files, facts=scanned.facts)
-        yield Reading(project, cache, scanned.digests, scanned.interfaces, by_rel)
+        yield Reading(project, cache, scanned.digests, scanned.interfaces, buffers,
+                      DiskView(files, scanned.on_disk()))
         cache.flush(under=under)
     finally:
         cache.close()
@@ -147,7 +150,7 @@ def open_project(config: Config, *, registry: Registry | None = None,
 
 
 def build_project(config: Config, registry: Registry | None = None, *,
-                  overlay: Overlay | None = None,
+                  overlay: Buffers | None = None,
                   progress: Progress | None = None) -> Project:
     """The whole project with every file's facts in memory (see :func:`open_project`)."""
     with open_project(config, registry=registry, overlay=overlay, progress=progress) as reading:

@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]
 
 
+def _no_progress(phase: str, done: int, total: int) -> None:
+    """Default progress callback: report nothing."""
+
+
 @dataclass(frozen=True)
 class ScanOptions:
     """How to scan: where the cache is (None: no cache) and where extraction runs."""
@@ -76,8 +80,41 @@ def _unreadable(exc: OSError) -> FileFacts:
         "SSOT002", f"cannot read file: {exc.strerror or exc}; check its permissions"))
 
 
-def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int) -> FileFacts:
+Overlay = Mapping[str, bytes]
+"""Unsaved buffers: bytes by real absolute path, read instead of the file on disk.
+
+An editor's buffer is checked as it is, but it is not the file: its facts are never
+remembered as the path's content (the cache's stat entry keeps describing the disk).
+"""
+
+
+def overlay_of(buffers: Mapping[Path | str, str] | None) -> Overlay:
+    """Buffers by any path spelling -> ``Overlay``: UTF-8 bytes under both the absolute
+    and the real path, so a file is found by its discovered path without resolving
+    every file's links (a ``realpath`` per file per keystroke is most of a check)."""
+    overlay: dict[str, bytes] = {}
+    for path, text in (buffers or {}).items():
+        # a lone surrogate (an editor can hold one) becomes bytes that are not UTF-8,
+        # so the buffer gets the file's finding for them instead of failing the check
+        data = text.encode("utf-8", "surrogatepass")
+        overlay[os.path.abspath(path)] = overlay[os.path.realpath(path)] = data
+    return overlay
+
+
+def _overlaid(source: SourceFile, overlay: Overlay | None) -> bytes | None:
+    return overlay.get(str(source.path)) if overlay else None
+
+
+def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int,
+               overlay: Overlay | None = None) -> FileFacts:
     """Facts for one file; read errors and oversized files become problems, not exceptions."""
+    data = _overlaid(source, overlay)
+    if data is not None:
+        if len(data) > max_file_size:
+            return _too_big(len(data), max_file_size)
+        from ssot_lint.facts.extract import extract_facts
+
+        return extract_facts(data, target)
     try:
         size = source.path.stat().st_size
         if size > max_file_size:
@@ -91,17 +128,18 @@ def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int) 
 
 
 def scan(files: Iterable[SourceFile], target: tuple[int, int], max_file_size: int,
-         options: ScanOptions | None = None, root: Path | None = None) -> dict[str, FileFacts]:
+         options: ScanOptions | None = None, root: Path | None = None,
+         overlay: Overlay | None = None) -> dict[str, FileFacts]:
     """Facts for every file, by ``SourceFile.rel``; identical whatever the options."""
     options = options or ScanOptions()
     files = list(files)
     if options.cache_dir is None:
-        return scan_uncached(files, target, max_file_size, options)
+        return scan_uncached(files, target, max_file_size, options, overlay)
     from ssot_lint.cache.store import FactsCache
 
     cache = FactsCache.open(options.cache_dir, target)
     try:
-        scanned = scan_cached(files, target, max_file_size, options, cache)
+        scanned = scan_cached(files, target, max_file_size, options, cache, overlay=overlay)
         facts = dict(scanned.facts.items())
         cache.flush(under=str(root) + os.sep if root is not None else None)
     finally:
@@ -111,9 +149,9 @@ def scan(files: Iterable[SourceFile], target: tuple[int, int], max_file_size: in
 
 
 def scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
-                  options: ScanOptions, overlay: Mapping[str, bytes] | None = None,
+                  options: ScanOptions, overlay: Overlay | None = None,
                   progress: Progress | None = None) -> dict[str, FileFacts]:
-    """Facts for every file without any cache (``overlay``: rel -> bytes read instead)."""
+    """Facts for every file without any cache (``overlay``: buffers read instead)."""
     from ssot_lint.cache.parallel import extract
 
     results: dict[str, FileFacts] = {}
@@ -121,8 +159,8 @@ def scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_siz
     report = progress or _no_progress
     report("reading", 0, len(files))
     for source in files:
-        if overlay is not None and source.rel in overlay:
-            results[source.rel] = _extract_one(overlay[source.rel], target, max_file_size)
+        if _overlaid(source, overlay) is not None:
+            results[source.rel] = read_facts(source, target, max_file_size, overlay)
             continue
         try:
             size = source.path.stat().st_size
@@ -138,19 +176,6 @@ def scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_siz
         results[rel] = facts
     report("reading", len(files), len(files))
     return {source.rel: results[source.rel] for source in files}
-
-
-def _extract_one(data: bytes, target: tuple[int, int], max_file_size: int) -> FileFacts:
-    """Facts of bytes given in memory (an overlay), in this process."""
-    if len(data) > max_file_size:
-        return _too_big(len(data), max_file_size)
-    from ssot_lint.facts.extract import extract_facts
-
-    return extract_facts(data, target)
-
-
-def _no_progress(phase: str, done: int, total: int) -> None:
-    """Default progress callback: report nothing."""
 
 
 class LazyFacts(MutableMapping[str, FileFacts]):
@@ -304,23 +329,30 @@ class Scanned:
     facts: LazyFacts
     digests: dict[str, str]  # rel -> content digest (absent: unreadable or too big)
     interfaces: dict[str, str]  # rel -> interface digest, for every file
+    buffered: frozenset[str] = frozenset()  # rels read from the overlay, not the disk
+
+    def on_disk(self) -> dict[str, tuple[str, str]]:
+        """rel -> (digest, interface) of the files this scan read from the disk and
+        found in the cache: what a caller that knows the disk did not change since
+        may hand to the next scan as ``trusted``."""
+        return {rel: (digest, self.interfaces[rel]) for rel, digest in self.digests.items()
+                if rel not in self.buffered and rel in self.interfaces}
 
 
 def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
                 options: ScanOptions, cache: FactsCache, slim: bool = False,
-                overlay: Mapping[str, bytes] | None = None,
+                overlay: Overlay | None = None,
+                trusted: Mapping[str, tuple[str, str]] | None = None,
                 progress: Progress | None = None) -> Scanned:
     """Scan with the cache, leaving cached facts undecoded until someone asks for them.
+
+    ``trusted`` (rel -> digest and interface, from ``Scanned.on_disk`` of an earlier
+    scan) skips the ``stat`` of those files: for a caller that is told when the disk
+    changes (the editor server, by the client's file events), not for a command.
 
     Facts extracted now are streamed (``parallel.stream_encoded``) and left as the
     cache's JSON text too, decoded when needed (``slim``: see ``LazyFacts``); only a
     Dask run, or one whose cache cannot be written, gets them back as objects.
-
-    ``overlay`` (rel -> bytes) replaces the disk's bytes of those files (an editor's
-    unsaved buffers): their facts are extracted here and never written to the cache,
-    neither as facts rows nor as the path's stat entry, so the disk's state stays
-    what the cache describes. Their content digest still keys remembered findings,
-    which are a function of the bytes, wherever the bytes came from.
     """
     from ssot_lint.cache.store import digest_of, interface_of
 
@@ -329,14 +361,21 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     known: dict[str, str] = {}  # rel -> digest, from the stat fast path
     faces: dict[str, str] = {}  # digest -> interface
     unchanged: set[str] = set()  # rels whose stat entry (digest and interface) stands
-    overlaid: dict[str, str] = {}  # rel -> digest of the overlay's bytes
+    buffered: dict[str, str] = {}  # rel -> digest of an unsaved buffer's bytes
     for source in files:
         path = str(source.path)
-        if overlay is not None and source.rel in overlay:
-            data = overlay[source.rel]
-            overlaid[source.rel] = digest_of(data)
-            ready[source.rel] = _extract_one(data, target, max_file_size)
-            cache.keep(path)  # the disk's entry is neither used nor forgotten
+        data = _overlaid(source, overlay)
+        if data is not None:  # extracted here, and never remembered as the path's content
+            ready[source.rel] = read_facts(source, target, max_file_size, overlay)
+            if len(data) <= max_file_size:
+                buffered[source.rel] = digest_of(data)
+            cache.remember(path, None, "")  # seen: its stat entry is not "vanished"
+            continue
+        if trusted is not None and source.rel in trusted:
+            trusted_digest, trusted_face = trusted[source.rel]
+            known[source.rel], faces[trusted_digest] = trusted_digest, trusted_face
+            unchanged.add(source.rel)
+            cache.remember(path, None, "")  # seen, as above
             continue
         try:
             stat = os.stat(path)
@@ -357,7 +396,7 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     # digest -> interface of the cached rows (most came with the stats already)
     faces.update(cache.interfaces(d for d in known.values() if d not in faces))
 
-    digests: dict[str, str] = {}
+    digests: dict[str, str] = dict(buffered)
     unknown = [s for s in files
                if s.rel not in ready and not (s.rel in known and known[s.rel] in faces)]
     for source in unknown:  # read and hash, keeping no bytes: most may be known by content
@@ -399,8 +438,6 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
         rel = source.rel
         if rel in ready:
             interfaces[rel] = interface_of(ready[rel])
-            if rel in overlaid:
-                digests[rel] = overlaid[rel]
             continue
         digest = digests.get(rel) or known[rel]
         digests[rel] = digest
@@ -422,7 +459,8 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     del extracted
     texts.clear()
     lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim)
-    return Scanned(facts=lazy, digests=digests, interfaces=interfaces)
+    return Scanned(facts=lazy, digests=digests, interfaces=interfaces,
+                   buffered=frozenset(buffered))
 
 
 def report_notes(notes: list[str]) -> None:

@@ -345,11 +345,6 @@ class FactsCache:
             return None
         return entry[3]
 
-    def keep(self, path: str) -> None:
-        """Keep ``path``'s entry as it is: this run read the file from elsewhere (an
-        editor's buffer), so the entry is neither used, replaced nor forgotten."""
-        self._seen.add(path)
-
     def known_interface(self, path: str) -> str | None:
         """The interface digest remembered with ``path``'s stat (after :meth:`known_digest`
         matched) by a run with the same tool and target (interfaces depend on both),
