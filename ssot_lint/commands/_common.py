@@ -48,7 +48,7 @@ selection_options = _stack(
 # How a project is read: one definition for every command that reads one (check, fix,
 # graph, audit, registry init/verify), so each takes the same options, environment
 # variables and config keys; ``read_overrides`` turns them into ``Config`` overrides.
-source_options = _stack(
+_READING = (
     click.option("--target-version", help="Python version the code targets, e.g. 3.11."),
     click.option("--exclude", multiple=True,
                  help="Extra gitignore-style patterns to skip (added to the configured ones)."),
@@ -69,6 +69,11 @@ source_options = _stack(
     click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES",
                  help="Report larger files (SSOT002) instead of parsing them (default: 10 MiB)."),
 )
+source_options = _stack(*_READING)
+# `registry init` has an `--exclude` of its own (files init does not learn from but
+# `check` still checks), so it takes the reading options without the two exclude ones.
+source_options_without_exclude = _stack(*_READING[:1], *_READING[3:])
+
 SOURCE_KEYS = ("target_version", "exclude", "extend_exclude", "jobs", "cache_dir", "no_cache",
                "executor", "scheduler", "max_file_size")
 
