@@ -7,35 +7,35 @@ them directly.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ssot_lint.discover import SourceFile, check_source_roots, discover, source_file_for
+from ssot_lint.cache import (
+    Buffers,
+    DiskView,
+    Progress,
+    Reading,
+    build_project,
+    open_project,
+    read_facts,
+)
+from ssot_lint.cache.scan import Overlay
+from ssot_lint.discover import SourceFile, source_file_for
 from ssot_lint.engine import run_rules
 from ssot_lint.errors import ConfigError
 from ssot_lint.load.config import load_config
-from ssot_lint.load.registry import load_registry
 from ssot_lint.model.config import Config
 from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import Registry
 from ssot_lint.resolve.project import Project
-from ssot_lint.scan import Overlay, options_for, overlay_of, read_facts, scan
 
-Buffers = Mapping[Path | str, str]
-"""Unsaved editor buffers: text by path, checked instead of the files on disk."""
+if TYPE_CHECKING:
+    from ssot_lint.cache.results import ResultsMemo
 
-
-@dataclass(frozen=True)
-class DiskView:
-    """What a cached check read from the disk: the files, and each one's digest and
-    interface. Handed to the next check (``disk=``), it skips discovery and the ``stat``
-    of every file — only for a caller that is told when the disk changes (the editor
-    server, by the client's file events); a command always looks."""
-
-    files: list[SourceFile]
-    scanned: dict[str, tuple[str, str]]
+__all__ = ["Buffers", "CheckResult", "DiskView", "Progress", "Reading", "build_project",
+           "check", "open_project", "remembered_run", "resolve_config", "select_files"]
 
 
 @dataclass
@@ -52,23 +52,10 @@ def resolve_config(paths: Sequence[Path], *, config_file: Path | None = None,
     return load_config(start, config_file=config_file, registry=registry, overrides=overrides)
 
 
-def build_project(config: Config, registry: Registry | None = None, *,
-                  overlay: Buffers | None = None) -> Project:
-    """Discover and extract facts for every file of the project.
-
-    ``overlay``: unsaved buffers read instead of the disk (the editor server's view).
-    """
-    registry = registry or load_registry(config.registry_path, display_base=Path.cwd())
-    files = discover(config.root, registry.source_roots, exclude=config.exclude,
-                     respect_gitignore=config.respect_gitignore)
-    facts = scan(files, config.target_version, config.max_file_size, options_for(config),
-                 root=config.root, overlay=overlay_of(overlay))
-    return Project(config=config, registry=registry, files=files, facts=facts)
-
-
 def select_files(project: Project, paths: Sequence[Path],
                  overlay: Overlay | None = None) -> list[SourceFile]:
-    """The files to report on: the project's files under ``paths`` plus explicit files."""
+    """The files to report on: the project's files under ``paths`` plus explicit files
+    (a named file may exist only as an unsaved buffer in ``overlay``)."""
     if not paths:
         return list(project.files)
     chosen: dict[str, SourceFile] = {}
@@ -129,61 +116,64 @@ def _files_by_real_path(project: Project) -> dict[str, SourceFile]:
     return by_path
 
 
-def check(paths: Sequence[Path], config: Config, *,
-          overlay: Buffers | None = None, disk: DiskView | None = None) -> CheckResult:
+def check(paths: Sequence[Path], config: Config, *, overlay: Buffers | None = None,
+          disk: DiskView | None = None, progress: Progress | None = None,
+          registry: Registry | None = None) -> CheckResult:
     """Findings for ``paths`` (default: the project), judged against the whole project.
 
-    With the cache on, findings are remembered too (``ssot_lint.results``): a run
-    re-checks only the files an edit can have changed, and decodes only the facts it
-    needs. The answer is the same as an uncached run's, always. ``overlay``: unsaved
-    buffers checked instead of the files on disk (never remembered as their content);
-    ``disk``: the ``extra["disk"]`` of an earlier check, when nothing changed on disk since.
+    A short composition: read the project (``ssot_lint.cache.open_project``), choose
+    the files to report on, run the rules through the remembered findings. With the
+    cache on, a run re-checks only the files an edit can have changed, and decodes
+    only the facts it needs; the answer is the same as an uncached run's, always.
+    ``overlay``: unsaved buffers checked instead of the files on disk (never
+    remembered as their content); ``disk``: the ``extra["disk"]`` of an earlier check,
+    when nothing changed on disk since (the editor server).
     """
-    buffers = overlay_of(overlay)
-    if not config.cache:
-        project = build_project(config, overlay=overlay)
-        files = select_files(project, paths, buffers)
-        findings = run_rules(project, files, config.select, config.ignore)
-        return CheckResult(findings=findings, files_checked=len(files), project=project)
-    from ssot_lint.cache import FactsCache
-    from ssot_lint.discover_memo import discover_remembered
-    from ssot_lint.results import ResultsMemo, code_fingerprint, project_keys, setting_key
-    from ssot_lint.scan import report_notes, scan_cached
+    with open_project(config, registry=registry, overlay=overlay, disk=disk,
+                      progress=progress, slim=True) as reading:
+        selected = select_files(reading.project, paths, reading.overlay)
+        findings, reused = remembered_run(reading, selected, progress=progress)
+    extra: dict[str, Any] = {"remembered": reused}
+    if reading.disk is not None:
+        extra["disk"] = reading.disk
+    return CheckResult(findings=findings, files_checked=len(selected), project=reading.project,
+                       extra=extra)
 
-    registry = load_registry(config.registry_path, display_base=Path.cwd())
-    check_source_roots(config.root, registry.source_roots)  # refused before writing anything
-    options = options_for(config)
-    assert options.cache_dir is not None
-    cache = FactsCache.open(options.cache_dir, config.target_version)
-    try:
-        if disk is not None:
-            files = disk.files
-        else:
-            files = discover_remembered(config.root, registry.source_roots,
-                                        exclude=config.exclude,
-                                        respect_gitignore=config.respect_gitignore, cache=cache,
-                                        code=code_fingerprint())
-        scanned = scan_cached(files, config.target_version, config.max_file_size, options, cache,
-                              slim=True, overlay=buffers,
-                              trusted=disk.scanned if disk is not None else None)
-        cache.flush(under=str(config.root) + os.sep)  # new facts to disk, out of memory
-        project = Project(config=config, registry=registry, files=files, facts=scanned.facts)
-        selected = select_files(project, paths, buffers)
-        keys = project_keys(setting_key(config, registry, Path.cwd()), files,
-                            scanned.interfaces, registry.policy.cycle_imports == "all")
-        memo = ResultsMemo(cache, keys, scanned.digests, scanned.interfaces, selected)
-        replayed = memo.whole()
-        if replayed is not None:
-            findings = replayed
-        else:
-            memo.prepare(project)
-            findings = run_rules(project, selected, config.select, config.ignore, memo=memo)
-            memo.remember_whole(findings)
-            memo.save(project)
-        cache.flush(under=str(config.root) + os.sep)
-    finally:
-        cache.close()
-        report_notes(cache.notes)
-    return CheckResult(findings=findings, files_checked=len(selected), project=project,
-                       extra={"remembered": memo.reused,
-                              "disk": DiskView(files, scanned.on_disk())})
+
+def remembered_run(reading: Reading, files: list[SourceFile], *, cwd: Path | None = None,
+                   progress: Progress | None = None,
+                   memo: ResultsMemo | None = None) -> tuple[list[Finding], int]:
+    """The findings for ``files`` of an open reading, and how many files were replayed.
+
+    Every command that reports findings (``check``, ``fix``, ``audit``) runs the rules
+    through here, so each reuses what the others remembered: a run that changes
+    nothing is one query, an edit re-judges only what it can have changed.
+    """
+    config = reading.project.config
+    memo = memo or reading.memo(files, cwd)
+    if memo is not None:
+        found = memo.whole()
+        if found is not None:
+            return found, memo.reused
+        memo.prepare(reading.project)
+    found = run_rules(reading.project, counted(files, progress), config.select, config.ignore,
+                      cwd, memo=memo)
+    if memo is None:
+        return found, 0
+    memo.remember_whole(found)
+    memo.save(reading.project)
+    return found, memo.reused
+
+
+def counted(files: list[SourceFile], progress: Progress | None,
+            every: int = 64) -> Iterable[SourceFile]:
+    """Yield ``files``, reporting ("checking", done, total) as the engine moves past them."""
+    if progress is None:
+        yield from files
+        return
+    total = len(files)
+    progress("checking", 0, total)
+    for done, source in enumerate(files, start=1):
+        yield source
+        if done % every == 0 or done == total:
+            progress("checking", done, total)

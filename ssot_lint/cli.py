@@ -17,7 +17,13 @@ from typing import Any
 import click
 
 from ssot_lint import __version__
-from ssot_lint.commands._common import registry_options, selection_options, source_options
+from ssot_lint.commands._common import (
+    read_overrides,
+    registry_options,
+    selection_options,
+    source_options,
+    terminal_progress,
+)
 from ssot_lint.commands._common import split_codes as _codes
 from ssot_lint.errors import (
     DEBUG_ENV,
@@ -51,17 +57,6 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, default=None,
               help="Exit 0 even when there are findings.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Processes for fact extraction (default: available cores).")
-@click.option("--cache-dir", type=click.Path(path_type=Path), envvar="SSOT_LINT_CACHE_DIR",
-              help="Facts cache directory (default: .ssot_lint_cache at the root; "
-                   "env SSOT_LINT_CACHE_DIR).")
-@click.option("--no-cache", is_flag=True, default=False, help="Neither read nor write the cache.")
-@click.option("--executor", type=click.Choice(["local", "dask"]),
-              help="Where extraction runs: local processes (default) or a Dask cluster.")
-@click.option("--scheduler", help="Dask scheduler address for --executor dask (tcp://host:8786).")
-@click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES",
-              help="Report larger files (SSOT002) instead of parsing them (default: 10 MiB).")
 @click.option("--verify-registry", is_flag=True, default=None,
               help="Also check the registry against the code (SSOT902, like `registry verify`).")
 @click.option("--diff", "show_diff", is_flag=True,
@@ -69,10 +64,7 @@ def cli() -> None:
 @output_options
 def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
           select: tuple[str, ...], ignore: tuple[str, ...], output_format: str | None,
-          target_version: str | None, exclude: tuple[str, ...], exit_zero: bool | None,
-          quiet: bool | None, jobs: int | None, cache_dir: Path | None, no_cache: bool,
-          executor: str | None, scheduler: str | None, max_file_size: int | None,
-          verify_registry: bool | None,
+          exit_zero: bool | None, quiet: bool | None, verify_registry: bool | None,
           **output: Any) -> None:
     """Check every import in PATHS (default: the project) against the registry."""
     from ssot_lint.api import check as run_check
@@ -81,11 +73,8 @@ def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | No
 
     overrides: dict[str, Any] = {
         "select": _codes(select), "ignore": _codes(ignore), "output_format": output_format,
-        "target_version": target_version, "exclude": exclude, "exit_zero": exit_zero,
-        "quiet": quiet, "jobs": jobs, "cache": False if no_cache else None,
-        "cache_dir": cache_dir.resolve() if cache_dir else None, "executor": executor,
-        "scheduler": scheduler, "verify_registry": verify_registry,
-        "max_file_size": max_file_size,
+        "exit_zero": exit_zero, "quiet": quiet, "verify_registry": verify_registry,
+        **read_overrides(output),
     }
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)
@@ -93,12 +82,14 @@ def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | No
         from ssot_lint.fix.report import unified_diff_bytes, write_diff
         from ssot_lint.fix.run import fix
 
-        diff = unified_diff_bytes(fix(list(paths), config, write=False))
+        with terminal_progress(quiet=bool(config.quiet)) as progress:
+            diff = unified_diff_bytes(fix(list(paths), config, write=False, progress=progress))
         write_diff(diff, sys.stdout)  # bytes: never ANSI-stripped
         if diff and not config.exit_zero:
             raise ExitCode(EXIT_FINDINGS)
         return
-    result = run_check(list(paths), config)
+    with terminal_progress(quiet=bool(config.quiet)) as progress:
+        result = run_check(list(paths), config, progress=progress)
     exit_code = deliver(result, config, list(paths), output)
     if exit_code:
         raise ExitCode(exit_code)

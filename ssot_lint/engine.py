@@ -138,7 +138,7 @@ def unused_ignore_imports(project: Project, cwd: Path | None) -> list[Finding]:
 
 
 class FindingsMemo(Protocol):
-    """Findings remembered from earlier runs (``ssot_lint.results`` implements it).
+    """Findings remembered from earlier runs (``ssot_lint.cache.results`` implements it).
 
     Each method returns None for "not known: compute it". ``final`` is a file's
     finished findings (after suppressions); ``own`` the raw findings of its

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint import cache as cache_module
-from ssot_lint import parallel
-from ssot_lint.cache import DB_NAME, FactsCache, decode_facts, encode_facts
+from ssot_lint.cache import store as cache_module
+from ssot_lint.cache import parallel
+from ssot_lint.cache.store import DB_NAME, FactsCache, decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.finding import Finding
 from tests.helpers import run_check, write_project
@@ -362,7 +362,7 @@ def test_rows_of_another_model_layout_are_rejected() -> None:
     """A row written for a different field layout raises instead of building bad facts."""
     import json
 
-    from ssot_lint.codec import MODEL_FINGERPRINT
+    from ssot_lint.cache.codec import MODEL_FINGERPRINT
 
     facts = extract_facts(b"import os\nfrom a import b\n", (3, 11))
     row = json.loads(encode_facts(facts))

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint import discover_memo
-from ssot_lint.cache import FactsCache
+from ssot_lint.cache import discover_memo
+from ssot_lint.cache.store import FactsCache
 from ssot_lint.discover import SourceFile, discover
 
 _ticks = itertools.count(1)

@@ -18,9 +18,9 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from ssot_lint.cache import decode_facts, encode_facts
+from ssot_lint.cache.store import decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
-from ssot_lint.parallel import MIN_PARALLEL_FILES, _batches, encode_batch, extract, extract_batch
+from ssot_lint.cache.parallel import MIN_PARALLEL_FILES, _batches, encode_batch, extract, extract_batch
 from tests.helpers import write_project
 
 REGISTRY = """
@@ -144,7 +144,7 @@ def test_pool_is_not_started_for_a_handful_of_files(monkeypatch: pytest.MonkeyPa
 
 
 def _streamed(work: list[tuple[str, bytes]], jobs: int) -> dict[str, tuple[str, str]]:
-    from ssot_lint.parallel import stream_encoded
+    from ssot_lint.cache.parallel import stream_encoded
 
     out: dict[str, tuple[str, str]] = {}
 
@@ -157,7 +157,7 @@ def _streamed(work: list[tuple[str, bytes]], jobs: int) -> dict[str, tuple[str, 
 
 
 def test_streamed_extraction_equals_the_serial_facts(shop: Path) -> None:
-    from ssot_lint.cache import interface_of
+    from ssot_lint.cache.store import interface_of
 
     work = sorted((str(p.relative_to(shop)), p.read_bytes()) for p in shop.rglob("*.py"))
     streamed = _streamed(work, jobs=2)
@@ -172,7 +172,7 @@ def test_a_dead_worker_costs_time_not_results(shop: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker killed mid-run (out of memory, say): its batch and every later one are
     extracted in this process instead, and nothing is lost or delivered twice."""
-    from ssot_lint import parallel
+    from ssot_lint.cache import parallel
 
     work = sorted((str(p.relative_to(shop)), p.read_bytes()) for p in shop.rglob("*.py"))
     expected = _streamed(work, jobs=1)

@@ -1,4 +1,4 @@
-"""Remembered findings (``ssot_lint.results``) are exact: a cached run equals an uncached one.
+"""Remembered findings (``ssot_lint.cache.results``) are exact: a cached run equals an uncached one.
 
 One realistic project triggers most rules at once (broken, deprecated, non-canonical
 and unresolved imports, re-exports through ``__all__`` and star imports, deprecated
@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint import cache as cache_module
-from ssot_lint import results
+from ssot_lint.cache import store as cache_module
+from ssot_lint.cache import results
 from ssot_lint.api import CheckResult, check, resolve_config
-from ssot_lint.cache import DB_NAME
+from ssot_lint.cache.store import DB_NAME
 from ssot_lint.model.finding import Finding
 from tests.helpers import write_project
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from ssot_lint.audit.collect import collect
 from ssot_lint.audit.model import Audit
-from ssot_lint.audit.run import Progress, analyse
+from ssot_lint.audit.run import analyse
 from ssot_lint.baseline import Entry
+from ssot_lint.cache import Progress
 from ssot_lint.model.config import Config
 
 

@@ -15,7 +15,12 @@ from typing import IO, Any
 
 import click
 
-from ssot_lint.commands._common import registry_options, selection_options, source_options
+from ssot_lint.commands._common import (
+    read_overrides,
+    registry_options,
+    selection_options,
+    source_options,
+)
 
 FORMATS = ("html", "markdown")
 
@@ -94,8 +99,8 @@ def _write(path: Path, text: str, what: str) -> None:
 def command(paths: tuple[Path, ...], output: Path | None, report_format: str | None,
             json_file: Path | None, compare_file: Path | None, title: str | None,
             registry: Path | None, config_file: Path | None, select: tuple[str, ...],
-            ignore: tuple[str, ...], target_version: str | None, exclude: tuple[str, ...],
-            progress: bool | None, baseline_file: Path | None) -> None:
+            ignore: tuple[str, ...], progress: bool | None, baseline_file: Path | None,
+            **source: Any) -> None:
     """Write an SSOT compliance report for PATHS (default: the whole project)."""
     import json
 
@@ -112,8 +117,7 @@ def command(paths: tuple[Path, ...], output: Path | None, report_format: str | N
     entries = read_baseline(baseline_file) if baseline_file is not None else None
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             select=_codes(select), ignore=_codes(ignore),
-                            target_version=target_version, exclude=exclude,
-                            verify_registry=True)  # registry health is part of the report
+                            verify_registry=True, **read_overrides(source))  # registry health is part of the report
     bar = TerminalProgress() if show_progress(progress, sys.stderr, os.environ) else None
     try:
         result = audit(list(paths), config, title=title, progress=bar, baseline=entries,

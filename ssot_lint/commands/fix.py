@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from ssot_lint.commands._common import registry_options, selection_options, source_options
+from ssot_lint.commands._common import (
+    read_overrides,
+    registry_options,
+    selection_options,
+    source_options,
+    terminal_progress,
+)
 
 
 @click.command("fix")
@@ -26,9 +32,9 @@ from ssot_lint.commands._common import registry_options, selection_options, sour
               help="Leave findings recorded in this baseline file alone: they are not "
                    "fixed, not counted as remaining and do not fail the run.")
 def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
-            select: tuple[str, ...], ignore: tuple[str, ...], target_version: str | None,
-            exclude: tuple[str, ...], show_diff: bool, unsafe_fixes: bool,
-            exit_zero: bool | None, quiet: bool | None, baseline_file: Path | None) -> None:
+            select: tuple[str, ...], ignore: tuple[str, ...], show_diff: bool,
+            unsafe_fixes: bool, exit_zero: bool | None, quiet: bool | None,
+            baseline_file: Path | None, **source: Any) -> None:
     """Rewrite imports in PATHS (default: the project) to what the registry says.
 
     Safe fixes: SSOT101/SSOT111 with a resolvable use_instead of the same name,
@@ -43,14 +49,15 @@ def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | 
     from ssot_lint.fix.run import fix
 
     overrides: dict[str, Any] = {
-        "select": _codes(select), "ignore": _codes(ignore), "target_version": target_version,
-        "exclude": exclude, "exit_zero": exit_zero, "quiet": quiet,
+        "select": _codes(select), "ignore": _codes(ignore), "exit_zero": exit_zero,
+        "quiet": quiet, **read_overrides(source),
     }
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)
     baseline = read_baseline(baseline_file) if baseline_file is not None else None
-    result = fix(list(paths), config, unsafe=unsafe_fixes, write=not show_diff,
-                 baseline=baseline)
+    with terminal_progress(quiet=bool(config.quiet)) as progress:
+        result = fix(list(paths), config, unsafe=unsafe_fixes, write=not show_diff,
+                     baseline=baseline, progress=progress)
     if show_diff:
         # the diff alone on stdout, as bytes (git apply needs them exact); what would be
         # fixed and the summary on stderr

@@ -7,10 +7,16 @@ imported when the command runs.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ssot_lint.commands._common import registry_options
+from ssot_lint.commands._common import (
+    read_overrides,
+    registry_options,
+    source_options,
+    terminal_progress,
+)
 
 
 @click.command(name="graph")
@@ -27,10 +33,10 @@ from ssot_lint.commands._common import registry_options
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to FILE instead of standard output.")
 @registry_options
-@click.option("--exclude", multiple=True, help="Extra gitignore-style patterns to skip.")
+@source_options
 def command(paths: tuple[Path, ...], output_format: str, level: str, depth: int | None,
             focus: str | None, output: Path | None, registry: Path | None,
-            config_file: Path | None, exclude: tuple[str, ...]) -> None:
+            config_file: Path | None, **source: Any) -> None:
     """Export the first-party import graph of PATHS (default: the whole project).
 
     PATHS limit the graph to the imports made by files under them; the whole project
@@ -43,8 +49,9 @@ def command(paths: tuple[Path, ...], output_format: str, level: str, depth: int 
     from ssot_lint.graph.view import build_view
 
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
-                            exclude=exclude)
-    project = build_project(config)
+                            **read_overrides(source))
+    with terminal_progress() as progress:
+        project = build_project(config, progress=progress)
     files = {f.rel for f in select_files(project, list(paths))} if paths else None
     view = build_view(project.graph.modules, level=level, depth=depth, focus=focus,
                       files=files, marks=violation_marks(project))

@@ -8,9 +8,17 @@ file these commands write always loads. Reports for humans go to stderr.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from ssot_lint.commands._common import (
+    read_overrides,
+    registry_options,
+    source_options,
+    source_options_without_exclude,
+    terminal_progress,
+)
 
 if TYPE_CHECKING:
     from ssot_lint.model.config import Config
@@ -41,11 +49,12 @@ def _write(text: str, output: Path | None, force: bool, *, is_toml: bool) -> Non
     click.echo(f"wrote {output}", err=True)
 
 
-def _config(paths: tuple[Path, ...], registry: Path | None,
-            config_file: Path | None) -> Config:
+def _config(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
+            **overrides: Any) -> Config:
     from ssot_lint.api import resolve_config
 
-    return resolve_config(list(paths), config_file=config_file, registry=registry)
+    return resolve_config(list(paths), config_file=config_file, registry=registry,
+                          **overrides)
 
 
 @command.command(name="import-markdown")
@@ -89,13 +98,12 @@ def import_markdown(markdown: Path, output: Path | None, root: Path | None, forc
 
 @command.command(name="verify")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--registry", type=click.Path(path_type=Path), help="Registry file or directory.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+@registry_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               help="Output format (default: text).")
+@source_options
 def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
-           output_format: str | None) -> None:
+           output_format: str | None, **source: Any) -> None:
     """Check the registry against the code (SSOT902); exit 1 if anything is stale.
 
     PATHS locate the project (default: the current directory), as for `check`.
@@ -107,8 +115,9 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     from ssot_lint.report.json_report import render_json
     from ssot_lint.report.text import render_text
 
-    config = _config(paths, registry, config_file)
-    project = build_project(config)
+    config = _config(paths, registry, config_file, **read_overrides(source))
+    with terminal_progress() as progress:
+        project = build_project(config, progress=progress)
     findings = verify_registry(project)
     entries = (len(project.registry.symbols) + len(project.registry.broken)
                + len(project.registry.deprecated) + len(project.registry.services)
@@ -150,15 +159,19 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
               help="Count placeholder definitions (bodies that only raise or call "
                    "requires_backends, or defined under `except ImportError`) as definitions.")
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+@source_options_without_exclude
 def init(path: Path, output: Path | None, source_roots: tuple[str, ...],
          packages: tuple[str, ...], canonical: str, services_depth: int,
-         init_exclude: tuple[str, ...], keep_placeholders: bool, force: bool) -> None:
+         init_exclude: tuple[str, ...], keep_placeholders: bool, force: bool,
+         **source: Any) -> None:
     """Bootstrap a registry from the code base at PATH (default: the current directory)."""
     from ssot_lint.registry_tools.codebase import load_codebase
     from ssot_lint.registry_tools.init import bootstrap, plural
     from ssot_lint.registry_tools.toml_writer import render
 
-    project = load_codebase(path, tuple(source_roots) or None, tuple(packages))
+    with terminal_progress() as progress:
+        project = load_codebase(path, tuple(source_roots) or None, tuple(packages),
+                                overrides=read_overrides(source), progress=progress)
     draft, report = bootstrap(project, list(packages) or None, canonical=canonical,
                               services_depth=services_depth, exclude=init_exclude,
                               placeholders=not keep_placeholders)

@@ -1,7 +1,9 @@
 """The extractor's version: part of every facts cache key.
 
-Bump ``FACTS_VERSION`` whenever extraction changes what it produces for some input,
-so facts cached by an older extractor are never reused. It lives apart from the
+The cache key also holds a fingerprint of the extractor's and the model's source
+(``cache.store._source_fingerprint``), so an edited extractor never reuses facts an
+older one produced even if nobody bumps ``FACTS_VERSION``; bumping it remains a way
+to say "this release extracts differently" in the key. It lives apart from the
 extractor so the cache (and every warm run) can name it without importing the parser.
 """
 

@@ -3,7 +3,10 @@
 Fixing is repeated in memory (at most ``MAX_ROUNDS`` times) because one fix can expose
 another — a relative import made absolute may turn out to be a deprecated path — so
 that a second ``fix`` run finds nothing left to do. Files are written only at the end,
-each atomically and only if it still has the bytes that were checked.
+each atomically and only if it still has the bytes that were checked. The project is
+read as ``check`` reads it (``ssot_lint.cache.open_project``) and the first round's
+findings are ``check``'s, remembered ones included, so only the files with something to
+fix are parsed again; the libcst rewrites run in forked workers.
 
 Every location ``fix`` reports is in the file as it was before the first round (the
 ``-`` side of ``fix --diff``): a finding of a later round is mapped back through each
@@ -15,18 +18,21 @@ are not rewritten, do not count as remaining and do not fail the run, like ``che
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from ssot_lint.api import build_project, select_files
+from ssot_lint.api import remembered_run, select_files
 from ssot_lint.baseline import Entry, apply_baseline
+from ssot_lint.cache import Progress, open_project
 from ssot_lint.discover import SourceFile
 from ssot_lint.engine import run_rules
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.fix.apply import rewrite_text
-from ssot_lint.fix.layout import project_style
-from ssot_lint.fix.plan import FIXABLE, plan_file
+from ssot_lint.fix.layout import Style, project_style
+from ssot_lint.fix.plan import FIXABLE, FilePlan, plan_file
 from ssot_lint.fix.source import SourceError, SourceText, atomic_write, read_source
 from ssot_lint.model.config import Config
 from ssot_lint.model.finding import Finding
@@ -92,51 +98,143 @@ class _FileState:
 
 
 def fix(paths: Sequence[Path], config: Config, *, unsafe: bool = False, write: bool = True,
-        cwd: Path | None = None, baseline: Iterable[Entry] | None = None) -> FixResult:
-    """Fix ``paths`` (default: the project); with ``write=False`` only compute diffs."""
-    project = build_project(config)
-    return fix_project(project, select_files(project, paths), unsafe=unsafe, write=write,
-                       cwd=cwd, baseline=baseline)
+        cwd: Path | None = None, baseline: Iterable[Entry] | None = None,
+        progress: Progress | None = None) -> FixResult:
+    """Fix ``paths`` (default: the project); with ``write=False`` only compute diffs.
+
+    A ``fix --diff`` answer is remembered under a key derived from everything the
+    findings depend on plus its own inputs (unsafe, the import style, the baseline), and
+    replayed while none of them changed.
+    """
+    entries = list(baseline) if baseline is not None else None
+    with open_project(config, progress=progress, slim=True) as reading:
+        files = select_files(reading.project, paths)
+        memo = reading.memo(files, cwd)
+        style = project_style(frozenset(reading.project.first_party), config.root)
+        key = None
+        if memo is not None and not write:
+            key = memo.derived_key(f"fix --diff unsafe={unsafe} {_style_key(style)} "
+                                   f"baseline={_baseline_key(entries)}")
+        if memo is not None and key is not None:
+            known = _decode_result(memo.derived(key))
+            if known is not None:
+                return known
+        found, _ = remembered_run(reading, files, cwd=cwd, progress=progress, memo=memo)
+        result = fix_project(reading.project, files, unsafe=unsafe, write=write, cwd=cwd,
+                             baseline=entries, findings=found, digests=reading.digests,
+                             style=style)
+        if memo is not None and key is not None and not result.errors:
+            memo.remember_derived(key, _encode_result(result))
+        return result
+
+
+def _style_key(style: Style) -> str:
+    return (f"first_party={sorted(style.first_party)} line_length={style.line_length} "
+            f"indent={style.indent!r}")
+
+
+def _baseline_key(entries: list[Entry] | None) -> str:
+    if entries is None:
+        return "none"
+    return hashlib.sha256("\n".join(sorted(repr(e) for e in entries)).encode()).hexdigest()
+
+
+def _encode_result(result: FixResult) -> dict[str, Any]:
+    from ssot_lint.cache.results import encode_findings
+
+    return {"fixed": encode_findings(result.fixed),
+            "not_fixed": [[encode_findings([f])[0], why] for f, why in result.not_fixed],
+            "needs_unsafe": encode_findings(result.needs_unsafe),
+            "remaining": encode_findings(result.remaining),
+            "diffs": [list(diff) for diff in result.diffs],
+            "files_checked": result.files_checked,
+            "encodings": dict(result.encodings),
+            "baselined": result.baselined}
+
+
+def _decode_result(value: Any) -> FixResult | None:
+    """A remembered ``fix --diff`` answer, or None when absent, damaged or foreign."""
+    from ssot_lint.cache.results import decode_findings
+
+    if not isinstance(value, dict):
+        return None
+    try:
+        not_fixed = [(decode_findings([row])[0], why) for row, why in value["not_fixed"]]
+        diffs = [(a, b, c) for a, b, c in value["diffs"]]
+        encodings = value["encodings"]
+        if not all(isinstance(why, str) for _, why in not_fixed) or not all(
+                isinstance(x, str) for diff in diffs for x in diff) or \
+                type(value["files_checked"]) is not int or \
+                type(value["baselined"]) is not int or not isinstance(encodings, dict) or \
+                not all(isinstance(k, str) and isinstance(v, str)
+                        for k, v in encodings.items()):
+            return None
+        return FixResult(fixed=decode_findings(value["fixed"]), not_fixed=not_fixed,
+                         needs_unsafe=decode_findings(value["needs_unsafe"]),
+                         remaining=decode_findings(value["remaining"]), diffs=diffs,
+                         files_checked=value["files_checked"], encodings=encodings,
+                         baselined=value["baselined"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool = False,
                 write: bool = True, cwd: Path | None = None,
-                baseline: Iterable[Entry] | None = None) -> FixResult:
+                baseline: Iterable[Entry] | None = None,
+                findings: list[Finding] | None = None,
+                digests: Mapping[str, str] | None = None,
+                style: Style | None = None) -> FixResult:
     """Fix ``files`` of an already scanned ``project``.
 
-    A file whose bytes no longer match the facts of the scan is left alone, so what is
-    rewritten is always what was checked. Findings ``baseline`` tolerates are neither
-    fixed nor counted as remaining.
+    ``findings`` are the files' findings if already known (else the rules run);
+    ``digests`` (rel -> content digest of the scanned bytes) make the "unchanged since
+    the scan" test a hash instead of a parse. A file whose bytes no longer match the
+    scan is left alone, so what is rewritten is always what was checked. Findings
+    ``baseline`` tolerates are neither fixed nor counted as remaining.
     """
     config = project.config
     result = FixResult(files_checked=len(files))
     entries = list(baseline) if baseline is not None else None
 
-    def found(paths: Sequence[SourceFile]) -> list[Finding]:
-        raw = run_rules(project, paths, config.select, config.ignore, cwd)
+    def found(paths: Sequence[SourceFile], judged: Project) -> list[Finding]:
+        raw = run_rules(judged, paths, config.select, config.ignore, cwd)
         if entries is None:
             return raw
         return apply_baseline(raw, entries, None, config.root, cwd or Path.cwd()).new
 
-    initial = run_rules(project, files, config.select, config.ignore, cwd)
+    initial = findings if findings is not None else run_rules(project, files, config.select,
+                                                              config.ignore, cwd)
     if entries is not None:
         kept = apply_baseline(initial, entries, None, config.root, cwd or Path.cwd()).new
         result.baselined = len(initial) - len(kept)
         initial = kept
-    findings = _by_file(files, initial, cwd)
-    style = project_style(frozenset(project.first_party), config.root)
+    style = style or project_style(frozenset(project.first_party), config.root)
+    return _fix_rounds(project, files, _by_file(files, initial, cwd), result, unsafe, write,
+                       cwd, digests or {}, style, found)
+
+
+def _fix_rounds(project: Project, files: Sequence[SourceFile],
+                findings: dict[str, list[Finding]], result: FixResult, unsafe: bool,
+                write: bool, cwd: Path | None, digests: Mapping[str, str], style: Style,
+                found: Callable[[Sequence[SourceFile], Project], list[Finding]]
+                ) -> FixResult:
+    config = project.config
     states: dict[str, _FileState] = {}
     todo = [f for f in files if any(x.code in FIXABLE for x in findings.get(f.rel, []))]
     for _ in range(MAX_ROUNDS):
         changed: list[SourceFile] = []
+        work: list[tuple[SourceFile, str, FilePlan]] = []
         for source in todo:
             state = states.get(source.rel) or _open(project, source, config, result, cwd,
-                                                     findings.get(source.rel, []))
+                                                     findings.get(source.rel, []), digests)
             if state is None:
                 continue
             states[source.rel] = state
             plan = plan_file(project, source, findings.get(source.rel, []), unsafe)
-            new_text = rewrite_text(project, source, state.text, plan, style)
+            work.append((source, state.text, plan))
+        for (source, _, _), (new_text, plan) in zip(
+                work, rewrite_all(project, work, config.jobs, style), strict=True):
+            state = states[source.rel]
             state.not_fixed = [(state.original_line(f), why) for f, why in plan.skipped]
             state.needs_unsafe = [state.original_line(f) for f in plan.needs_unsafe]
             if new_text is None:
@@ -152,14 +250,13 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
             project.facts[source.rel] = extract_facts(data, config.target_version)
         project = Project(config=config, registry=project.registry, files=project.files,
                           facts=project.facts)
-        findings.update(_by_file(changed, found(changed), cwd))
+        findings.update(_by_file(changed, found(changed, project), cwd))
         todo = changed
     if any(state.text != state.original.text for state in states.values()):
         # Graph rules (cycles, boundary chains, layers) judge the whole import graph: a
         # fix in one file can clear a finding reported in another, untouched file. So
         # what remains is judged again on the final project, for every file.
-        findings = _by_file(files, run_rules(project, files, config.select, config.ignore,
-                                             cwd), cwd)
+        findings = _by_file(files, found(files, project), cwd)
     for rel in sorted(states):
         _finish(states[rel], write, result, findings)
     result.remaining = sorted((f for rel in sorted(findings) for f in findings[rel]),
@@ -168,6 +265,51 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
     result.not_fixed.sort(key=lambda pair: pair[0].sort_key())
     result.needs_unsafe.sort(key=Finding.sort_key)
     return result
+
+
+MIN_PARALLEL_REWRITES = 8  # fewer files are rewritten in this process
+_WORK: list[tuple[Project, SourceFile, str, FilePlan, Style | None]] = []  # for forked workers
+
+
+def rewrite_all(project: Project, work: list[tuple[SourceFile, str, FilePlan]],
+                jobs: int | None, style: Style | None = None
+                ) -> list[tuple[str | None, FilePlan]]:
+    """``rewrite_text`` for every ``(file, text, plan)``, in that order.
+
+    libcst's parse, visits and code generation are most of a fix's time (about a
+    second for a large file), and each file's rewrite depends only on its own text and
+    plan (and, for renames, on the project, read only): so they run in forked worker
+    processes, which inherit the project instead of receiving it. The results — new
+    text and the plan with whatever the rewrite withdrew — are the same whatever the
+    number of processes. Platforms without ``fork`` rewrite in this process.
+    """
+    import multiprocessing
+
+    from ssot_lint.cache.parallel import available_cores
+
+    workers = min(jobs or available_cores(), len(work) // MIN_PARALLEL_REWRITES)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [(rewrite_text(project, source, text, plan, style), plan)
+                for source, text, plan in work]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _WORK[:] = [(project, source, text, plan, style) for source, text, plan in work]
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_rewrite_one, range(len(work)), chunksize=1))
+    except BrokenProcessPool:  # a worker died (out of memory, killed): do it here
+        return [(rewrite_text(project, source, text, plan, style), plan)
+                for source, text, plan in work]
+    finally:
+        _WORK.clear()
+
+
+def _rewrite_one(index: int) -> tuple[str | None, FilePlan]:
+    """In a forked worker: rewrite the ``index``-th file of ``_WORK``."""
+    project, source, text, plan, style = _WORK[index]
+    return rewrite_text(project, source, text, plan, style), plan
 
 
 def _by_file(files: Sequence[SourceFile], found: list[Finding], cwd: Path | None
@@ -180,14 +322,22 @@ def _by_file(files: Sequence[SourceFile], found: list[Finding], cwd: Path | None
 
 
 def _open(project: Project, source: SourceFile, config: Config, result: FixResult,
-          cwd: Path | None, initial: list[Finding]) -> _FileState | None:
+          cwd: Path | None, initial: list[Finding],
+          digests: Mapping[str, str]) -> _FileState | None:
     """Read a file to fix, making sure it still is what was checked."""
     try:
         original = read_source(source.path)
     except SourceError as exc:
         result.errors.append((display_path(source.path, cwd), str(exc)))
         return None
-    if extract_facts(original.data, config.target_version) != project.facts.get(source.rel):
+    if source.rel in digests:
+        from ssot_lint.cache.store import digest_of
+
+        changed = digest_of(original.data) != digests[source.rel]
+    else:
+        changed = extract_facts(original.data, config.target_version) != \
+            project.complete_facts(source)
+    if changed:
         result.errors.append((display_path(source.path, cwd),
                               "the file changed while it was being checked; not rewritten "
                               "(run fix again)"))

@@ -35,7 +35,7 @@ class Project:
                                          compare=False)
 
     # The module index and name resolver are built on first use: a run that replays
-    # every file's remembered findings (ssot_lint.results) needs neither.
+    # every file's remembered findings (ssot_lint.cache.results) needs neither.
     @cached_property
     def index(self) -> ModuleIndex:
         return ModuleIndex(self.files)

@@ -17,7 +17,7 @@ import pytest
 
 from ssot_lint.discover import discover
 from ssot_lint.load.config import load_config
-from ssot_lint.scan import scan
+from ssot_lint.cache.scan import scan
 from tests.helpers import write_project
 from tests.trust._cli import CliResult, assert_clean_exit, run_cli, run_cli_subprocess
 from tests.trust._privileges import obey_file_modes
@@ -83,7 +83,7 @@ def test_a_file_that_vanishes_after_discovery_is_a_finding(tmp_path: Path) -> No
 
 
 def _cached_options(cache_dir: Path) -> object:
-    from ssot_lint.scan import ScanOptions
+    from ssot_lint.cache.scan import ScanOptions
 
     return ScanOptions(cache_dir=cache_dir, jobs=1)
 

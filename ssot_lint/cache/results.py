@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import ssot_lint
-from ssot_lint.cache import GRAPH, LAZY, SEMANTIC, FactsCache, facts_salt
+from ssot_lint.cache.store import GRAPH, LAZY, SEMANTIC, FactsCache, facts_salt
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.config import Config
 from ssot_lint.model.facts import FileFacts
@@ -329,6 +329,23 @@ class ResultsMemo:
         self._put(self._key("O", source) or "", self._semantic, encode_findings(own))
         self._put(self._key("G", source) or "", self._graph,
                   {"at": _places(facts), "findings": encode_findings(graph)})
+
+    def derived_key(self, kind: str) -> str | None:
+        """A key for another answer computed from exactly this run's inputs (``kind``
+        names the computation and its own options, e.g. ``fix --diff``); None when a
+        file is outside the project."""
+        return None if self._whole is None else "D:" + _hash(f"{self._whole}\n{kind}")
+
+    def derived(self, key: str) -> Any:
+        """The JSON value remembered under a :meth:`derived_key`, or None."""
+        rows = self._cache.results([key])
+        try:
+            return json.loads(rows[key]) if key in rows else None
+        except ValueError:
+            return None
+
+    def remember_derived(self, key: str, value: Any) -> None:
+        self._put(key, self._scopes[2], value)
 
     def remember_registry(self, findings: list[Finding]) -> None:
         self._put(f"V:{self._semantic}", self._semantic, encode_findings(findings))

@@ -49,36 +49,82 @@ def _identity(value: Any) -> Any:
     return value
 
 
+_INT_LIMIT = 1 << 63  # what SQLite and every position in a file fit in
+
+
+def _str(value: Any) -> Any:
+    # json.loads makes a new string for every value; the same module names, kinds
+    # and targets recur across thousands of files, so share one copy of each.
+    if type(value) is not str:
+        raise TypeError("expected a string")
+    return sys.intern(value)
+
+
+def _int(value: Any) -> Any:
+    if type(value) is not int or not -_INT_LIMIT <= value < _INT_LIMIT:  # bool is no int
+        raise TypeError("expected an integer")
+    return value
+
+
+def _bool(value: Any) -> Any:
+    if type(value) is not bool:
+        raise TypeError("expected true or false")
+    return value
+
+
+def _dict(value: Any) -> Any:
+    if type(value) is not dict:
+        raise TypeError("expected an object")
+    return value
+
+
 def _decoder(hint: Any, layout: list[str]) -> Decoder:
-    """A function turning JSON data back into a value of type ``hint``."""
+    """A function turning JSON data back into a value of type ``hint``, checking its type.
+
+    A row with a valid CRC can still hold a value of another type (written by other
+    code, or forged): every value is checked, so such a row raises ``TypeError`` or
+    ``ValueError`` and counts as damaged instead of reaching a rule. A type this codec
+    cannot decode exactly is refused when the decoders are built (at import), not
+    discovered as rows that never decode.
+    """
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if isinstance(hint, type) and is_dataclass(hint):
         return _dataclass_decoder(hint, layout)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
-        layout.append(f"optional[{len(inner)}]")
-        if len(inner) == 1:
-            decode = _decoder(inner[0], layout)
-            if decode is _identity:
-                return _identity
-            return lambda value: None if value is None else decode(value)
-        return _identity
+        if len(inner) != 1 or len(args) != 2:
+            raise TypeError(f"the facts codec cannot decode {hint}: only `X | None` unions")
+        layout.append("optional")
+        decode = _decoder(inner[0], layout)
+        return lambda value: None if value is None else decode(value)
     if origin is tuple:
-        layout.append("tuple")
-        item = _decoder(args[0], layout) if args else _identity
-        if item is _identity:
-            return tuple
-        return lambda value: tuple(map(item, value))
+        if len(args) == 2 and args[1] is Ellipsis:
+            layout.append("tuple")
+            item = _decoder(args[0], layout)
+
+            def homogeneous(value: Any) -> Any:
+                if type(value) is not list:
+                    raise TypeError("expected an array")
+                return tuple(map(item, value))
+            return homogeneous
+        layout.append(f"tuple[{len(args)}]")
+        items = [_decoder(arg, layout) for arg in args]
+
+        def fixed(value: Any) -> Any:
+            if type(value) is not list or len(value) != len(items):
+                raise TypeError(f"expected an array of {len(items)}")
+            return tuple(decode(v) for decode, v in zip(items, value, strict=True))
+        return fixed
     if origin is dict or hint is dict:
         layout.append("dict")
-        return dict
-    layout.append(getattr(hint, "__name__", str(hint)))
-    if hint is str:
-        # json.loads makes a new string for every value; the same module names, kinds
-        # and targets recur across thousands of files, so share one copy of each.
-        return sys.intern
-    return _identity
+        return _dict
+    known = {str: _str, int: _int, bool: _bool}
+    if hint not in known:
+        raise TypeError(f"the facts codec cannot decode {hint}; use str, int, bool, "
+                        "X | None, tuple[X, ...], tuple[X, Y], dict or a facts dataclass")
+    layout.append(hint.__name__)
+    return known[hint]
 
 
 def _dataclass_decoder(cls: type, layout: list[str]) -> Decoder:
@@ -94,7 +140,7 @@ def _dataclass_decoder(cls: type, layout: list[str]) -> Decoder:
         def build_checked(row: Any) -> Any:
             if type(row) is not list or len(row) != count:
                 raise ValueError(f"not a {cls.__name__} row")
-            return cls(*(d(v) for d, v in zip(decoders, row)))
+            return cls(*(d(v) for d, v in zip(decoders, row, strict=True)))
         return build_checked
     new = object.__new__
     convert = [(i, d) for i, d in enumerate(decoders) if d is not _identity]
@@ -107,7 +153,7 @@ def _dataclass_decoder(cls: type, layout: list[str]) -> Decoder:
         for index, decode in convert:  # the row is a fresh list from json: reuse it
             row[index] = decode(row[index])
         obj: Any = new(cls)
-        obj.__dict__.update(zip(names, row))
+        obj.__dict__.update(zip(names, row, strict=True))
         return obj
 
     return build
@@ -129,7 +175,7 @@ def _slotted_builder(cls: type, count: int, convert: list[tuple[int, Decoder]],
         for index, decode in convert:  # the row is a fresh list from json: reuse it
             row[index] = decode(row[index])
         obj: Any = new(cls)
-        for setter, value in zip(setters, row):
+        for setter, value in zip(setters, row, strict=True):
             setter(obj, value)
         return obj
 

@@ -11,7 +11,15 @@ processes, or on a Dask cluster.
 from __future__ import annotations
 
 import os
-from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping, ValuesView
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    ValuesView,
+)
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,9 +28,17 @@ from ssot_lint.discover import SourceFile
 from ssot_lint.model.facts import FileFacts, SyntaxProblem
 
 if TYPE_CHECKING:
-    from ssot_lint.cache import FactsCache
-    from ssot_lint.parallel import Extracted
+    from ssot_lint.cache.parallel import Extracted
+    from ssot_lint.cache.store import FactsCache
     from ssot_lint.model.config import Config
+
+
+# (phase, done, total): phase is "reading" (facts) or "checking" (rules).
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    """Default progress callback: report nothing."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ class ScanOptions:
 
 def options_for(config: Config) -> ScanOptions:
     """The scan options a run's configuration asks for (cache on by default)."""
-    from ssot_lint.cache import DEFAULT_CACHE_DIR
+    from ssot_lint.cache.store import DEFAULT_CACHE_DIR
     cache_dir = None
     if config.cache:
         cache_dir = config.cache_dir or config.root / DEFAULT_CACHE_DIR
@@ -46,7 +62,7 @@ def options_for(config: Config) -> ScanOptions:
 
 
 def _jobs(options: ScanOptions) -> int:
-    from ssot_lint.parallel import available_cores  # imported only when extracting
+    from ssot_lint.cache.parallel import available_cores  # imported only when extracting
 
     return options.jobs or available_cores()
 
@@ -118,8 +134,8 @@ def scan(files: Iterable[SourceFile], target: tuple[int, int], max_file_size: in
     options = options or ScanOptions()
     files = list(files)
     if options.cache_dir is None:
-        return _scan_uncached(files, target, max_file_size, options, overlay)
-    from ssot_lint.cache import FactsCache
+        return scan_uncached(files, target, max_file_size, options, overlay)
+    from ssot_lint.cache.store import FactsCache
 
     cache = FactsCache.open(options.cache_dir, target)
     try:
@@ -132,13 +148,16 @@ def scan(files: Iterable[SourceFile], target: tuple[int, int], max_file_size: in
     return facts
 
 
-def _scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
-                   options: ScanOptions, overlay: Overlay | None = None
-                   ) -> dict[str, FileFacts]:
-    from ssot_lint.parallel import extract
+def scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
+                  options: ScanOptions, overlay: Overlay | None = None,
+                  progress: Progress | None = None) -> dict[str, FileFacts]:
+    """Facts for every file without any cache (``overlay``: buffers read instead)."""
+    from ssot_lint.cache.parallel import extract
 
     results: dict[str, FileFacts] = {}
     work: list[tuple[str, bytes]] = []
+    report = progress or _no_progress
+    report("reading", 0, len(files))
     for source in files:
         if _overlaid(source, overlay) is not None:
             results[source.rel] = read_facts(source, target, max_file_size, overlay)
@@ -155,13 +174,14 @@ def _scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_si
                         scheduler=options.scheduler)
     for rel, (facts, _) in extracted.items():
         results[rel] = facts
+    report("reading", len(files), len(files))
     return {source.rel: results[source.rel] for source in files}
 
 
 class LazyFacts(MutableMapping[str, FileFacts]):
     """Facts by ``rel``: those already in memory, and cached ones decoded on first use.
 
-    A warm run that finds every file's findings remembered (``ssot_lint.results``)
+    A warm run that finds every file's findings remembered (``ssot_lint.cache.results``)
     never decodes a single facts row; one that re-checks an edited file decodes only
     the files that file's names resolve through. Iterating decodes everything, in
     one query. A row that turns out damaged is re-extracted from the file.
@@ -220,8 +240,8 @@ class LazyFacts(MutableMapping[str, FileFacts]):
 
     def _extract_again(self, source: SourceFile) -> FileFacts:
         """Facts of a file whose cached row is unusable, stored again for the next run."""
-        from ssot_lint.cache import digest_of, interface_of
-        from ssot_lint.parallel import extract
+        from ssot_lint.cache.parallel import extract
+        from ssot_lint.cache.store import digest_of, interface_of
 
         try:
             data = source.path.read_bytes()
@@ -285,7 +305,7 @@ def _read_again(todo: list[SourceFile], digests: dict[str, str],
     The files were hashed before; one that changed since is extracted as it is now,
     under its new digest (its stat, taken before, will not match it next run).
     """
-    from ssot_lint.cache import digest_of
+    from ssot_lint.cache.store import digest_of
 
     seen: set[str] = set()
     for source in todo:
@@ -322,7 +342,8 @@ class Scanned:
 def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
                 options: ScanOptions, cache: FactsCache, slim: bool = False,
                 overlay: Overlay | None = None,
-                trusted: Mapping[str, tuple[str, str]] | None = None) -> Scanned:
+                trusted: Mapping[str, tuple[str, str]] | None = None,
+                progress: Progress | None = None) -> Scanned:
     """Scan with the cache, leaving cached facts undecoded until someone asks for them.
 
     ``trusted`` (rel -> digest and interface, from ``Scanned.on_disk`` of an earlier
@@ -333,7 +354,7 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     cache's JSON text too, decoded when needed (``slim``: see ``LazyFacts``); only a
     Dask run, or one whose cache cannot be written, gets them back as objects.
     """
-    from ssot_lint.cache import digest_of, interface_of
+    from ssot_lint.cache.store import digest_of, interface_of
 
     ready: dict[str, FileFacts] = {}
     stats: dict[str, os.stat_result] = {}
@@ -387,24 +408,29 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     todo = [s for s in unknown if s.rel in digests and digests[s.rel] not in faces]
     texts: dict[str, str] = {}  # digest -> interface of facts extracted now, text in the cache
     extracted: Extracted = {}
+    total = len(files)
+    report = progress or _no_progress
+    report("reading", total - len(todo), total)
     if not todo:
         pass  # a warm run: the worker machinery is not even imported
     elif cache.usable and options.executor == "local":  # streamed; kept as the cache's text
-        from ssot_lint.parallel import stream_encoded
+        from ssot_lint.cache.parallel import stream_encoded
 
         def sink(digest: str, text: str, face: str) -> None:
             cache.store_facts(digest, text, face)
             texts[digest] = face
+            report("reading", min(total, total - len(todo) + len(texts)), total)
 
         stream_encoded(_read_again(todo, digests, ready), len(todo), target, _jobs(options),
                        sink)
     else:
-        from ssot_lint.parallel import extract
+        from ssot_lint.cache.parallel import extract
 
         work = sorted(_read_again(todo, digests, ready))
         extracted = extract(work, target, jobs=_jobs(options), executor=options.executor,
                             scheduler=options.scheduler, encode=cache.usable)
         del work
+    report("reading", total, total)
 
     pending: dict[str, str] = {}
     interfaces: dict[str, str] = {}
@@ -430,7 +456,8 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
             interfaces[rel] = faces[digest]
             if rel not in unchanged:  # (an unchanged entry needs no rewriting)
                 cache.remember(str(source.path), stats[rel], digest, interface=faces[digest])
-    del extracted, texts
+    del extracted
+    texts.clear()
     lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim)
     return Scanned(facts=lazy, digests=digests, interfaces=interfaces,
                    buffered=frozenset(buffered))

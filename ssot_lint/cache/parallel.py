@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future
 from typing import Any
 
-from ssot_lint.cache import decode_facts, encode_facts, interface_of
+from ssot_lint.cache.store import decode_facts, encode_facts, interface_of
 from ssot_lint.errors import ConfigError
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.facts import FileFacts
@@ -82,10 +82,10 @@ def stream_encoded(items: Iterable[tuple[str, bytes]], count: int, target: tuple
         for key, data in items:
             _sink_batch(encode_batch([(key, data)], target), sink)
         return
+    import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-    import multiprocessing
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     workers = min(jobs, max(1, count // MIN_PARALLEL_FILES))
@@ -146,9 +146,9 @@ def _local_pool(work: Work, target: tuple[int, int], jobs: int,
     work (too little of it to pay for workers, or a worker died)."""
     if jobs <= 1 or len(work) < MIN_PARALLEL_FILES:
         return None
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-    import multiprocessing
 
     # fork starts workers in milliseconds with ssot_lint already imported; macOS and
     # Windows cannot fork safely, so they use their default (spawn).

@@ -2,7 +2,8 @@
 
 Facts are a pure function of a file's bytes, the target Python version and the
 extractor, so they are stored by *content digest* under a key that also names the
-tool version, ``FACTS_VERSION`` and the target. A second table remembers each path's
+tool version, a fingerprint of the extractor's and the model's source (so no edit
+to them needs a manual version bump) and the target. A second table remembers each path's
 ``stat`` (size, mtime, inode) and digest, so an unchanged file is recognised without
 reading or hashing it.
 
@@ -16,6 +17,7 @@ a damaged cache costs one cold run, never a wrong answer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint import __version__
-from ssot_lint.codec import MODEL_FINGERPRINT, decode_facts, encode_facts, field_values
+from ssot_lint.cache.codec import MODEL_FINGERPRINT, decode_facts, encode_facts, field_values
 from ssot_lint.facts.version import FACTS_VERSION
 from ssot_lint.model.facts import FileFacts
 
@@ -54,7 +56,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
     "mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL, "
     "interface TEXT NOT NULL, salt TEXT NOT NULL) WITHOUT ROWID",
-    # Findings remembered by ssot_lint.results, under keys that name everything they
+    # Findings remembered by ssot_lint.cache.results, under keys that name everything they
     # depend on; ``scope`` is the part of the key shared by one run's rows.
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, scope TEXT NOT NULL, "
     "data TEXT NOT NULL, crc INTEGER NOT NULL, written REAL NOT NULL) WITHOUT ROWID",
@@ -69,11 +71,39 @@ def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _source_fingerprint() -> str:
+    """A digest of the source of the extractor and of the facts model.
+
+    Facts are a function of the bytes *and of this code*: an edited extractor (in a
+    development checkout, where the version does not change) must never be served
+    the facts an older one produced, and nobody has to remember to bump a number.
+    """
+    import ssot_lint.facts
+    import ssot_lint.model
+
+    digest = hashlib.blake2b(digest_size=8)
+    paths = [os.path.join(os.path.dirname(ssot_lint.facts.__file__), name)
+             for name in os.listdir(os.path.dirname(ssot_lint.facts.__file__))
+             if name.endswith(".py")]
+    model = os.path.dirname(ssot_lint.model.__file__)
+    paths += [os.path.join(model, "facts.py"), os.path.join(model, "references.py"),
+              os.path.join(os.path.dirname(__file__), "codec.py")]
+    for path in sorted(paths):
+        with open(path, "rb") as handle:
+            digest.update(os.path.basename(path).encode() + b"\0" + handle.read() + b"\0")
+    return digest.hexdigest()
+
+
+_SOURCE_FINGERPRINT: list[str] = []
+
+
 def _tool_key() -> str:
     # The interpreter's own parser builds the facts: another Python may parse otherwise.
     python = ".".join(map(str, sys.version_info[:3]))
+    if not _SOURCE_FINGERPRINT:
+        _SOURCE_FINGERPRINT.append(_source_fingerprint())
     return (f"ssot-lint {__version__}; facts {FACTS_VERSION}; model {MODEL_FINGERPRINT}; "
-            f"python {python}")
+            f"extractor {_SOURCE_FINGERPRINT[0]}; python {python}")
 
 
 def facts_salt(target: tuple[int, int]) -> str:
@@ -82,7 +112,82 @@ def facts_salt(target: tuple[int, int]) -> str:
 
 
 def _crc(digest: str, salt: str, data: str) -> int:
-    return zlib.crc32(f"{digest}\0{salt}\0{data}".encode())
+    # surrogateescape: a key may name a file whose name is not valid UTF-8
+    return zlib.crc32(f"{digest}\0{salt}\0{data}".encode("utf-8", "surrogateescape"))
+
+
+def _sql_text(text: str) -> str | bytes:
+    """``text`` as SQLite can store it: a path whose name is not valid UTF-8 holds lone
+    surrogates (``os.fsdecode``), which SQLite refuses; those go in as their bytes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape")
+    return text
+
+
+def _from_sql(value: Any) -> Any:
+    """Inverse of :func:`_sql_text` (bytes back to the surrogate-escaped text)."""
+    return value.decode("utf-8", "surrogateescape") if type(value) is bytes else value
+
+
+LOCK_TIMEOUT = 10.0  # seconds to wait for another process's write lock, then run without
+
+
+def _busy(exc: BaseException) -> bool:
+    """Is ``exc`` another process holding the database (not damage)?"""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+_OURS = (".gitignore", DB_NAME, f"{DB_NAME}-journal", f"{DB_NAME}-wal", f"{DB_NAME}-shm")
+_IGNORE_TEXT = "# created by ssot-lint: never commit the cache\n*\n"
+
+
+def check_cache_directory(directory: Path) -> None:
+    """Refuse a cache directory ssot-lint must not write into (``ConfigError``).
+
+    The cache lives in a directory of its own: one ssot-lint created, or an empty
+    one. A directory holding anything else (``--cache-dir .`` would drop a
+    ``.gitignore`` of ``*`` into the project and hide every file) is refused, and so
+    is a symbolic link as the directory or as the database (every run would write
+    wherever it points: another tree, another application's SQLite file).
+    """
+    from ssot_lint.errors import ConfigError
+
+    shown = str(directory)
+    what = "give --cache-dir (or cache_dir, SSOT_LINT_CACHE_DIR) a new or empty directory"
+    if os.path.islink(directory):
+        raise ConfigError(f"the cache directory {shown} is a symbolic link; ssot-lint does not "
+                          f"follow it: {what}")
+    if not os.path.lexists(directory):
+        return
+    if not os.path.isdir(directory):
+        raise ConfigError(f"the cache directory {shown} is not a directory: {what}")
+    try:
+        entries = sorted(os.listdir(directory))
+    except OSError:
+        return  # unreadable: opening the database fails, and the run goes on without it
+    for name in entries:
+        path = os.path.join(directory, name)
+        if name in _OURS or (name.startswith("..gitignore.") and name.endswith(".tmp")):
+            if os.path.islink(path):
+                raise ConfigError(f"{path} is a symbolic link; ssot-lint does not follow it: "
+                                  f"delete it, or {what}")
+            if name == ".gitignore" and not _our_ignore(path):
+                raise ConfigError(f"the cache directory {shown} holds a .gitignore ssot-lint "
+                                  f"did not write: {what}")
+            continue
+        raise ConfigError(f"the cache directory {shown} is not empty and is not an ssot-lint "
+                          f"cache (it holds {name!r}): {what}")
+
+
+def _our_ignore(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(len(_IGNORE_TEXT) + 1) == _IGNORE_TEXT
+    except OSError:
+        return False
 
 
 _POSITIONS = frozenset({"line", "col", "end_line", "end_col", "stmt_line"})
@@ -126,7 +231,7 @@ def interface_of(facts: FileFacts) -> str:
        registry's ``cycle_imports = "all"`` counts them in cycles).
 
     An edit to a function body, a comment or a suppression usually changes none of
-    the first two, and then ``ssot_lint.results`` re-checks the edited file alone.
+    the first two, and then ``ssot_lint.cache.results`` re-checks the edited file alone.
     """
     lazy = [fact for fact in facts.imports if fact.in_function]
     semantic = json.dumps(replace(facts, references=(), suppressions=()),
@@ -161,10 +266,14 @@ class FactsCache:
     @classmethod
     def open(cls, directory: Path, target: tuple[int, int]) -> FactsCache:
         """Open (or create) the cache; a damaged one is deleted and recreated."""
+        check_cache_directory(directory)
         cache = cls(directory, target)
         try:
             cache._connect()
         except (sqlite3.Error, OSError) as exc:
+            if _busy(exc):
+                cache._let_go(exc)
+                return cache
             cache._discard(f"the facts cache at {cache.path} was unreadable ({exc}); rebuilt it")
             try:
                 cache._connect()
@@ -178,8 +287,8 @@ class FactsCache:
         self.directory.mkdir(parents=True, exist_ok=True)
         ignore = self.directory / ".gitignore"
         if not ignore.exists():
-            _write_atomic(ignore, "# created by ssot-lint: never commit the cache\n*\n")
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            _write_atomic(ignore, _IGNORE_TEXT)
+        db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
         self._db = db
         db.execute("PRAGMA synchronous=NORMAL")
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -192,24 +301,36 @@ class FactsCache:
             for statement in _SCHEMA:
                 db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        self._stats = {row[0]: row[1:] for row in db.execute(
+        self._stats = {_from_sql(row[0]): row[1:] for row in db.execute(
             "SELECT path, size, mtime_ns, inode, digest, interface, salt FROM stats")}
+
+    def _let_go(self, exc: BaseException) -> None:
+        """Another process holds the database: run without it, leaving it untouched."""
+        self.notes.append(f"the facts cache at {self.path} is locked by another process "
+                          f"({exc}); running without it")
+        self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        self._stats = {}
+
+    def _damaged(self, exc: BaseException, note: str) -> None:
+        """A query failed: damage is discarded; a lock held elsewhere never is."""
+        if _busy(exc):
+            self._let_go(exc)
+        else:
+            self._discard(note)
 
     def _discard(self, note: str) -> None:
         """Forget a damaged database: close it and delete its files."""
         self.notes.append(note)
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-        self._db = None
-        self._stats = {}
+        self._close_quietly()
         for suffix in ("", "-journal", "-wal", "-shm"):
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
-            except OSError:
-                pass
 
     @property
     def usable(self) -> bool:
@@ -239,7 +360,7 @@ class FactsCache:
         for start in range(0, len(wanted), _SQL_CHUNK):
             chunk = wanted[start:start + _SQL_CHUNK]
             yield from self._db.execute(query.format(marks=",".join("?" * len(chunk))),
-                                        (*params, *chunk))
+                                        (*params, *map(_sql_text, chunk)))
 
     def interfaces(self, digests: Iterable[str]) -> dict[str, str]:
         """The interface digest of each cached facts row among ``digests`` (not decoded).
@@ -258,7 +379,7 @@ class FactsCache:
                 if isinstance(interface, str) and len(interface) == INTERFACE_LENGTH:
                     found[digest] = interface
         except sqlite3.Error as exc:
-            self._discard(f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
+            self._damaged(exc, f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
             return {}
         return found
 
@@ -284,22 +405,23 @@ class FactsCache:
                 except (ValueError, TypeError, KeyError, AttributeError, IndexError):
                     continue
         except sqlite3.Error as exc:
-            self._discard(f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
+            self._damaged(exc, f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
             return {}
         return found
 
     def results(self, keys: Iterable[str]) -> dict[str, str]:
-        """Remembered results (``ssot_lint.results``) for those ``keys``, intact rows only."""
+        """Remembered results (``ssot_lint.cache.results``) for those ``keys``, intact rows only."""
         found: dict[str, str] = {}
         if self._db is None:
             return found
         try:
-            for key, data, crc in self._select(
+            for raw, data, crc in self._select(
                     "SELECT key, data, crc FROM results WHERE key IN ({marks})", keys):
-                if isinstance(data, str) and crc == _crc(key, "", data):
+                key = _from_sql(raw)
+                if isinstance(key, str) and isinstance(data, str) and crc == _crc(key, "", data):
                     found[key] = data
         except sqlite3.Error as exc:
-            self._discard(f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
+            self._damaged(exc, f"the facts cache at {self.path} was damaged ({exc}); rebuilt it")
             return {}
         return found
 
@@ -385,7 +507,7 @@ class FactsCache:
         now = time.time()
         db.executemany("INSERT OR REPLACE INTO results (key, scope, data, crc, written) "
                        "VALUES (?, ?, ?, ?, ?)",
-                       [(key, scope, data, _crc(key, "", data), now)
+                       [(_sql_text(key), scope, data, _crc(key, "", data), now)
                         for key, (scope, data) in sorted(self._new_results.items())])
         self._new_results.clear()
         self._results_bytes = 0
@@ -412,8 +534,10 @@ class FactsCache:
                 self._prune_results(db)
             db.executemany("INSERT OR REPLACE INTO stats (path, size, mtime_ns, inode, digest, "
                            "interface, salt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [(p, *entry) for p, entry in sorted(self._new_stats.items())])
-            db.executemany("DELETE FROM stats WHERE path = ?", [(p,) for p in sorted(gone)])
+                           [(_sql_text(p), *entry)
+                            for p, entry in sorted(self._new_stats.items())])
+            db.executemany("DELETE FROM stats WHERE path = ?",
+                           [(_sql_text(p),) for p in sorted(gone)])
             if self._new_discovery is not None:
                 key, data = self._new_discovery
                 db.execute("DELETE FROM discovery")

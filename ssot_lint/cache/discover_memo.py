@@ -20,7 +20,7 @@ import os
 import time
 from pathlib import Path
 
-from ssot_lint.cache import RACY_SECONDS, FactsCache
+from ssot_lint.cache.store import RACY_SECONDS, FactsCache
 from ssot_lint.discover import UNWATCHABLE, SourceFile, discover
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 
@@ -74,17 +74,29 @@ def _replay(stored: str, root: Path) -> list[SourceFile] | None:
     """The stored walk's files if every watched path still has its stamp, else None."""
     try:
         data = json.loads(stored)
+        base = str(root) + os.sep
+        listed: set[str] = set()
         for path, stamp in data["watch"]:
+            if type(path) is not str or not (path == str(root) or path.startswith(base)):
+                return None  # a row naming a path outside the project is never trusted
             if _stamp(path) != (tuple(stamp) if stamp is not None else None):
                 return None
-        base = str(root) + os.sep
+            listed.add(path)
         files = []
         for rel, module, is_package, package in data["files"]:
             if not (type(rel) is str and type(is_package) is bool
                     and all(v is None or type(v) is str for v in (module, package))):
                 return None
+            if not _inside(rel) or os.path.dirname(base + rel) not in listed:
+                return None  # every file of a walk is in a directory the walk listed
             files.append(SourceFile(path=Path(base + rel), rel=rel, module=module,
                                     is_package=is_package, package=package))
         return files
     except (ValueError, TypeError, KeyError):
         return None  # a row from another version, or damaged: walk again
+
+
+def _inside(rel: str) -> bool:
+    """Is ``rel`` a plain relative path (no ``..``, no absolute path, no empty part)?"""
+    return not rel.startswith("/") and "\0" not in rel and \
+        all(part not in ("", ".", "..") for part in rel.split("/"))
