@@ -115,9 +115,10 @@ def command(paths: tuple[Path, ...], output: Path | None, report_format: str | N
     fmt = _format_for(output, report_format)
     previous = load_previous(compare_file) if compare_file is not None else None
     entries = read_baseline(baseline_file) if baseline_file is not None else None
+    # registry health (SSOT902) is part of the report
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             select=_codes(select), ignore=_codes(ignore),
-                            verify_registry=True, **read_overrides(source))  # registry health is part of the report
+                            verify_registry=True, **read_overrides(source))
     bar = TerminalProgress() if show_progress(progress, sys.stderr, os.environ) else None
     try:
         result = audit(list(paths), config, title=title, progress=bar, baseline=entries,
