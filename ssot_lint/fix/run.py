@@ -8,6 +8,7 @@ each atomically and only if it still has the bytes that were checked.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,13 +57,22 @@ def fix(paths: Sequence[Path], config: Config, *, unsafe: bool = False, write: b
         cwd: Path | None = None) -> FixResult:
     """Fix ``paths`` (default: the project); with ``write=False`` only compute diffs."""
     project = build_project(config)
+    # A path named inside the project stays there: through a symbolic link out of it
+    # (`fix svc/link.py`, link.py -> ../../elsewhere.py) the file is not written.
+    top = os.path.join(os.path.abspath(config.root), "")
+    inside = frozenset(os.path.realpath(p) for p in paths
+                       if os.path.abspath(p).startswith(top))
     return fix_project(project, select_files(project, paths), unsafe=unsafe, write=write,
-                       cwd=cwd)
+                       cwd=cwd, named_inside=inside)
 
 
 def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool = False,
-                write: bool = True, cwd: Path | None = None) -> FixResult:
+                write: bool = True, cwd: Path | None = None,
+                named_inside: frozenset[str] = frozenset()) -> FixResult:
     """Fix ``files`` of an already scanned ``project``.
+
+    ``named_inside``: real paths of files the user named by a path inside the project;
+    they are written only if they really are inside it.
 
     A file whose bytes no longer match the facts of the scan is left alone, so what is
     rewritten is always what was checked.
@@ -101,7 +111,8 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
                                                     config.ignore, cwd), cwd))
         todo = changed
     for rel in sorted(states):
-        _finish(states[rel], write, result, findings)
+        home = _home(states[rel].source.path, config.root, named_inside)
+        _finish(states[rel], write, result, findings, home)
     result.remaining = sorted((f for rel in sorted(findings) for f in findings[rel]),
                               key=Finding.sort_key)
     result.fixed.sort(key=Finding.sort_key)
@@ -123,7 +134,7 @@ def _open(project: Project, source: SourceFile, config: Config, result: FixResul
           cwd: Path | None, initial: list[Finding]) -> _FileState | None:
     """Read a file to fix, making sure it still is what was checked."""
     try:
-        original = read_source(source.path)
+        original = read_source(source.path, config.max_file_size)
     except SourceError as exc:
         result.errors.append((display_path(source.path, cwd), str(exc)))
         return None
@@ -135,8 +146,19 @@ def _open(project: Project, source: SourceFile, config: Config, result: FixResul
                       display=display_path(source.path, cwd), initial=list(initial))
 
 
+def _home(path: Path, root: Path, named_inside: frozenset[str]) -> Path:
+    """Where ``path`` may really be written: inside the project for its files (and for
+    a file named by a path inside it), and for a file named outside it, the directory
+    it was named in. ``ssot_lint.files.write_atomic`` refuses a real location elsewhere
+    (a symbolic link out of the project)."""
+    top = os.path.join(os.path.abspath(root), "")
+    if os.path.abspath(path).startswith(top) or os.path.realpath(path) in named_inside:
+        return root
+    return Path(os.path.abspath(path)).parent
+
+
 def _finish(state: _FileState, write: bool, result: FixResult,
-            findings: dict[str, list[Finding]]) -> None:
+            findings: dict[str, list[Finding]], within: Path) -> None:
     rel = state.source.rel
     result.not_fixed.extend(state.not_fixed)
     result.needs_unsafe.extend(state.needs_unsafe)
@@ -145,7 +167,7 @@ def _finish(state: _FileState, write: bool, result: FixResult,
     if write:
         try:
             atomic_write(state.source.path, state.original.encode(state.text),
-                         state.original.digest)
+                         state.original.data, within=within)
         except (SourceError, OSError) as exc:
             result.errors.append((state.display, str(exc)))
             findings[rel] = state.initial

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
+from ssot_lint.files import default_max_file_size, read_text, reason
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
 from ssot_lint.model.config import NEWEST_TARGET, Config
 
@@ -29,7 +30,7 @@ def _has_tool_section(pyproject: Path) -> bool:
     """Does this pyproject configure ssot-lint? A broken one that mentions us is an error,
     not a silent fall-back to another root."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = read_text(pyproject)
     except (OSError, UnicodeDecodeError):
         return False
     try:
@@ -175,6 +176,7 @@ def load_config(start: Path, *, config_file: Path | None = None,
         if not registry_path.exists() and (root / REGISTRY_DIR).is_dir():
             registry_path = root / REGISTRY_DIR
     exclude = values.pop("exclude", ()) + values.pop("extend_exclude", ())
+    values.setdefault("max_file_size", default_max_file_size())
     config = Config(root=root, registry_path=Path(os.path.realpath(registry_path)),
                     config_file=config_file, exclude=exclude, target_version=target, **values)
     if overrides:
@@ -187,13 +189,13 @@ def load_config(start: Path, *, config_file: Path | None = None,
 def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:
     display = path.as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=display,
                           line=decode_error_line(exc, text))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config: {exc}", file=display)
+        raise ConfigError(f"cannot read config: {reason(exc)}", file=display)
     section = data.get("tool", {}).get("ssot-lint", {})
     if path.name != "pyproject.toml" and not section:
         section = data  # a standalone ssot-lint.toml holds the keys at top level
@@ -221,7 +223,7 @@ def _project_requires_python(root: Path) -> tuple[int, int] | None:
     if not pyproject.is_file():
         return None
     try:
-        data = load_toml(pyproject.read_text(encoding="utf-8"))
+        data = load_toml(read_text(pyproject))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     spec = data.get("project", {}).get("requires-python")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
+from ssot_lint.files import read_text, reason
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, toml_key, tomllib
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
@@ -294,9 +295,9 @@ class _Reader:
 
 def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintError]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, [RegistryError(f"cannot read registry: {exc}", file=display)]
+        return {}, [RegistryError(f"cannot read registry: {reason(exc)}", file=display)]
     try:
         data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
@@ -307,9 +308,13 @@ def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintE
 
 
 def registry_files(path: Path) -> list[Path]:
-    """The TOML files making up a registry path (a file, or a directory's ``*.toml``)."""
+    """The TOML files making up a registry path (a file, or a directory's ``*.toml``).
+
+    Every ``*.toml`` entry but a directory is listed, so that a dangling or looping
+    link, a FIFO or a device is reported when read instead of silently left out.
+    """
     if path.is_dir():
-        return sorted(p for p in path.glob("*.toml") if p.is_file())
+        return sorted(p for p in path.glob("*.toml") if not p.is_dir())
     return [path]
 
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ssot_lint.files import read_text, write_atomic
 from ssot_lint.rules import all_rules
 from ssot_lint.rules.base import Example, Rule
 
@@ -85,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = "--check" in args
     paths = [a for a in args if a != "--check"]
     readme = Path(paths[0]) if paths else README
-    text = readme.read_text(encoding="utf-8")
+    text = read_text(readme)
     updated = replace_table(text, rules_table())
     if updated == text:
         return 0
@@ -93,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{readme}: the rules table is out of date; run "
               "`python -m ssot_lint.report.rules_table`", file=sys.stderr)
         return 1
-    readme.write_text(updated, encoding="utf-8")
+    write_atomic(readme, updated.encode("utf-8"))
     print(f"{readme}: rules table updated")
     return 0
 
