@@ -42,7 +42,61 @@ class SourceFile:
 
 
 def _spec(lines: list[str]) -> pathspec.PathSpec:
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    for pattern in spec.patterns:
+        regex = getattr(pattern, "regex", None)
+        if isinstance(regex, re.Pattern) and isinstance(regex.pattern, str):
+            pattern.regex = _linear(regex)  # the spec matches with its patterns' regexes
+    return spec
+
+
+_STAR = "[^/]*"  # pathspec's regex for a ``*`` inside a path segment
+
+
+def _fixed_width(piece: str) -> bool:
+    """Whether ``piece`` (regex text) is a run of atoms that each match exactly one
+    character other than "/": escaped or plain literals and character classes."""
+    atoms = _atoms(piece)
+    if not atoms:
+        return False
+    for atom in atoms:
+        if atom[0] == "(" or atom[-1] in "?*+" or atom in ("^", "$", ".", "/"):
+            return False
+        try:
+            if re.fullmatch(atom, "/") is not None:
+                return False
+        except re.error:
+            return False
+    return True
+
+
+def _linear(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` rewritten so that a pattern with many ``*`` matches in polynomial time.
+
+    pathspec turns ``*a*a*a*a*a*a*a*a*a*b`` into ``[^/]*a[^/]*a...[^/]*b``, which
+    ``re`` backtracks through in time exponential in the number of stars (229 s for a
+    55-character name); git's wildmatch does not. Between two stars, the first place
+    where the characters in between (a fixed-width run that cannot match "/") fit is
+    always as good as any later one, because the next star can absorb the difference;
+    so each ``*RUN`` followed by another star is matched once, lazily, and committed to
+    (``(?=(?P<g>[^/]*?RUN))(?P=g)``: a lookahead's match is never revisited). Every
+    pattern keeps its meaning (a property test compares with pathspec's own regexes).
+    """
+    text = regex.pattern
+    atoms = _atoms(text)
+    if text.count(_STAR) < 2 or atoms is None or atoms.count(_STAR) != text.count(_STAR):
+        return regex  # fewer than two stars, or a star inside a group: left as it is
+    pieces = text.split(_STAR)
+    out = [pieces[0]]
+    for index, piece in enumerate(pieces[1:], start=1):
+        if index < len(pieces) - 1 and _fixed_width(piece):
+            out.append(f"(?=(?P<ssot_{index}>{_STAR}?{piece}))(?P=ssot_{index})")
+        else:
+            out.append(_STAR + piece)
+    try:
+        return re.compile("".join(out), regex.flags)
+    except re.error:
+        return regex
 
 
 def _is_pattern(line: str) -> bool:
@@ -245,10 +299,10 @@ def _ignored(probe: str, rules: tuple[_Rule, ...]) -> bool:
 
 
 def _read_gitignore(path: Path) -> pathspec.PathSpec | None:
-    if not path.is_file():
-        return None
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    from ssot_lint.files import read_bytes
+
+    try:  # a FIFO or device named .gitignore is not read (nor waited for)
+        lines = read_bytes(path).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return None
     return _gitignore_spec(lines)
