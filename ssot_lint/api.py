@@ -41,11 +41,24 @@ def resolve_config(paths: Sequence[Path], *, config_file: Path | None = None,
 def build_project(config: Config, registry: Registry | None = None) -> Project:
     """Discover and extract facts for every file of the project."""
     registry = registry or load_registry(config.registry_path, display_base=Path.cwd())
+    unlisted: list[tuple[str, str]] = []
     files = discover(config.root, registry.source_roots, exclude=config.exclude,
-                     respect_gitignore=config.respect_gitignore)
+                     respect_gitignore=config.respect_gitignore, unlisted=unlisted)
     facts = scan(files, config.target_version, config.max_file_size, options_for(config),
                  root=config.root)
-    return Project(config=config, registry=registry, files=files, facts=facts)
+    note_unlisted(unlisted)
+    return Project(config=config, registry=registry, files=files, facts=facts,
+                   unlisted=tuple(rel for rel, _ in unlisted))
+
+
+def note_unlisted(unlisted: list[tuple[str, str]]) -> None:
+    """Say which directories could not be listed: their files were not checked, and
+    imports of their modules are not reported missing (``Project.hidden``)."""
+    from ssot_lint.scan import report_notes
+
+    report_notes([f"cannot list directory {rel} ({why}): its files are not checked and "
+                  "imports of its modules are not reported as missing; make it readable"
+                  for rel, why in sorted(unlisted)])
 
 
 def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
@@ -76,6 +89,11 @@ def select_files(project: Project, paths: Sequence[Path]) -> list[SourceFile]:
                                                        project.config.max_file_size)
             chosen[source.rel] = source
             continue
+        if not path.is_dir():  # a FIFO, device or socket named explicitly: say so
+            from ssot_lint.files import kind_of
+
+            raise ConfigError(f"{raw} is {kind_of(path.stat().st_mode)}, not a Python file or "
+                              "a directory; name files and directories to check")
         inside = os.path.join(str(path), "")
         for real, source in _files_by_real_path(project).items():
             if real.startswith(inside):
@@ -133,13 +151,16 @@ def check(paths: Sequence[Path], config: Config) -> CheckResult:
     assert options.cache_dir is not None
     cache = FactsCache.open(options.cache_dir, config.target_version)
     try:
+        unlisted: list[tuple[str, str]] = []
         files = discover_remembered(config.root, registry.source_roots, exclude=config.exclude,
                                     respect_gitignore=config.respect_gitignore, cache=cache,
-                                    code=code_fingerprint())
+                                    code=code_fingerprint(), unlisted=unlisted)
+        note_unlisted(unlisted)
         scanned = scan_cached(files, config.target_version, config.max_file_size, options, cache,
                               slim=True)
         cache.flush(under=str(config.root) + os.sep)  # new facts to disk, out of memory
-        project = Project(config=config, registry=registry, files=files, facts=scanned.facts)
+        project = Project(config=config, registry=registry, files=files, facts=scanned.facts,
+                          unlisted=tuple(rel for rel, _ in unlisted))
         selected = select_files(project, paths)
         keys = project_keys(setting_key(config, registry, Path.cwd()), files,
                             scanned.interfaces, registry.policy.cycle_imports == "all")

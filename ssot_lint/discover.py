@@ -351,7 +351,8 @@ def check_source_roots(root: Path, source_roots: tuple[str, ...]) -> None:
 
 def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...] = (),
              respect_gitignore: bool = True, follow_links: bool = False,
-             watch: list[str] | None = None) -> list[SourceFile]:
+             watch: list[str] | None = None,
+             unlisted: list[tuple[str, str]] | None = None) -> list[SourceFile]:
     """All Python files under ``root``, sorted by relative path, with module names.
 
     Walks with ``os.scandir`` and plain strings because this runs on every file and
@@ -366,6 +367,11 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     each directory listed (or found unlistable) and each ``.gitignore`` read; or
     ``UNWATCHABLE`` for what no stat can vouch for (a symlinked file, whose target
     may change anywhere). ``discover_memo`` replays a walk while they all stand.
+
+    ``unlisted``, if given, receives ``(rel_dir, reason)`` for each directory that
+    exists but cannot be listed (no read permission): its files are unknown, so the
+    caller must say so and must not call its modules missing. Such a walk is never
+    replayed (its result depends on permissions, which no mtime records).
     """
     root = root.resolve()
     base = _rule(_exclude_spec(exclude), 0)
@@ -404,8 +410,14 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
                         files.append(entry)
                     elif name == ".gitignore" and respect_gitignore:
                         gitignore = entry.path
-        except OSError:
-            continue  # unreadable, or vanished while listed
+        except FileNotFoundError:
+            continue  # vanished while being walked
+        except OSError as exc:  # exists, cannot be listed: reported, never taken as empty
+            if unlisted is not None:
+                unlisted.append((rel_dir or "./", exc.strerror or str(exc)))
+            if watch is not None:
+                watch.append(UNWATCHABLE)
+            continue
         if gitignore is not None:
             if watch is not None:
                 watch.append(gitignore)

@@ -53,8 +53,10 @@ def analyse(paths: Sequence[Path], config: Config, *, cwd: Path | None = None,
         project = build_project(config)
     else:
         registry = load_registry(config.registry_path, display_base=Path.cwd())
+        unlisted: list[tuple[str, str]] = []
         files = discover(config.root, registry.source_roots, exclude=config.exclude,
-                         respect_gitignore=config.respect_gitignore)
+                         respect_gitignore=config.respect_gitignore, unlisted=unlisted)
+        note_unlisted(unlisted)
         options = options_for(config)
         facts: dict[str, FileFacts] = {}
         total = len(files)
@@ -64,7 +66,8 @@ def analyse(paths: Sequence[Path], config: Config, *, cwd: Path | None = None,
             facts.update(scan(files[start:start + step], config.target_version,
                               config.max_file_size, options))
             progress("reading", min(start + step, total), total)
-        project = Project(config=config, registry=registry, files=files, facts=facts)
+        project = Project(config=config, registry=registry, files=files, facts=facts,
+                          unlisted=tuple(rel for rel, _ in unlisted))
     chosen = select_files(project, paths)
     report = progress or _no_progress
     report("checking", 0, len(chosen))

@@ -106,7 +106,7 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
             data = states[source.rel].original.encode(states[source.rel].text)
             project.facts[source.rel] = extract_facts(data, config.target_version)
         project = Project(config=config, registry=project.registry, files=project.files,
-                          facts=project.facts)
+                          facts=project.facts, unlisted=project.unlisted)
         findings.update(_by_file(changed, run_rules(project, changed, config.select,
                                                     config.ignore, cwd), cwd))
         todo = changed
