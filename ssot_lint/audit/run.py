@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssot_lint.api import build_project, select_files
+from ssot_lint.api import build_project, note_unlisted, select_files
 from ssot_lint.discover import SourceFile, discover
 from ssot_lint.engine import run_rules
 from ssot_lint.load.registry import load_registry

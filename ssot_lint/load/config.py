@@ -89,7 +89,7 @@ def load_config(start: Path, *, config_file: Path | None = None,
     lines: LineIndex | None = None
     display = None
     if config_file is not None:
-        if not config_file.is_file():
+        if not config_file.exists():  # a FIFO or device is refused when read
             raise ConfigError(f"config file not found: {config_file}", file=str(config_file))
         root = config_file.resolve().parent
         section, lines, display = _read_section(config_file)

@@ -31,7 +31,8 @@ REGISTRY = '[symbols."app.core.models.User"]\naliases = ["app.legacy.User"]\n'
 FILES = {"app/core/models.py": "class User:\n    pass\n",
          "app/legacy/__init__.py": "from app.core.models import User\n",
          "svc/views.py": "from app.legacy import User\n"}
-MARKDOWN = "# Registry\n\n## app.core.models.User\n\n```python\nfrom app.core.models import User\n```\n"
+MARKDOWN = ("# Registry\n\n## app.core.models.User\n\n```python\n"
+            "from app.core.models import User\n```\n")
 
 
 def _project(root: Path) -> Path:
@@ -45,6 +46,7 @@ def _leftovers(root: Path) -> list[str]:
 # Each writer: the arguments that write OUT (a file the test creates first with OLD).
 WRITERS = {
     "write-baseline": ["check", "--no-cache", "--write-baseline", "OUT"],
+    "update-baseline": ["check", "--no-cache", "--baseline", "OUT", "--update-baseline"],
     "output-file": ["check", "--no-cache", "--format", "json", "--output-file", "OUT"],
     "audit -o": ["audit", "-o", "OUT"],
     "audit --json": ["audit", "-o", "report.html", "--json", "OUT"],
@@ -54,6 +56,10 @@ WRITERS = {
     "graph -o": ["graph", "--format", "json", "-o", "OUT"],
 }
 OLD = "# the previous file, kept whole\n"
+# A baseline with one stale entry (so --update-baseline rewrites it) and the real one.
+BASELINE = ("version = 1\n\n[[finding]]\ncode = \"SSOT112\"\npath = \"svc/gone.py\"\n"
+            "symbol = \"app.legacy.User\"\noccurrence = 1\n\n[[finding]]\ncode = \"SSOT112\"\n"
+            "path = \"svc/views.py\"\nsymbol = \"app.legacy.User\"\noccurrence = 1\n")
 
 
 def _limited() -> None:
@@ -68,7 +74,8 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, writer: str) -
     root = _project(tmp_path / "proj")
     (root / "doc.md").write_text(MARKDOWN)
     out = root / "out.txt"
-    out.write_text(OLD)
+    old = BASELINE if "baseline" in writer else OLD
+    out.write_text(old)
     args = [str(out) if a == "OUT" else a for a in WRITERS[writer]]
     proc = subprocess.run([sys.executable, "-m", "ssot_lint", *args], cwd=root,
                           capture_output=True, text=True, preexec_fn=_limited, timeout=600,
@@ -76,15 +83,15 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, writer: str) -
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
     assert "File too large" in proc.stderr, proc.stderr
-    assert out.read_text() == OLD
+    assert out.read_text() == old
     assert [n for n in _leftovers(root) if "out.txt" in n] == []
     # and without the limit the same command replaces it
     result = run_cli_subprocess(args, root)
     assert_clean_exit(result, 0, 1)
-    assert out.read_text() != OLD
+    assert out.read_text() != old
 
 
-@pytest.mark.parametrize("writer", sorted(WRITERS))
+@pytest.mark.parametrize("writer", sorted(set(WRITERS) - {"update-baseline"}))  # reads first
 def test_a_missing_output_directory_is_not_created(tmp_path: Path, writer: str) -> None:
     root = _project(tmp_path / "proj")
     (root / "doc.md").write_text(MARKDOWN)
@@ -271,3 +278,26 @@ def test_an_unlistable_directory_is_reported_and_its_modules_are_not_missing(
             assert "module `app.really_missing` does not exist" in proc.stdout
     finally:
         secret.chmod(0o755)
+
+
+def test_the_cache_directory_loses_a_dead_writer_s_gitignore_temporary(tmp_path: Path) -> None:
+    """ssot-lint 0.1.0 left ``..gitignore.PID.tmp`` in the cache when the disk was full;
+    the next run that writes the cache's ``.gitignore`` removes it."""
+    root = _project(tmp_path / "proj")
+    cache = root / ".ssot_lint_cache"
+    cache.mkdir()
+    leftover = cache / f"..gitignore.{_dead_pid()}.tmp"
+    leftover.write_text("# created by ssot-lint: never commit the cache\n")
+    assert_clean_exit(run_cli(["check"], root), 1)
+    assert not leftover.exists()
+    assert (cache / ".gitignore").read_text().endswith("*\n")
+    assert _leftovers(root) == []
+
+
+def test_a_config_file_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
+    root = _project(tmp_path / "proj")
+    os.mkfifo(root / "ssot-lint.toml")
+    result = run_cli_subprocess(["check", "--no-cache", "--config", "ssot-lint.toml"], root,
+                                timeout=120)
+    assert_clean_exit(result, 2)
+    assert "a FIFO (named pipe), not a regular file" in result.stderr
