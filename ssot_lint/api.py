@@ -162,7 +162,10 @@ def check(paths: Sequence[Path], config: Config) -> CheckResult:
         project = Project(config=config, registry=registry, files=files, facts=scanned.facts,
                           unlisted=tuple(rel for rel, _ in unlisted))
         selected = select_files(project, paths)
-        keys = project_keys(setting_key(config, registry, Path.cwd()), files,
+        # what could not be listed changes findings (Project.hidden) but not the files
+        setting = setting_key(config, registry, Path.cwd()) + "".join(
+            f"\nunlisted {rel}" for rel in project.unlisted)
+        keys = project_keys(setting, files,
                             scanned.interfaces, registry.policy.cycle_imports == "all")
         memo = ResultsMemo(cache, keys, scanned.digests, scanned.interfaces, selected)
         replayed = memo.whole()

@@ -301,3 +301,29 @@ def test_a_config_file_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
                                 timeout=120)
     assert_clean_exit(result, 2)
     assert "a FIFO (named pipe), not a regular file" in result.stderr
+
+
+def test_remembered_findings_are_not_replayed_once_a_directory_becomes_unlistable(
+        tmp_path: Path) -> None:
+    """An empty directory and an unlistable one give the same file list; only the first
+    makes ``app.secret.mod`` missing, so the cache must not replay that finding."""
+    root = write_project(tmp_path / "proj", {"app/user.py": "import app.secret.mod\n"},
+                         packages=("app",))
+    secret = root / "app" / "secret"
+    secret.mkdir()
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ssot_lint", "check"], cwd=root,
+                              capture_output=True, text=True, preexec_fn=obey_file_modes(),
+                              timeout=300, check=False)
+
+    first = check()
+    assert "module `app.secret.mod` does not exist" in first.stdout, first.stdout
+    secret.chmod(0o311)
+    try:
+        second = check()
+    finally:
+        secret.chmod(0o755)
+    assert "Traceback" not in second.stderr, second.stderr
+    assert "app.secret" not in second.stdout, second.stdout
+    assert "cannot list directory app/secret/" in second.stderr
