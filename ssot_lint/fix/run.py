@@ -17,6 +17,7 @@ from ssot_lint.api import build_project, select_files
 from ssot_lint.discover import SourceFile
 from ssot_lint.engine import run_rules
 from ssot_lint.facts.extract import extract_facts
+from ssot_lint.files import sweep_temporaries
 from ssot_lint.fix.apply import rewrite_text
 from ssot_lint.fix.plan import FIXABLE, plan_file
 from ssot_lint.fix.source import SourceError, SourceText, atomic_write, read_source
@@ -110,6 +111,9 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
         findings.update(_by_file(changed, run_rules(project, changed, config.select,
                                                     config.ignore, cwd), cwd))
         todo = changed
+    if write:  # a killed run's temporary files, wherever this run may write
+        for directory in sorted({os.path.dirname(str(f.path)) for f in files}):
+            sweep_temporaries(Path(directory))
     for rel in sorted(states):
         home = _home(states[rel].source.path, config.root, named_inside)
         _finish(states[rel], write, result, findings, home)

@@ -327,3 +327,14 @@ def test_remembered_findings_are_not_replayed_once_a_directory_becomes_unlistabl
     assert "Traceback" not in second.stderr, second.stderr
     assert "app.secret" not in second.stdout, second.stdout
     assert "cannot list directory app/secret/" in second.stderr
+
+
+def test_fix_sweeps_stale_temporaries_even_where_it_has_nothing_to_fix(tmp_path: Path) -> None:
+    root = _project(tmp_path / "proj")
+    stale = root / "app" / "core" / f".models.py.{_dead_pid()}.abcdefgh.ssot-lint.tmp"
+    stale.write_text("half a file")
+    assert_clean_exit(run_cli(["check"], root), 1)
+    assert stale.exists()  # check writes nothing in the project
+    assert_clean_exit(run_cli(["fix"], root), 0)
+    assert not stale.exists()
+    assert _leftovers(root) == []
