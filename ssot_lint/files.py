@@ -234,9 +234,9 @@ def write_atomic(path: Path | str, data: bytes, *, within: Path | None = None,
             handle.write(data)
             handle.flush()
             if old is not None:
-                _copy_metadata(target, handle.fileno(), old)
+                _copy_metadata(target, handle.fileno(), temp, old)
             else:
-                os.fchmod(handle.fileno(), 0o666 & ~_umask())
+                _chmod(handle.fileno(), temp, 0o666 & ~_umask())
             os.fsync(handle.fileno())
         if expected is not None:
             try:
@@ -254,7 +254,14 @@ def write_atomic(path: Path | str, data: bytes, *, within: Path | None = None,
     _sync_directory(directory)
 
 
-def _copy_metadata(source: Path, fd: int, old: os.stat_result) -> None:
+def _chmod(fd: int, path: Path, mode: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:  # Windows before 3.13: only the read-only bit exists anyway
+        os.chmod(path, mode)
+
+
+def _copy_metadata(source: Path, fd: int, temp: Path, old: os.stat_result) -> None:
     """Give the new file (``fd``) the old one's mode, owner, group and extended attributes.
 
     Owner and group are set only when the process may (root, or a group it is in);
@@ -262,13 +269,13 @@ def _copy_metadata(source: Path, fd: int, old: os.stat_result) -> None:
     ``fchown`` (which clears set-id bits) and before the attributes (an ACL's mask
     must win over the group bits).
     """
-    if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+    if hasattr(os, "fchown") and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
         try:
             os.fchown(fd, old.st_uid, old.st_gid)
         except PermissionError:
             with contextlib.suppress(PermissionError):  # not root: at least a group of ours
                 os.fchown(fd, -1, old.st_gid)
-    os.fchmod(fd, stat.S_IMODE(old.st_mode))
+    _chmod(fd, temp, stat.S_IMODE(old.st_mode))
     if not hasattr(os, "listxattr"):
         return
     try:
@@ -301,7 +308,7 @@ _swept: set[str] = set()
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # Windows: os.kill(pid, 0) sends Ctrl-C
         return True
     try:
         os.kill(pid, 0)
