@@ -378,9 +378,11 @@ def _same_entry(a: Any, b: Any) -> bool:
 
 
 def _display(path: Path, base: Path | None) -> str:
+    """``path`` relative to ``base``; a linked registry file is named by its own entry
+    (a dangling ``b.toml -> nowhere.toml`` is reported as ``b.toml``)."""
     if base is not None:
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return (path.parent.resolve() / path.name).relative_to(base.resolve()).as_posix()
         except ValueError:
             pass
     return path.as_posix()

@@ -338,3 +338,20 @@ def test_fix_sweeps_stale_temporaries_even_where_it_has_nothing_to_fix(tmp_path:
     assert_clean_exit(run_cli(["fix"], root), 0)
     assert not stale.exists()
     assert _leftovers(root) == []
+
+
+def test_a_registry_directory_reports_fifo_and_dangling_toml_entries(tmp_path: Path) -> None:
+    """Every ``*.toml`` entry of a registry directory is read or reported: a FIFO or a
+    dangling link is an error naming it, not a file silently left out."""
+    root = _project(tmp_path / "proj")
+    registry = root / "registry"
+    registry.mkdir()
+    (root / "ssot-registry.toml").rename(registry / "main.toml")
+    os.mkfifo(registry / "pipe.toml")
+    os.symlink("nowhere.toml", registry / "dangling.toml")
+    result = run_cli_subprocess(["check", "--no-cache", "--registry", "registry"], root,
+                                timeout=120)
+    assert_clean_exit(result, 2)
+    assert "pipe.toml: cannot read registry: a FIFO (named pipe), not a regular file" \
+        in result.stderr
+    assert "dangling.toml: cannot read registry: No such file or directory" in result.stderr
