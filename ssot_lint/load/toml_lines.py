@@ -83,8 +83,9 @@ def scan_key(text: str, pos: int = 0) -> tuple[Key, int] | None:
 
 
 def _rest_is_blank(text: str, pos: int) -> bool:
+    """Only blanks, or a comment without control characters (TOML forbids them)."""
     rest = text[pos:].strip(_BLANK)
-    return not rest or rest.startswith("#")
+    return not rest or (rest.startswith("#") and _CONTROL.isdisjoint(rest))
 
 
 def fast_header(line: str) -> tuple[Key, bool] | None:
