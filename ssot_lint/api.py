@@ -82,6 +82,11 @@ def select_files(project: Project, paths: Sequence[Path],
                                                        project.config.max_file_size, overlay)
             chosen[source.rel] = source
             continue
+        if not path.is_dir():  # a FIFO, device or socket named explicitly: say so
+            from ssot_lint.files import kind_of
+
+            raise ConfigError(f"{raw} is {kind_of(path.stat().st_mode)}, not a Python file or "
+                              "a directory; name files and directories to check")
         inside = os.path.join(str(path), "")
         for real, source in _files_by_real_path(project).items():
             if real.startswith(inside):

@@ -121,16 +121,18 @@ class BaselineResult:
 
 def read_baseline(path: Path) -> list[Entry]:
     """Parse a baseline file; every malformed entry is reported at once (exit 2)."""
+    from ssot_lint.files import read_text
     from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml
 
     display = path.as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise ConfigError("baseline file not found; create it with --write-baseline",
                           file=display) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read baseline: {exc}", file=display) from None
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ConfigError(f"cannot read baseline: {why}", file=display) from None
     try:
         data = load_toml(text)
     except ValueError as exc:  # tomllib.TOMLDecodeError
@@ -255,9 +257,10 @@ def render_baseline(entries: Iterable[Entry]) -> str:
 
 
 def write_baseline(path: Path, entries: Iterable[Entry]) -> None:
+    from ssot_lint.files import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_baseline(entries), encoding="utf-8", newline="\n")
+        write_atomic(path, render_baseline(entries).encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot write the baseline: {exc.strerror or exc}",
                           file=path.as_posix()) from None

@@ -43,7 +43,61 @@ class SourceFile:
 
 
 def _spec(lines: list[str]) -> pathspec.PathSpec:
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    for pattern in spec.patterns:
+        regex = getattr(pattern, "regex", None)
+        if isinstance(regex, re.Pattern) and isinstance(regex.pattern, str):
+            pattern.regex = _linear(regex)  # the spec matches with its patterns' regexes
+    return spec
+
+
+_STAR = "[^/]*"  # pathspec's regex for a ``*`` inside a path segment
+
+
+def _fixed_width(piece: str) -> bool:
+    """Whether ``piece`` (regex text) is a run of atoms that each match exactly one
+    character other than "/": escaped or plain literals and character classes."""
+    atoms = _atoms(piece)
+    if not atoms:
+        return False
+    for atom in atoms:
+        if atom[0] == "(" or atom[-1] in "?*+" or atom in ("^", "$", ".", "/"):
+            return False
+        try:
+            if re.fullmatch(atom, "/") is not None:
+                return False
+        except re.error:
+            return False
+    return True
+
+
+def _linear(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """``regex`` rewritten so that a pattern with many ``*`` matches in polynomial time.
+
+    pathspec turns ``*a*a*a*a*a*a*a*a*a*b`` into ``[^/]*a[^/]*a...[^/]*b``, which
+    ``re`` backtracks through in time exponential in the number of stars (229 s for a
+    55-character name); git's wildmatch does not. Between two stars, the first place
+    where the characters in between (a fixed-width run that cannot match "/") fit is
+    always as good as any later one, because the next star can absorb the difference;
+    so each ``*RUN`` followed by another star is matched once, lazily, and committed to
+    (``(?=(?P<g>[^/]*?RUN))(?P=g)``: a lookahead's match is never revisited). Every
+    pattern keeps its meaning (a property test compares with pathspec's own regexes).
+    """
+    text = regex.pattern
+    atoms = _atoms(text)
+    if text.count(_STAR) < 2 or atoms is None or atoms.count(_STAR) != text.count(_STAR):
+        return regex  # fewer than two stars, or a star inside a group: left as it is
+    pieces = text.split(_STAR)
+    out = [pieces[0]]
+    for index, piece in enumerate(pieces[1:], start=1):
+        if index < len(pieces) - 1 and _fixed_width(piece):
+            out.append(f"(?=(?P<ssot_{index}>{_STAR}?{piece}))(?P=ssot_{index})")
+        else:
+            out.append(_STAR + piece)
+    try:
+        return re.compile("".join(out), regex.flags)
+    except re.error:
+        return regex
 
 
 def _is_pattern(line: str) -> bool:
@@ -246,10 +300,10 @@ def _ignored(probe: str, rules: tuple[_Rule, ...]) -> bool:
 
 
 def _read_gitignore(path: Path) -> pathspec.PathSpec | None:
-    if not path.is_file():
-        return None
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    from ssot_lint.files import read_bytes
+
+    try:  # a FIFO or device named .gitignore is not read (nor waited for)
+        lines = read_bytes(path).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return None
     return _gitignore_spec(lines)
@@ -303,7 +357,8 @@ def check_source_roots(root: Path, source_roots: tuple[str, ...]) -> None:
 
 def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...] = (),
              respect_gitignore: bool = True, follow_links: bool = False,
-             watch: list[str] | None = None) -> list[SourceFile]:
+             watch: list[str] | None = None,
+             unlisted: list[tuple[str, str]] | None = None) -> list[SourceFile]:
     """All Python files under ``root``, sorted by relative path, with module names.
 
     Walks with ``os.scandir`` and plain strings because this runs on every file and
@@ -318,6 +373,11 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     each directory listed (or found unlistable) and each ``.gitignore`` read; or
     ``UNWATCHABLE`` for what no stat can vouch for (a symlinked file, whose target
     may change anywhere). ``discover_memo`` replays a walk while they all stand.
+
+    ``unlisted``, if given, receives ``(rel_dir, reason)`` for each directory that
+    exists but cannot be listed (no read permission): its files are unknown, so the
+    caller must say so and must not call its modules missing. Such a walk is never
+    replayed (its result depends on permissions, which no mtime records).
     """
     root = real_path(root)
     base = _rule(_exclude_spec(exclude), 0)
@@ -356,8 +416,14 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
                         files.append(entry)
                     elif name == ".gitignore" and respect_gitignore:
                         gitignore = entry.path
-        except OSError:
-            continue  # unreadable, or vanished while listed
+        except FileNotFoundError:
+            continue  # vanished while being walked
+        except OSError as exc:  # exists, cannot be listed: reported, never taken as empty
+            if unlisted is not None:
+                unlisted.append((rel_dir or "./", exc.strerror or str(exc)))
+            if watch is not None:
+                watch.append(UNWATCHABLE)
+            continue
         if gitignore is not None:
             if watch is not None:
                 watch.append(gitignore)

@@ -87,10 +87,10 @@ def test_file_changed_since_it_was_checked_is_not_overwritten(tmp_path: Path) ->
 def test_atomic_write_refuses_when_the_file_changed_after_reading(tmp_path: Path) -> None:
     path = tmp_path / "mod.py"
     path.write_text("x = 1\n")
-    source = read_source(path)
+    source = read_source(path, 1 << 20)
     path.write_text("x = 2\n")
     with pytest.raises(SourceError, match="changed on disk since it was read"):
-        atomic_write(path, source.encode("x = 3\n"), source.digest)
+        atomic_write(path, source.encode("x = 3\n"), source.data)
     assert path.read_text() == "x = 2\n"
     assert os.listdir(tmp_path) == ["mod.py"]
 

@@ -150,6 +150,12 @@ def test_statistics_counts_per_rule_most_frequent_first(
 def test_output_file_gets_the_report_and_stdout_stays_empty(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = project / "reports" / "ssot.xml"
+    code, out, err = run_cli(["check", "--format", "junit", "--output-file", str(target)],
+                             capsys)  # a mistyped directory is not created
+    assert (code, out) == (2, "")
+    assert f"cannot write --output-file: directory {project / 'reports'} does not exist" in err
+    assert not (project / "reports").exists()
+    (project / "reports").mkdir()
     code, out, _ = run_cli(["check", "--format", "junit", "--output-file", str(target)], capsys)
     assert code == 1 and out == ""
     assert target.read_text(encoding="utf-8") == JUNIT
@@ -207,6 +213,6 @@ def test_unwritable_output_file_is_a_usage_error(project: Path,
     (project / "reports").mkdir()
     code, out, err = run_cli(["check", "--output-file", "reports"], capsys)
     assert (code, out) == (2, "")
-    assert "reports: cannot write --output-file: Is a directory" in err
+    assert "reports: cannot write --output-file: a directory, not a regular file" in err
     code, _, err = run_cli(["check", "--write-baseline", "reports"], capsys)
-    assert code == 2 and "reports: cannot write the baseline: Is a directory" in err
+    assert code == 2 and "reports: cannot read baseline: a directory, not a regular file" in err

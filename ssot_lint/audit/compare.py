@@ -66,14 +66,16 @@ class Comparison:
 
 def load_previous(path: Path) -> dict[str, Any]:
     """Read and check a previous ``--json`` audit; ConfigError (exit 2) when unusable."""
+    from ssot_lint.files import read_text, reason
+
     where = path.as_posix()
     hint = "pass a file written by `ssot-lint audit --json FILE`"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+        data = json.loads(read_text(path), parse_constant=_no_constant)
     except FileNotFoundError:
         raise ConfigError(f"previous audit not found; {hint}", file=where) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read previous audit: {exc}", file=where) from None
+        raise ConfigError(f"cannot read previous audit: {reason(exc)}", file=where) from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"not valid JSON ({exc.msg}); {hint}", file=where,
                           line=exc.lineno) from None

@@ -54,6 +54,7 @@ class DiskView:
 
     files: list[SourceFile]
     scanned: dict[str, tuple[str, str]]
+    unlisted: tuple[str, ...] = ()  # directories discovery could not list
 
 
 @dataclass
@@ -74,8 +75,10 @@ class Reading:
         from ssot_lint.cache.results import ResultsMemo, project_keys, setting_key
 
         project = self.project
-        keys = project_keys(setting_key(project.config, project.registry, cwd or Path.cwd()),
-                            project.files, self.interfaces,
+        # what could not be listed changes findings (Project.hidden) but not the files
+        setting = setting_key(project.config, project.registry, cwd or Path.cwd()) + "".join(
+            f"\nunlisted {rel}" for rel in project.unlisted)
+        keys = project_keys(setting, project.files, self.interfaces,
                             project.registry.policy.cycle_imports == "all")
         return ResultsMemo(self.cache, keys, self.digests, self.interfaces, selected)
 
@@ -84,6 +87,17 @@ class Reading:
         """The project with every fact decoded, usable after the reading is closed."""
         self.project.facts = dict(self.project.facts.items())
         return self.project
+
+
+def note_unlisted(unlisted: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Say which directories could not be listed (their files were not checked, and
+    imports of their modules are not reported missing: ``Project.hidden``); their paths."""
+    from ssot_lint.cache.scan import report_notes
+
+    report_notes([f"cannot list directory {rel} ({why}): its files are not checked and "
+                  "imports of its modules are not reported as missing; make it readable"
+                  for rel, why in sorted(unlisted)])
+    return tuple(rel for rel, _ in unlisted)
 
 
 def _registry_for(config: Config, registry: Registry | None) -> Registry:
@@ -113,12 +127,14 @@ def open_project(config: Config, *, registry: Registry | None = None,
     if options.cache_dir is None:
         from ssot_lint.cache.scan import scan_uncached
 
+        found: list[tuple[str, str]] = []
         files = discover(config.root, registry.source_roots, exclude=config.exclude,
-                         respect_gitignore=config.respect_gitignore)
+                         respect_gitignore=config.respect_gitignore, unlisted=found)
+        unlisted = note_unlisted(found)
         facts = scan_uncached(files, config.target_version, config.max_file_size, options,
                               overlay=buffers, progress=progress)
-        yield Reading(Project(config=config, registry=registry, files=files, facts=facts),
-                      overlay=buffers)
+        yield Reading(Project(config=config, registry=registry, files=files, facts=facts,
+                              unlisted=unlisted), overlay=buffers)
         return
     from ssot_lint.cache.discover_memo import discover_remembered
     from ssot_lint.cache.results import code_fingerprint
@@ -129,20 +145,23 @@ def open_project(config: Config, *, registry: Registry | None = None,
     under = str(config.root) + os.sep
     try:
         if disk is not None:
-            files = disk.files
+            files, unlisted = disk.files, disk.unlisted
         else:
+            found = []
             files = discover_remembered(config.root, registry.source_roots,
                                         exclude=config.exclude,
                                         respect_gitignore=config.respect_gitignore, cache=cache,
-                                        code=code_fingerprint())
+                                        code=code_fingerprint(), unlisted=found)
+            unlisted = note_unlisted(found)
         scanned = scan_cached(files, config.target_version, config.max_file_size, options,
                               cache, slim=slim, overlay=buffers,
                               trusted=disk.scanned if disk is not None else None,
                               progress=progress)
         cache.flush(under=under)  # new facts to disk, out of memory
-        project = Project(config=config, registry=registry, files=files, facts=scanned.facts)
+        project = Project(config=config, registry=registry, files=files, facts=scanned.facts,
+                          unlisted=unlisted)
         yield Reading(project, cache, scanned.digests, scanned.interfaces, buffers,
-                      DiskView(files, scanned.on_disk()))
+                      DiskView(files, scanned.on_disk(), unlisted))
         cache.flush(under=under)
     finally:
         cache.close()

@@ -37,7 +37,8 @@ def _stamp(path: str) -> Stamp:
 
 def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...],
                         respect_gitignore: bool, cache: FactsCache,
-                        code: str) -> list[SourceFile]:
+                        code: str, unlisted: list[tuple[str, str]] | None = None
+                        ) -> list[SourceFile]:
     """``discover(...)``, replayed from ``cache`` when nothing it depended on changed.
 
     The caller checks the source roots first (``discover.check_source_roots``); a
@@ -46,7 +47,8 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
     """
     root = root.resolve()
     if os.name == "nt":  # paths are rebuilt from POSIX strings below
-        return discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore)
+        return discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
+                        unlisted=unlisted)
     key = hashlib.blake2b(json.dumps(
         [str(root), list(source_roots), list(exclude), respect_gitignore,
          list(DEFAULT_EXCLUDES), code]).encode(), digest_size=16).hexdigest()
@@ -58,7 +60,7 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
     started = time.time()
     watch: list[str] = []
     files = discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
-                     watch=watch)
+                     watch=watch, unlisted=unlisted)  # a walk with unlisted dirs: not stored
     if UNWATCHABLE in watch:
         return files
     stamps = [(path, _stamp(path)) for path in watch]

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ssot_lint.discover import SourceFile
+from ssot_lint.files import RefusedPath, TooLarge, read_bytes
 from ssot_lint.model.facts import FileFacts, SyntaxProblem
 
 if TYPE_CHECKING:
@@ -74,6 +75,11 @@ def _too_big(size: int, max_file_size: int) -> FileFacts:
 
 
 def _unreadable(exc: OSError) -> FileFacts:
+    if isinstance(exc, TooLarge):
+        return _too_big(exc.size, exc.limit)
+    if isinstance(exc, RefusedPath):  # a FIFO, device or socket where a file was
+        return FileFacts(problem=SyntaxProblem("SSOT002", f"{exc.strerror}; a source file "
+                                               "must be a regular file"))
     if isinstance(exc, FileNotFoundError):
         return FileFacts(problem=SyntaxProblem("SSOT002", "file vanished while being checked"))
     return FileFacts(problem=SyntaxProblem(
@@ -119,7 +125,7 @@ def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int,
         size = source.path.stat().st_size
         if size > max_file_size:
             return _too_big(size, max_file_size)
-        data = source.path.read_bytes()
+        data = read_bytes(source.path, max_file_size)
     except OSError as exc:
         return _unreadable(exc)
     from ssot_lint.facts.extract import extract_facts  # the parser, only when parsing
@@ -167,7 +173,7 @@ def scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_siz
             if size > max_file_size:
                 results[source.rel] = _too_big(size, max_file_size)
                 continue
-            work.append((source.rel, source.path.read_bytes()))
+            work.append((source.rel, read_bytes(source.path, max_file_size)))
         except OSError as exc:
             results[source.rel] = _unreadable(exc)
     extracted = extract(work, target, jobs=_jobs(options), executor=options.executor,
@@ -244,11 +250,9 @@ class LazyFacts(MutableMapping[str, FileFacts]):
         from ssot_lint.cache.store import digest_of, interface_of
 
         try:
-            data = source.path.read_bytes()
+            data = read_bytes(source.path, self._max_file_size)
         except OSError as exc:
             return _unreadable(exc)
-        if len(data) > self._max_file_size:
-            return _too_big(len(data), self._max_file_size)
         digest = digest_of(data)
         facts, encoded = extract([(digest, data)], self._target, jobs=1,
                                  encode=self._cache.usable)[digest]
@@ -299,7 +303,8 @@ class LazyFacts(MutableMapping[str, FileFacts]):
 
 
 def _read_again(todo: list[SourceFile], digests: dict[str, str],
-                ready: dict[str, FileFacts]) -> Iterator[tuple[str, bytes]]:
+                ready: dict[str, FileFacts], max_file_size: int
+                ) -> Iterator[tuple[str, bytes]]:
     """``(digest, bytes)`` of each distinct content to extract, read as it is needed.
 
     The files were hashed before; one that changed since is extracted as it is now,
@@ -310,7 +315,7 @@ def _read_again(todo: list[SourceFile], digests: dict[str, str],
     seen: set[str] = set()
     for source in todo:
         try:
-            data = source.path.read_bytes()
+            data = read_bytes(source.path, max_file_size)
         except OSError as exc:
             ready[source.rel] = _unreadable(exc)
             continue
@@ -401,7 +406,7 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
                if s.rel not in ready and not (s.rel in known and known[s.rel] in faces)]
     for source in unknown:  # read and hash, keeping no bytes: most may be known by content
         try:
-            digests[source.rel] = digest_of(source.path.read_bytes())
+            digests[source.rel] = digest_of(read_bytes(source.path, max_file_size))
         except OSError as exc:
             ready[source.rel] = _unreadable(exc)
     faces.update(cache.interfaces(d for d in digests.values() if d not in faces))
@@ -421,12 +426,12 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
             texts[digest] = face
             report("reading", min(total, total - len(todo) + len(texts)), total)
 
-        stream_encoded(_read_again(todo, digests, ready), len(todo), target, _jobs(options),
-                       sink)
+        stream_encoded(_read_again(todo, digests, ready, max_file_size), len(todo), target,
+                       _jobs(options), sink)
     else:
         from ssot_lint.cache.parallel import extract
 
-        work = sorted(_read_again(todo, digests, ready))
+        work = sorted(_read_again(todo, digests, ready, max_file_size))
         extracted = extract(work, target, jobs=_jobs(options), executor=options.executor,
                             scheduler=options.scheduler, encode=cache.usable)
         del work

@@ -597,6 +597,6 @@ class FactsCache:
 
 def _write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so a reader never sees half a file."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+    from ssot_lint.files import write_atomic
+
+    write_atomic(path, text.encode("utf-8"))

@@ -69,9 +69,10 @@ def _format_for(output: Path | None, chosen: str | None) -> str:
 
 def _write(path: Path, text: str, what: str) -> None:
     from ssot_lint.errors import ConfigError
+    from ssot_lint.files import write_atomic
 
     try:
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot write the {what}: {exc.strerror or exc}; check the "
                           "directory exists and is writable", file=path.as_posix()) from None

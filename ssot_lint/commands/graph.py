@@ -59,8 +59,10 @@ def command(paths: tuple[Path, ...], output_format: str, level: str, depth: int 
     if output is None:
         click.echo(text, nl=False)
         return
+    from ssot_lint.files import write_atomic
+
     try:
-        output.write_text(text, encoding="utf-8")
+        write_atomic(output, text.encode("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {len(view.nodes)} nodes and {len(view.edges)} edges to {output}", err=True)

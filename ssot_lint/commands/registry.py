@@ -7,6 +7,7 @@ file these commands write always loads. Reports for humans go to stderr.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,12 +37,14 @@ def _write(text: str, output: Path | None, force: bool, *, is_toml: bool) -> Non
     if output is None:
         click.echo(text, nl=False)
         return
-    if output.exists() and not force:
+    from ssot_lint.files import write_atomic
+
+    if os.path.lexists(output) and not force:
         raise ConfigError(f"{output} exists; pass --force to overwrite it")
     try:
-        output.write_text(text, encoding="utf-8")
+        write_atomic(output, text.encode("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"cannot write {output}: {exc}") from exc
+        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
     if is_toml:
         from ssot_lint.load.registry import load_registry
 
@@ -68,13 +71,15 @@ def import_markdown(markdown: Path, output: Path | None, root: Path | None, forc
     """Convert a Markdown import registry (MARKDOWN) to a TOML registry."""
     from ssot_lint.errors import ConfigError
     from ssot_lint.escape import printable
+    from ssot_lint.files import read_text
     from ssot_lint.registry_tools.markdown_merge import convert
     from ssot_lint.registry_tools.toml_writer import render
 
     try:
-        text = markdown.read_text(encoding="utf-8")
+        text = read_text(markdown)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {markdown}: {exc}") from exc
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ConfigError(f"cannot read {markdown}: {why}") from None
     defines = None
     if root is not None:
         from ssot_lint.registry_tools.codebase import defines as code_defines

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +31,7 @@ from ssot_lint.cache import Progress, open_project
 from ssot_lint.discover import SourceFile
 from ssot_lint.engine import run_rules
 from ssot_lint.facts.extract import extract_facts
+from ssot_lint.files import sweep_temporaries
 from ssot_lint.fix.apply import rewrite_text
 from ssot_lint.fix.layout import Style, project_style
 from ssot_lint.fix.plan import FIXABLE, FilePlan, plan_file
@@ -120,9 +122,14 @@ def fix(paths: Sequence[Path], config: Config, *, unsafe: bool = False, write: b
             if known is not None:
                 return known
         found, _ = remembered_run(reading, files, cwd=cwd, progress=progress, memo=memo)
+        # A path named inside the project stays there: through a symbolic link out of it
+        # (`fix svc/link.py`, link.py -> ../../elsewhere.py) the file is not written.
+        top = os.path.join(os.path.abspath(config.root), "")
+        inside = frozenset(os.path.realpath(p) for p in paths
+                           if os.path.abspath(p).startswith(top))
         result = fix_project(reading.project, files, unsafe=unsafe, write=write, cwd=cwd,
                              baseline=entries, findings=found, digests=reading.digests,
-                             style=style)
+                             style=style, named_inside=inside)
         if memo is not None and key is not None and not result.errors:
             memo.remember_derived(key, _encode_result(result))
         return result
@@ -183,14 +190,17 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
                 baseline: Iterable[Entry] | None = None,
                 findings: list[Finding] | None = None,
                 digests: Mapping[str, str] | None = None,
-                style: Style | None = None) -> FixResult:
+                style: Style | None = None,
+                named_inside: frozenset[str] = frozenset()) -> FixResult:
     """Fix ``files`` of an already scanned ``project``.
 
     ``findings`` are the files' findings if already known (else the rules run);
     ``digests`` (rel -> content digest of the scanned bytes) make the "unchanged since
     the scan" test a hash instead of a parse. A file whose bytes no longer match the
     scan is left alone, so what is rewritten is always what was checked. Findings
-    ``baseline`` tolerates are neither fixed nor counted as remaining.
+    ``baseline`` tolerates are neither fixed nor counted as remaining. ``named_inside``:
+    real paths of files the user named by a path inside the project; they are written
+    only if they really are inside it.
     """
     config = project.config
     result = FixResult(files_checked=len(files))
@@ -210,14 +220,14 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
         initial = kept
     style = style or project_style(frozenset(project.first_party), config.root)
     return _fix_rounds(project, files, _by_file(files, initial, cwd), result, unsafe, write,
-                       cwd, digests or {}, style, found)
+                       cwd, digests or {}, style, found, named_inside)
 
 
 def _fix_rounds(project: Project, files: Sequence[SourceFile],
                 findings: dict[str, list[Finding]], result: FixResult, unsafe: bool,
                 write: bool, cwd: Path | None, digests: Mapping[str, str], style: Style,
-                found: Callable[[Sequence[SourceFile], Project], list[Finding]]
-                ) -> FixResult:
+                found: Callable[[Sequence[SourceFile], Project], list[Finding]],
+                named_inside: frozenset[str]) -> FixResult:
     config = project.config
     states: dict[str, _FileState] = {}
     todo = [f for f in files if any(x.code in FIXABLE for x in findings.get(f.rel, []))]
@@ -249,7 +259,7 @@ def _fix_rounds(project: Project, files: Sequence[SourceFile],
             data = states[source.rel].original.encode(states[source.rel].text)
             project.facts[source.rel] = extract_facts(data, config.target_version)
         project = Project(config=config, registry=project.registry, files=project.files,
-                          facts=project.facts)
+                          facts=project.facts, unlisted=project.unlisted)
         findings.update(_by_file(changed, found(changed, project), cwd))
         todo = changed
     if any(state.text != state.original.text for state in states.values()):
@@ -257,8 +267,12 @@ def _fix_rounds(project: Project, files: Sequence[SourceFile],
         # fix in one file can clear a finding reported in another, untouched file. So
         # what remains is judged again on the final project, for every file.
         findings = _by_file(files, found(files, project), cwd)
+    if write:  # a killed run's temporary files, wherever this run may write
+        for directory in sorted({os.path.dirname(str(f.path)) for f in files}):
+            sweep_temporaries(Path(directory))
     for rel in sorted(states):
-        _finish(states[rel], write, result, findings)
+        home = _home(states[rel].source.path, config.root, named_inside)
+        _finish(states[rel], write, result, findings, home)
     result.remaining = sorted((f for rel in sorted(findings) for f in findings[rel]),
                               key=Finding.sort_key)
     result.fixed.sort(key=Finding.sort_key)
@@ -326,7 +340,7 @@ def _open(project: Project, source: SourceFile, config: Config, result: FixResul
           digests: Mapping[str, str]) -> _FileState | None:
     """Read a file to fix, making sure it still is what was checked."""
     try:
-        original = read_source(source.path)
+        original = read_source(source.path, config.max_file_size)
     except SourceError as exc:
         result.errors.append((display_path(source.path, cwd), str(exc)))
         return None
@@ -346,8 +360,19 @@ def _open(project: Project, source: SourceFile, config: Config, result: FixResul
                       display=display_path(source.path, cwd), initial=list(initial))
 
 
+def _home(path: Path, root: Path, named_inside: frozenset[str]) -> Path:
+    """Where ``path`` may really be written: inside the project for its files (and for
+    a file named by a path inside it), and for a file named outside it, the directory
+    it was named in. ``ssot_lint.files.write_atomic`` refuses a real location elsewhere
+    (a symbolic link out of the project)."""
+    top = os.path.join(os.path.abspath(root), "")
+    if os.path.abspath(path).startswith(top) or os.path.realpath(path) in named_inside:
+        return root
+    return Path(os.path.abspath(path)).parent
+
+
 def _finish(state: _FileState, write: bool, result: FixResult,
-            findings: dict[str, list[Finding]]) -> None:
+            findings: dict[str, list[Finding]], within: Path) -> None:
     rel = state.source.rel
     result.not_fixed.extend(state.not_fixed)
     result.needs_unsafe.extend(state.needs_unsafe)
@@ -356,7 +381,7 @@ def _finish(state: _FileState, write: bool, result: FixResult,
     if write:
         try:
             atomic_write(state.source.path, state.original.encode(state.text),
-                         state.original.digest)
+                         state.original.data, within=within)
         except (SourceError, OSError) as exc:
             result.errors.append((state.display, str(exc)))
             findings[rel] = state.initial

@@ -2,9 +2,9 @@
 
 A rewrite must keep everything the user did not ask to change: the encoding (PEP 263),
 a UTF-8 BOM, the line endings (libcst keeps them; new lines use the file's first
-ending) and the permissions. The write goes to a temporary file in the same directory
-and is moved over the original with ``os.replace``, so a reader never sees a half-written
-file; and it happens only if the file on disk still has the bytes we read.
+ending) and the permissions. The write is ``ssot_lint.files.write_atomic`` (a temporary file
+in the same directory moved over the original, so a reader never sees a half-written
+file), and it happens only if the file on disk still has the bytes we read.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import hashlib
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
+
+from ssot_lint.files import RefusedPath, read_bytes, write_atomic
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,10 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_source(path: Path) -> SourceText:
+def read_source(path: Path, limit: int) -> SourceText:
     """Read ``path``; raise ``SourceError`` when it cannot be rewritten byte-exactly."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, limit)
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
     try:
@@ -61,39 +62,24 @@ def read_source(path: Path) -> SourceText:
     return SourceText(path=path, data=data, text=text, encoding=encoding)
 
 
-def atomic_write(path: Path, data: bytes, expected_digest: str) -> None:
-    """Replace ``path`` with ``data`` if it still hashes to ``expected_digest``.
+def atomic_write(path: Path, data: bytes, original: bytes, within: Path | None = None
+                 ) -> None:
+    """Replace ``path`` with ``data`` if it still has the bytes ``original``.
 
-    The temporary file is created next to the target (same file system, so
-    ``os.replace`` is atomic) and gets the original's permission bits. Raises
-    ``SourceError`` when the file changed since it was read; it is then left alone.
+    ``ssot_lint.files.write_atomic`` does the writing (temporary file, fsync, rename;
+    mode, owner, group and extended attributes kept; hard links and, with ``within``,
+    a real location outside the project refused). Raises ``SourceError`` when the file
+    is read-only or changed since it was read; it is then left alone.
     """
-    target = Path(os.path.realpath(path))
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError as exc:
         raise SourceError(f"cannot stat: {exc.strerror or exc}") from exc
     # Replacing a file only needs a writable directory, so a read-only file (or, for
     # root, any file) would be overwritten; its mode says the user wants it left alone.
-    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
         raise SourceError("the file is read-only; not rewritten (make it writable to fix it)")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".ssot-lint.tmp",
-                                    dir=target.parent)
-    tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        try:
-            current = target.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"cannot re-read before writing: {exc.strerror or exc}") from exc
-        if digest_of(current) != expected_digest:
-            raise SourceError("the file changed on disk since it was read; not overwritten "
-                              "(run fix again)")
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        write_atomic(path, data, within=within, expected=original)
+    except RefusedPath as exc:
+        raise SourceError(exc.strerror or str(exc)) from None

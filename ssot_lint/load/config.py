@@ -20,6 +20,7 @@ import pathspec
 
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
 from ssot_lint.fspath import link_problem, real_path
+from ssot_lint.files import default_max_file_size, read_text, reason
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
 from ssot_lint.model.config import NEWEST_TARGET, Config
 
@@ -85,7 +86,7 @@ def _has_tool_section(pyproject: Path) -> bool:
     """Does this pyproject configure ssot-lint? A broken one that mentions us is an error,
     not a silent fall-back to another root."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = read_text(pyproject)
     except (OSError, UnicodeDecodeError):
         return False
     try:
@@ -148,7 +149,7 @@ def load_config(start: Path, *, config_file: Path | None = None,
     lines: LineIndex | None = None
     display = None
     if config_file is not None:
-        if not config_file.is_file():
+        if not config_file.exists():  # a FIFO or device is refused when read
             raise ConfigError(f"config file not found: {config_file}", file=str(config_file))
         root = real_path(config_file).parent
         section, lines, display = _read_section(config_file)
@@ -258,6 +259,7 @@ def load_config(start: Path, *, config_file: Path | None = None,
     exclude = values.pop("exclude", ()) + values.pop("extend_exclude", ())
     registry_path = (Path(os.path.abspath(registry_path)) if link_problem(registry_path)
                      else real_path(registry_path))  # a bad link is reported as itself
+    values.setdefault("max_file_size", default_max_file_size())
     config = Config(root=root, registry_path=registry_path,
                     config_file=config_file, exclude=exclude, target_version=target, **values)
     if overrides:
@@ -350,13 +352,13 @@ def _per_file_ignores(value: Any) -> list[tuple[str, tuple[str, ...]]] | str:
 def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:
     display = path.as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=display,
                           line=decode_error_line(exc, text))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config: {exc}", file=display)
+        raise ConfigError(f"cannot read config: {reason(exc)}", file=display)
     if path.name == "pyproject.toml":
         _raise(shape_errors(data, text, display))
     tool = data.get("tool", {})
@@ -387,7 +389,7 @@ def _project_requires_python(root: Path) -> tuple[int, int] | None:
     if not pyproject.is_file():
         return None
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = read_text(pyproject)
         data = load_toml(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None

@@ -13,6 +13,7 @@ from typing import Any
 
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
 from ssot_lint.fspath import link_problem, not_regular, real_path
+from ssot_lint.files import read_text, reason
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, toml_key, tomllib
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
@@ -328,9 +329,9 @@ def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintE
         return {}, [RegistryError(f"registry file {problem}; remove it or make it a file",
                                   file=display)]
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, [RegistryError(f"cannot read registry: {exc}", file=display)]
+        return {}, [RegistryError(f"cannot read registry: {reason(exc)}", file=display)]
     try:
         data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
@@ -418,6 +419,8 @@ def _same_entry(a: Any, b: Any) -> bool:
 
 
 def _display(path: Path, base: Path | None) -> str:
+    """``path`` relative to ``base``; a linked registry file is named by its own entry
+    (a dangling ``b.toml -> nowhere.toml`` is reported as ``b.toml``)."""
     if base is not None:
         try:
             # the entry's own name: a symbolic link is shown as itself, not its target

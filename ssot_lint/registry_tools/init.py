@@ -141,9 +141,11 @@ def placeholder_lines(source: SourceFile) -> set[int]:
     Only called for files defining a name some other module defines too, so most
     files are never read twice.
     """
-    try:
-        tree = ast.parse(source.path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+    from ssot_lint.files import SOURCE_LIMIT, read_bytes
+
+    try:  # bounded and non-blocking, like every read (ssot_lint.files)
+        tree = ast.parse(read_bytes(source.path, SOURCE_LIMIT))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
     found: set[int] = set()
 

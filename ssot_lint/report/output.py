@@ -11,6 +11,7 @@ and the exit code decided from what is left.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -102,7 +103,7 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
             changed_in_scope
 
     if opts.write_baseline is not None:
-        previous = read_baseline(opts.write_baseline) if opts.write_baseline.is_file() else []
+        previous = read_baseline(opts.write_baseline) if _exists(opts.write_baseline) else []
         # entries this run could not have reproduced (other files, rules not run) are kept
         outside = [e for e in previous if e.identity.path not in scope or not ran(e.identity.code)]
         entries = entries_for(findings, config.root, cwd, previous) + outside
@@ -145,6 +146,11 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
     return 1 if (failing or stale_fails) and not config.exit_zero else 0
 
 
+def _exists(path: Path) -> bool:
+    """Whether anything is at ``path`` (``read_baseline`` refuses what is not a file)."""
+    return os.path.lexists(path)
+
+
 def _validate(opts: OutputOptions, output_format: str) -> None:
     from ssot_lint.errors import ConfigError
 
@@ -172,9 +178,10 @@ def _emit(findings: list[Any], files_checked: int, config: Any, opts: OutputOpti
     if opts.output_file is None:
         click.echo(text, nl=False)
         return
+    from ssot_lint.files import write_atomic
+
     try:
-        opts.output_file.parent.mkdir(parents=True, exist_ok=True)
-        opts.output_file.write_text(text, encoding="utf-8", newline="\n")
+        write_atomic(opts.output_file, text.encode("utf-8"))
     except OSError as exc:
         from ssot_lint.errors import ConfigError
 

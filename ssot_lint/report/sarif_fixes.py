@@ -73,11 +73,12 @@ def _column(lines: list[str], line: int, byte_offset: int) -> int:
 def sarif_fix(finding: Finding, path: Path) -> dict[str, Any] | None:
     """A SARIF ``fix`` object for ``finding`` (artifactLocation filled in by the caller)."""
     from ssot_lint.facts.decode import Decoded, decode_source
+    from ssot_lint.files import SOURCE_LIMIT, read_bytes
 
     if finding.fix is None or not finding.fix.safe:
         return None  # only what `fix` (without --unsafe-fixes) will change
     try:
-        decoded = decode_source(path.read_bytes())
+        decoded = decode_source(read_bytes(path, SOURCE_LIMIT))
     except OSError:
         return None
     if not isinstance(decoded, Decoded):

@@ -29,6 +29,8 @@ class Project:
     registry: Registry
     files: list[SourceFile]
     facts: MutableMapping[str, FileFacts]  # by SourceFile.rel (scan.LazyFacts decodes lazily)
+    # Directories (root-relative, "a/b/") that exist but could not be listed.
+    unlisted: tuple[str, ...] = ()
     # Answers rules derive from the whole project (a module's import bindings, where a
     # path is re-exported from), computed once per run instead of once per file.
     shared: dict[object, object] = field(init=False, default_factory=dict, repr=False,
@@ -51,6 +53,23 @@ class Project:
     @cached_property
     def _by_module(self) -> dict[str, SourceFile]:
         return {f.module: f for f in self.files if f.module and not f.is_stub}
+
+    def hidden(self, module: str) -> bool:
+        """Whether ``module`` could be in a directory that could not be listed: then
+        nobody knows whether it exists, and it must not be called missing."""
+        if not self.unlisted:
+            return False
+        for rel in self.unlisted:
+            inside = "" if rel == "./" else rel
+            for root in self.registry.source_roots:
+                prefix = "" if root in (".", "") else root.strip("/") + "/"
+                if prefix.startswith(inside):  # the source root itself is unreadable
+                    return True
+                if inside.startswith(prefix):
+                    package = inside[len(prefix):].strip("/").replace("/", ".")
+                    if module == package or module.startswith(package + "."):
+                        return True
+        return False
 
     def facts_of(self, source: SourceFile) -> FileFacts | None:
         return self.facts.get(source.rel)

@@ -52,6 +52,8 @@ def _status(ctx: FileContext, ri: ResolvedImport) -> Status:
         return Status(EXTERNAL)
     index = project.index
     if not index.exists(ri.module):
+        if project.hidden(ri.module):  # its directory could not be listed: cannot tell
+            return Status(UNKNOWN)
         missing = index.first_missing(ri.module)
         return Status(MISSING_MODULE, missing=missing,
                       suggestion=suggest_module(ri.module, ctx.source.module, index))

@@ -34,10 +34,21 @@ def _under(path: str, base: str) -> bool:
     return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
 
 
+def _written_as(real: str) -> str:
+    """The file an ssot-lint temporary file (``.NAME.PID.RANDOM.ssot-lint.tmp``, beside
+    NAME, renamed over it) stands for; any other path stands for itself."""
+    directory, name = os.path.split(real)
+    parts = name.split(".")
+    if name.startswith(".") and name.endswith(".ssot-lint.tmp") and len(parts) >= 6 \
+            and parts[-4].isdigit():
+        return os.path.join(directory, ".".join(parts[1:-4]))
+    return real
+
+
 def _check_write(path: object, what: str) -> None:
     if isinstance(path, int):
         return  # an already-open descriptor
-    real = os.path.realpath(os.fsdecode(path))  # type: ignore[arg-type]
+    real = _written_as(os.path.realpath(os.fsdecode(path)))  # type: ignore[arg-type]
     if real == os.devnull or any(_under(real, allowed) for allowed in WRITABLE):
         return
     _violation(f"{what} {real}")

@@ -54,8 +54,8 @@ def _leftovers(root: Path) -> list[str]:
 
 
 def _fix_module_os(replace: object) -> types.SimpleNamespace:
-    """An ``os`` for ssot_lint.fix.source alone, whose ``replace`` is ``replace`` (the facts
-    cache, which also renames files, keeps the real one)."""
+    """An ``os`` for ssot_lint.files alone (the writer of every file), whose ``replace``
+    is ``replace``; the facts cache's SQLite keeps the real one."""
     proxy = types.SimpleNamespace(**vars(os))
     proxy.replace = replace
     return proxy
@@ -83,7 +83,7 @@ def test_a_crash_between_temp_file_and_rename_keeps_the_original(
             raise fault
         real_replace(src, dst)
 
-    monkeypatch.setattr("ssot_lint.fix.source.os", _fix_module_os(replace_then_fail))
+    monkeypatch.setattr("ssot_lint.files.os", _fix_module_os(replace_then_fail))
     config = load_config(root, overrides={"cache": False})
     if isinstance(fault, OSError):  # an I/O error is reported and the run goes on
         result = fix([], config, cwd=root)
@@ -125,9 +125,10 @@ def test_a_real_write_failure_from_the_os_leaves_everything_intact(tmp_path: Pat
 
 def test_sigkill_mid_write_leaves_the_original_and_a_harmless_temp_file(tmp_path: Path) -> None:
     root = _project(tmp_path / "proj", USERS[:2])
-    code = ("import os, signal, types, ssot_lint.fix.source as s\n"
+    code = ("import os, signal, types, ssot_lint.files as s\n"
             "s.os = types.SimpleNamespace(**vars(os))\n"
-            "s.os.replace = lambda a, b: os.kill(os.getpid(), signal.SIGKILL)\n"
+            "s.os.replace = lambda a, b: os.kill(os.getpid(), signal.SIGKILL) "
+            "if str(b).endswith('.py') else os.replace(a, b)\n"  # the cache's files go on
             "from ssot_lint.cli import main\nmain(['fix'])\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
                           timeout=300, check=False)
@@ -140,6 +141,7 @@ def test_sigkill_mid_write_leaves_the_original_and_a_harmless_temp_file(tmp_path
     assert ".tmp" not in check.stdout
     assert_clean_exit(run_cli(["fix"], root), 0)
     assert [(root / u).read_text() for u in USERS[:2]] == [FIXED, FIXED]
+    assert _leftovers(root) == []  # the next run removed the killed run's temporary file
 
 
 @pytest.mark.parametrize("round_", range(2))
