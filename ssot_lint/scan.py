@@ -64,8 +64,14 @@ def _unreadable(exc: OSError) -> FileFacts:
         "SSOT002", f"cannot read file: {exc.strerror or exc}; check its permissions"))
 
 
+# A compiled extension or Cython source is never read: it exists, its names are unknown.
+OPAQUE = FileFacts(opaque=True)
+
+
 def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int) -> FileFacts:
     """Facts for one file; read errors and oversized files become problems, not exceptions."""
+    if source.is_opaque:
+        return OPAQUE
     try:
         size = source.path.stat().st_size
         if size > max_file_size:
@@ -105,6 +111,9 @@ def _scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_si
     results: dict[str, FileFacts] = {}
     work: list[tuple[str, bytes]] = []
     for source in files:
+        if source.is_opaque:
+            results[source.rel] = OPAQUE
+            continue
         try:
             size = source.path.stat().st_size
             if size > max_file_size:
@@ -289,6 +298,9 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     faces: dict[str, str] = {}  # digest -> interface
     unchanged: set[str] = set()  # rels whose stat entry (digest and interface) stands
     for source in files:
+        if source.is_opaque:
+            ready[source.rel] = OPAQUE
+            continue
         path = str(source.path)
         try:
             stat = os.stat(path)

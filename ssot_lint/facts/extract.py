@@ -10,6 +10,7 @@ import ast
 
 from ssot_lint.facts.calls import collect_call_facts, could_have_calls
 from ssot_lint.facts.decode import decode_source
+from ssot_lint.facts.dynamic import dynamic_attributes
 from ssot_lint.facts.references import collect_usage
 from ssot_lint.facts.suppressions import find_suppressions
 from ssot_lint.facts.syntax import TargetSyntaxError, parse_for_target
@@ -63,13 +64,23 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
     # ``:=`` is one token, so a walrus in the tree means these two characters are in the
     # text; without them, binding walks can skip expressions (exact, see ``_bind``).
     references, classes = collect_usage(tree, columns, walrus=":=" in text)
+    try:
+        dynamic = dynamic_attributes(tree, text)
+    except RecursionError:
+        dynamic = None
+    if dynamic is not None and (dynamic.present or not visitor.has_getattr):
+        has_getattr, getattr_names, getattr_stub = dynamic.present, dynamic.names, dynamic.stub
+    else:  # a ``def __getattr__`` in a loop, or too deep to read: serves unknown names
+        has_getattr, getattr_names, getattr_stub = True, None, False
     return FileFacts(
         imports=tuple(imports),
         definitions=tuple(visitor.definitions),
         suppressions=suppressions,
         all_names=tuple(visitor.all_names) if visitor.all_names is not None else None,
-        has_getattr=visitor.has_getattr,
+        has_getattr=has_getattr,
         all_dynamic=visitor.all_dynamic,
         references=references,
         classes=classes,
+        getattr_names=getattr_names,
+        getattr_stub=getattr_stub,
     )

@@ -7,4 +7,7 @@ extractor so the cache (and every warm run) can name it without importing the pa
 
 # 6: expressions nested ~500-1000 deep, where the old reference walk ran out of stack
 # and gave no references or classes, now get them (identical facts for everything else).
-FACTS_VERSION = 6
+# 7: compiled/Cython modules (``opaque``); ``__getattr__ = ...``, ``sys.modules[__name__]``
+# replacement and lazy_loader count as dynamic attributes, with the names they serve
+# when literal (``getattr_names``, ``getattr_stub``).
+FACTS_VERSION = 7
