@@ -330,6 +330,46 @@ def _targets(stmt: ast.stmt) -> list[ast.expr]:
     return []
 
 
+def _namespace_call(node: ast.expr) -> bool:
+    """``globals()`` (or ``vars()`` / ``locals()`` without arguments, as at module level)."""
+    return isinstance(node, ast.Call) and not node.args and not node.keywords \
+        and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars", "locals")
+
+
+def binds_computed_names(tree: ast.Module, text: str) -> bool:
+    """Whether the module binds names nothing static can list: ``globals()[key] = value``,
+    ``globals().update(...)`` (numpy's ``numerictypes`` adds its scalar types so), and
+    the same through ``vars()``/``locals()``. Anywhere in the file: a function called
+    at import time may do it."""
+    if "globals()" not in text and "vars()" not in text and "locals()" not in text:
+        return False
+    for node in walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
+                and _namespace_call(node.value):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in _MUTATORS \
+                and _namespace_call(node.value):
+            return True
+    return False
+
+
+def all_changed_elsewhere(tree: ast.Module) -> bool:
+    """Whether code outside module level may change ``__all__``: a function or class body
+    that calls a mutating method on it (numpy's ``extend_all(module)`` appends another
+    module's names) or declares it ``global``. The module-level forms are read exactly
+    by the visitor; these make the list unknowable."""
+    for stmt in _top_level(tree.body):
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for node in walk(stmt):
+            if isinstance(node, ast.Attribute) and node.attr in _MUTATORS \
+                    and _is_name(node.value, "__all__"):
+                return True
+            if isinstance(node, ast.Global) and "__all__" in node.names:
+                return True
+    return False
+
+
 def dynamic_attributes(tree: ast.Module, text: str) -> Dynamic:
     """What ``tree`` (a module) serves dynamically. ``text`` only gates the work: a module
     without the words cannot have any of the forms."""

@@ -10,7 +10,11 @@ import ast
 
 from ssot_lint.facts.calls import collect_call_facts, could_have_calls
 from ssot_lint.facts.decode import decode_source
-from ssot_lint.facts.dynamic import dynamic_attributes
+from ssot_lint.facts.dynamic import (
+    all_changed_elsewhere,
+    binds_computed_names,
+    dynamic_attributes,
+)
 from ssot_lint.facts.references import collect_usage
 from ssot_lint.facts.suppressions import find_suppressions
 from ssot_lint.facts.syntax import TargetSyntaxError, parse_for_target
@@ -68,6 +72,21 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
         dynamic = dynamic_attributes(tree, text)
     except RecursionError:
         dynamic = None
+    # A function that adds to ``__all__`` adds computed names to the module (numpy's
+    # ``dtypes``: ``setattr(dtypes, name, DType); __all__.append(name)``): both the
+    # list and the module's names are unknowable then.
+    all_names, all_dynamic, all_elsewhere = visitor.all_names, visitor.all_dynamic, False
+    if "__all__." in text or "global" in text:
+        try:
+            all_elsewhere = all_changed_elsewhere(tree)
+        except RecursionError:
+            all_elsewhere = True
+        if all_elsewhere:
+            all_names, all_dynamic = None, True
+    try:
+        names_dynamic = all_elsewhere or binds_computed_names(tree, text)
+    except RecursionError:
+        names_dynamic = True
     if dynamic is not None and (dynamic.present or not visitor.has_getattr):
         has_getattr, getattr_names, getattr_stub = dynamic.present, dynamic.names, dynamic.stub
     else:  # a ``def __getattr__`` in a loop, or too deep to read: serves unknown names
@@ -76,11 +95,12 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
         imports=tuple(imports),
         definitions=tuple(visitor.definitions),
         suppressions=suppressions,
-        all_names=tuple(visitor.all_names) if visitor.all_names is not None else None,
+        all_names=tuple(all_names) if all_names is not None else None,
         has_getattr=has_getattr,
-        all_dynamic=visitor.all_dynamic,
+        all_dynamic=all_dynamic,
         references=references,
         classes=classes,
         getattr_names=getattr_names,
         getattr_stub=getattr_stub,
+        names_dynamic=names_dynamic,
     )

@@ -117,6 +117,7 @@ class FileFacts:
     getattr_names: tuple[str, ...] | None = None
     getattr_stub: bool = False  # ``lazy_loader.attach_stub``: serves the names of the .pyi
     opaque: bool = False  # a compiled extension or Cython source: exists, names unknown
+    names_dynamic: bool = False  # binds computed names (``globals()[key] = ...``)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,5 +144,6 @@ class FileFacts:
             if data.get("getattr_names") is not None else None,
             getattr_stub=bool(data.get("getattr_stub", False)),
             opaque=bool(data.get("opaque", False)),
+            names_dynamic=bool(data.get("names_dynamic", False)),
             extra=dict(data.get("extra") or {}),
         )

@@ -125,6 +125,8 @@ class NameResolver:
                 return NameLookup(found.status, f"star import from {target}")
             if found.status != MISSING:
                 type_checking_only = True
+        if facts.names_dynamic:
+            return NameLookup(UNKNOWN, "computed names")
         if facts.has_getattr:
             served = facts.getattr_names
             if served is None:

@@ -129,8 +129,9 @@ class UnresolvedNameRule(Rule):
                 continue
             if broken_entry(ctx, ri) is not None:
                 continue
-            if status.status == TYPE_CHECKING_ONLY and ri.fact.in_type_checking:
-                continue
+            if status.status == TYPE_CHECKING_ONLY \
+                    and (ri.fact.in_type_checking or ctx.source.is_stub):
+                continue  # read by type checkers only, which see these names
             severity = guarded_severity(policy, ri, self.severity)
             if severity is None:
                 continue
