@@ -202,7 +202,7 @@ def confirm(result: dict[str, object], python: Path, top_level: set[str]) -> Non
         for finding in findings:
             finding["verdict"] = f"probe failed: {done.stderr.strip()[-200:]}"
         return
-    for finding, outcome in zip(findings, json.loads(done.stdout)):
+    for finding, outcome in zip(findings, json.loads(done.stdout), strict=True):
         verdict, detail = outcome[0], outcome[1]
         if verdict == "import error":
             missing = outcome[2]

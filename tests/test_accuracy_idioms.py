@@ -88,8 +88,8 @@ def test_stub_names(tmp_path: Path) -> None:
 def test_imports_inside_a_stub_see_other_stubs(tmp_path: Path) -> None:
     """A .pyi is read by type checkers only: names other stubs declare are fine there."""
     files = {**COMPILED, "fastcore/api.py": "def run(): ...\n",
-             "fastcore/api.pyi": "from fastcore.util import typed_only\nfrom fastcore.util import nope\n"
-                                 "def run() -> None: ...\n"}
+             "fastcore/api.pyi": ("from fastcore.util import typed_only\n"
+                                  "from fastcore.util import nope\ndef run() -> None: ...\n")}
     root = write_project(tmp_path, files, packages=("fastcore",))
     assert found(run_check(root), "fastcore/api.pyi") == [
         (2, "SSOT103", "`fastcore.util` has no name `nope`")]

@@ -105,12 +105,11 @@ class _Literals:
                             values[node.id] = value
         mutated: set[str] = set()
         for node in walk(self.tree):
-            if isinstance(node, ast.Subscript) and isinstance(node.ctx, (ast.Store, ast.Del)) \
-                    and isinstance(node.value, ast.Name):
-                mutated.add(node.value.id)
-            elif isinstance(node, ast.Attribute) and node.attr in _MUTATORS \
-                    and isinstance(node.value, ast.Name):
-                mutated.add(node.value.id)
+            changed = (isinstance(node, ast.Subscript)
+                       and isinstance(node.ctx, (ast.Store, ast.Del))) \
+                or (isinstance(node, ast.Attribute) and node.attr in _MUTATORS)
+            if changed and isinstance(node.value, ast.Name):  # type: ignore[attr-defined]
+                mutated.add(node.value.id)  # type: ignore[attr-defined]
             elif isinstance(node, ast.Global):
                 mutated.update(node.names)
         return {name: value for name, value in values.items()
@@ -137,9 +136,9 @@ class _Literals:
             if all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
                 return {k.value for k in keys}  # type: ignore[union-attr]
             return None
-        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
-                return {e.value for e in node.elts}  # type: ignore[attr-defined]
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            return {e.value for e in node.elts}  # type: ignore[attr-defined]
         return None
 
     def values(self, node: ast.expr) -> set[str] | None:
@@ -296,7 +295,8 @@ def _attach_kind(call: ast.expr, modules: set[str], functions: set[str]) -> str 
 def _attach_names(call: ast.Call, literals: _Literals) -> set[str] | None:
     """Names ``lazy_loader.attach(name, submodules, submod_attrs)`` serves, if literal."""
     args: dict[str, ast.expr] = {}
-    for position, arg in zip(("package_name", "submodules", "submod_attrs"), call.args):
+    for position, arg in zip(("package_name", "submodules", "submod_attrs"), call.args[:3],
+                             strict=False):
         args[position] = arg
     for keyword in call.keywords:
         if keyword.arg is None:

@@ -7,6 +7,7 @@ Nothing here raises for bad input: undecodable or unparsable files become a
 from __future__ import annotations
 
 import ast
+import contextlib
 
 from ssot_lint.facts.calls import collect_call_facts, could_have_calls
 from ssot_lint.facts.decode import decode_source
@@ -60,10 +61,8 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
                                                   node.end_col_offset or node.col_offset),
                               stmt_line=line)
 
-        try:
+        with contextlib.suppress(RecursionError):
             imports.extend(collect_call_facts(tree, make))
-        except RecursionError:
-            pass
     imports.sort(key=lambda f: (f.line, f.col))
     # ``:=`` is one token, so a walrus in the tree means these two characters are in the
     # text; without them, binding walks can skip expressions (exact, see ``_bind``).
@@ -76,7 +75,7 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
     # ``dtypes``: ``setattr(dtypes, name, DType); __all__.append(name)``): both the
     # list and the module's names are unknowable then.
     all_names, all_dynamic, all_elsewhere = visitor.all_names, visitor.all_dynamic, False
-    if "__all__." in text or "global" in text:
+    if "__all__." in text or ("global" in text and "__all__" in text):
         try:
             all_elsewhere = all_changed_elsewhere(tree)
         except RecursionError:

@@ -13,11 +13,13 @@ from ssot_lint.resolve.modules import ModuleIndex
 OK = "ok"
 MISSING = "missing"
 TYPE_CHECKING_ONLY = "type_checking_only"
+# Cannot be decided: an unparsable or compiled module, a third-party star import,
+# dynamic attributes or computed names.
 UNKNOWN = "unknown"
 # Every module object has these, whether or not its source mentions them.
 MODULE_ATTRIBUTES = frozenset({"__name__", "__file__", "__doc__", "__spec__", "__loader__",
                                "__package__", "__path__", "__dict__", "__builtins__",
-                               "__cached__"})  # the module cannot be analysed (syntax error, third-party star import)
+                               "__cached__"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class NameResolver:
         self.facts_of = facts_of
         self.is_first_party = is_first_party
         self._cache: dict[tuple[str, str], NameLookup] = {}
+        self._tables: dict[str, dict[str, tuple[str | None, str]]] = {}
 
     def lookup(self, module: str, name: str) -> NameLookup:
         key = (module, name)
@@ -97,11 +100,14 @@ class NameResolver:
         whose dynamic attributes serve it.
         """
         type_checking_only = False
-        for definition in facts.definitions:
-            if definition.name == name:
-                if is_stub or not definition.in_type_checking:
-                    return NameLookup(OK, definition.kind)
-                type_checking_only = True
+        bound = self._bindings(source, facts).get(name)
+        if bound is not None:
+            runtime_kind, checking_only = bound
+            if runtime_kind is not None:
+                return NameLookup(OK, runtime_kind)
+            if is_stub:
+                return NameLookup(OK, checking_only)
+            type_checking_only = True
         for fact in facts.imports:
             if fact.kind != "star":
                 continue
@@ -139,6 +145,22 @@ class NameResolver:
         if type_checking_only:
             return NameLookup(TYPE_CHECKING_ONLY)
         return NameLookup(MISSING)
+
+    def _bindings(self, source: SourceFile,
+                  facts: FileFacts) -> dict[str, tuple[str | None, str]]:
+        """name -> (kind of its first run-time binding or None, kind of its first binding)
+        for one file, built once: star-import chains through modules with thousands of
+        definitions (transformers' dummy objects) look names up again and again."""
+        table = self._tables.get(source.rel)
+        if table is None:
+            table = {}
+            for definition in facts.definitions:
+                runtime, first = table.get(definition.name, (None, definition.kind))
+                if runtime is None and not definition.in_type_checking:
+                    runtime = definition.kind
+                table[definition.name] = (runtime, first)
+            self._tables[source.rel] = table
+        return table
 
     def _runtime_facts(self, module: str) -> FileFacts | None:
         """The facts that decide ``from module import *``: the file Python loads (a stub

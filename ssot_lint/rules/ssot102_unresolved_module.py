@@ -33,10 +33,10 @@ class UnresolvedModuleRule(Rule):
     beats a namespace directory; a module file has no submodules). Compiled extensions
     (``foo.so``, ``foo.abi3.so``, ``foo.cpython-311-x86_64-linux-gnu.so``, ``foo.pyd``),
     Cython sources (``foo.pyx``, built into such an extension) and stubs (``foo.pyi``)
-    are modules too; a compiled one is preferred over ``foo.py``, as ``FileFinder`` does. The message names
-    the first missing component and suggests the likely intended module: a same-named
-    module next to the importing file (a botched relative-to-absolute rewrite) or the
-    closest existing module.
+    are modules too; a compiled one is preferred over ``foo.py``, as ``FileFinder`` does.
+    The message names the first missing component and suggests the likely intended
+    module: a same-named module next to the importing file (a botched
+    relative-to-absolute rewrite) or the closest existing module.
     """
 
     code = "SSOT102"
