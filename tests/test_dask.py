@@ -18,6 +18,8 @@ import pytest
 from tests.helpers import write_project
 from tests.test_parallel import REGISTRY, run, shop_files
 
+pytestmark = pytest.mark.dask
+
 CLUSTER = """
 import sys
 from distributed import LocalCluster

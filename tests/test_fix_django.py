@@ -22,6 +22,8 @@ from tests.corpora import DJANGO, unpack
 from tests.helpers import run_check
 from tests.test_fix import run_fix
 
+pytestmark = pytest.mark.corpus
+
 REGISTRY = """version = 1
 
 [project]

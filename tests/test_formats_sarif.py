@@ -64,12 +64,14 @@ def _validator(schema: dict[str, Any]) -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
+@pytest.mark.corpus  # the schema comes from a pinned wheel on PyPI
 def test_sarif_validates_against_the_official_schema(sarif_schema: dict[str, Any],
                                                      sarif_log: dict[str, Any]) -> None:
     errors = sorted(_validator(sarif_schema).iter_errors(sarif_log), key=str)
     assert errors == [], "\n".join(str(e.message) for e in errors)
 
 
+@pytest.mark.corpus
 def test_the_schema_check_is_real(sarif_schema: dict[str, Any],
                                   sarif_log: dict[str, Any]) -> None:
     broken = copy.deepcopy(sarif_log)

@@ -21,6 +21,8 @@ from ssot_lint.api import build_project
 from ssot_lint.load.config import load_config
 from tests.helpers import run_check, write_project
 
+pytestmark = pytest.mark.peers
+
 BIN = Path(sys.executable).parent
 
 

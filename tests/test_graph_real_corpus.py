@@ -23,6 +23,8 @@ from ssot_lint.engine import run_rules
 from ssot_lint.load.config import load_config
 from tests.corpora import DJANGO, unpack
 
+pytestmark = [pytest.mark.corpus, pytest.mark.peers]
+
 BIN = Path(sys.executable).parent
 
 SERVICES = {

@@ -16,7 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import write_project
+
+pytestmark = pytest.mark.precommit
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = '''

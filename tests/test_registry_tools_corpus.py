@@ -21,6 +21,8 @@ from ssot_lint.registry_tools.toml_writer import render
 from tests.corpora import DJANGO, shared_tree
 from tests.test_registry_schema import schema_errors
 
+pytestmark = pytest.mark.corpus
+
 
 
 def django_tree() -> Path:

@@ -19,6 +19,8 @@ from ssot_lint.api import check, resolve_config
 from ssot_lint.model.finding import Finding
 from tests.corpora import DJANGO, unpack
 
+pytestmark = pytest.mark.corpus
+
 QUERY = "django/db/models/query.py"
 REGISTRY = {
     "services": {"foundation": (["django.utils", "django.dispatch", "django.conf",

@@ -1,4 +1,4 @@
-"""Rule documentation comes from the rule classes: ``ssot-lint rule`` and the README table."""
+"""``ssot-lint rule``: documentation printed from the rule classes (pages: tests/test_docs.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.report.rules_table import END, README, START, main, replace_table, rules_table
 from ssot_lint.rules import all_rules
 from ssot_lint.rules.ssot101_broken_import import BrokenImportRule
 from tests.test_formats_support import run_cli
@@ -53,22 +52,3 @@ def test_rule_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str],
                            message: str) -> None:
     code, _, err = run_cli(args, capsys)
     assert code == 2 and message in err
-
-
-def test_readme_rules_table_matches_the_rules() -> None:
-    text = README.read_text(encoding="utf-8")
-    assert replace_table(text, rules_table()) == text, (
-        "README.md's rules table is out of date: run `python -m ssot_lint.report.rules_table`")
-    for rule in all_rules():
-        assert f"| {rule.code} | {rule.slug} | {rule.severity} | {rule.fixable} |" in text
-
-
-def test_table_script_detects_and_repairs_drift(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# x\n\n{START}\n| stale | table |\n{END}\n\nafter\n", encoding="utf-8")
-    assert main(["--check", str(readme)]) == 1
-    assert "out of date" in capsys.readouterr().err
-    assert main([str(readme)]) == 0
-    assert readme.read_text(encoding="utf-8") == f"# x\n\n{START}\n{rules_table()}{END}\n\nafter\n"
-    assert main(["--check", str(readme)]) == 0

@@ -1,26 +1,22 @@
-"""Rule documentation from the rules themselves: the README table and full help text.
+"""Rule documentation from the rules themselves: the README table, pages and help text.
 
 The rule classes are the single source of truth for their own docs (Fixit's
-``document_rules.py`` habit): ``ssot-lint rule CODE``, SARIF's rule help and the
-README's table all come from here, and a test fails when the README drifts.
-
-Regenerate the README table with ``python -m ssot_lint.report.rules_table``; check it
-without writing with ``python -m ssot_lint.report.rules_table --check``.
+``document_rules.py`` habit): ``ssot-lint rule CODE``, SARIF's rule help, the README's
+table and the pages ``docs/rules/CODE.md`` all come from here. This module only renders
+text; the development script ``dev/gen_docs.py`` writes it into the repository (a
+packaged module never writes there), and a test fails when the files drift.
 """
 
 from __future__ import annotations
 
 import inspect
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from ssot_lint.rules import all_rules
 from ssot_lint.rules.base import Example, Rule
 
 START = "<!-- rules-table:start -->"
 END = "<!-- rules-table:end -->"
-README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def rule_doc(rule: type[Rule]) -> str:
@@ -36,7 +32,7 @@ def rules_table(rules: Sequence[type[Rule]] | None = None) -> str:
     """The Markdown table of every rule, sorted by code."""
     rows = ["| code | slug | default severity | fix | what |", "|---|---|---|---|---|"]
     for rule in rules if rules is not None else all_rules():
-        rows.append(f"| {rule.code} | {rule.slug} | {rule.severity} | {rule.fixable} | "
+        rows.append(f"| [{rule.code}](docs/rules/{rule.code}.md) | {rule.slug} | {rule.severity} | {rule.fixable} | "
                     f"{_cell(rule.summary)} |")
     return "\n".join(rows) + "\n"
 
@@ -80,23 +76,8 @@ def replace_table(readme_text: str, table: str) -> str:
     return readme_text[:start + len(START)] + "\n" + table + readme_text[end:]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    check = "--check" in args
-    paths = [a for a in args if a != "--check"]
-    readme = Path(paths[0]) if paths else README
-    text = readme.read_text(encoding="utf-8")
-    updated = replace_table(text, rules_table())
-    if updated == text:
-        return 0
-    if check:
-        print(f"{readme}: the rules table is out of date; run "
-              "`python -m ssot_lint.report.rules_table`", file=sys.stderr)
-        return 1
-    readme.write_text(updated, encoding="utf-8")
-    print(f"{readme}: rules table updated")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def rule_page(rule: type[Rule]) -> str:
+    """The page ``docs/rules/CODE.md``: exactly what ``ssot-lint rule CODE`` prints."""
+    return (f"# {rule.code} {rule.slug}\n\n{_cell(rule.summary)}.\n\n"
+            f"What `ssot-lint rule {rule.code}` prints (generated from the rule class by "
+            f"`python dev/gen_docs.py`; do not edit):\n\n```text\n{rule_help(rule)}```\n")

@@ -20,6 +20,8 @@ import pytest
 from tests.functional.cli import run_main
 from tests.functional.corpus import django_tree
 
+pytestmark = pytest.mark.corpus
+
 REGISTRY = """\
 version = 1
 

@@ -23,6 +23,8 @@ from tests.trust._budget import rounds
 from tests.trust._cli import assert_clean_exit, run_cli
 from tests.trust._corpus import sdist_tree
 
+pytestmark = pytest.mark.corpus
+
 CORPUS = "attrs==24.2.0"
 TARGET = f"{sys.version_info.major}.{sys.version_info.minor}"
 HOSTILE = [b"\x00", b"\xff", b"\xc3", b"(", b")", b"[", b"]", b'"', b"'", b'"""', b"\\", b":",
