@@ -17,7 +17,9 @@ dependencies from PyPI) and tries each remaining library finding's import there,
 fresh interpreter per package. Each finding is then classified:
 
 - ``confirmed``: the import fails because the first-party module or name is missing;
-- ``optional dependency``: it fails because a third-party module is not installed;
+- ``cannot try: needs X``: the module imports an optional dependency ``X`` that is not
+  installed (torch, tensorflow ...), so the name cannot be tried; the table in
+  ``docs/accuracy.md`` says why each such finding is still right (or not);
 - ``imports fine``: a false positive of ssot-lint (the import works).
 
 The benchmark executes the *packages* (to confirm); ssot-lint itself never does.
@@ -207,7 +209,8 @@ def confirm(result: dict[str, object], python: Path, top_level: set[str]) -> Non
         if verdict == "import error":
             missing = outcome[2]
             if missing and missing.split(".")[0] not in top_level:
-                verdict = f"optional dependency ({missing})"
+                # the module needs an optional dependency before the name can be tried
+                verdict = f"cannot try: needs {missing.split('.')[0]}"
             else:
                 verdict = "confirmed"
         finding["verdict"] = verdict

@@ -27,17 +27,20 @@ _FILES = {
     ),
     "app/core/base.py": "__all__ = ['BaseTracker']\nclass BaseTracker: ...\nclass Hidden: ...\n",
     "app/core/types.py": "class Hint: ...\n",
-    # PEP 562 with literal tests: serves exactly "Tracker" and "LEGACY"
-    "app/core/lazy.py": (
-        "def __getattr__(name):\n"
-        "    if name == 'Tracker':\n"
-        "        from app.core.tracker import AgentExecutionTracker\n"
-        "        return AgentExecutionTracker\n"
-        "    if name in {'LEGACY'}:\n"
-        "        return None\n"
-        "    raise AttributeError(name)\n"
-    ),
-    # a lazy facade (transformers' pattern): what it binds for type checkers runs too
+}
+# PEP 562 with literal tests: serves exactly "Tracker" and "LEGACY"
+_LAZY = {**_FILES, "app/core/lazy.py": (
+    "def __getattr__(name):\n"
+    "    if name == 'Tracker':\n"
+    "        from app.core.tracker import AgentExecutionTracker\n"
+    "        return AgentExecutionTracker\n"
+    "    if name in {'LEGACY'}:\n"
+    "        return None\n"
+    "    raise AttributeError(name)\n")}
+# a lazy facade (transformers' pattern): what it binds for type checkers runs too; a
+# plain module with a star import under TYPE_CHECKING binds it for type checkers only
+_TYPED = {
+    **_FILES,
     "app/core/facade.py": (
         "import sys\n"
         "from typing import TYPE_CHECKING\n"
@@ -45,16 +48,17 @@ _FILES = {
         "    from app.core.tracker import AgentExecutionTracker\n"
         "    from app.core.base import *\n"
         "else:\n"
-        "    sys.modules[__name__] = _LazyModule(__name__, _import_structure)\n"
-    ),
-    # a plain module with a star import under TYPE_CHECKING: bound for type checkers only
+        "    sys.modules[__name__] = _LazyModule(__name__, _import_structure)\n"),
     "app/core/typed.py": (
         "from typing import TYPE_CHECKING\n"
         "if TYPE_CHECKING:\n"
-        "    from app.core.base import *\n"
-    ),
-    "app/core/_speedups.cpython-311-x86_64-linux-gnu.so": "",  # compiled: names unknown
-    "app/core/_native.pyi": "def checksum(data: bytes) -> int: ...\n",  # stub-only module
+        "    from app.core.base import *\n"),
+}
+# compiled (names unknown), stub-only (names from the .pyi), and a .py with its stub
+_NATIVE = {
+    "app/core/__init__.py": "",
+    "app/core/_speedups.cpython-311-x86_64-linux-gnu.so": "",
+    "app/core/_native.pyi": "def checksum(data: bytes) -> int: ...\n",
     "app/core/both.py": "def run(): ...\n",
     "app/core/both.pyi": "def run() -> None: ...\ndef only_typed() -> None: ...\n",
 }
@@ -95,28 +99,32 @@ class UnresolvedNameRule(Rule):
     config = "policy.guarded_imports"
     VALID = (
         Example("from app.core.tracker import AgentExecutionTracker, get_execution_tracker\n"
-                "from app.core.tracker import BaseTracker\nfrom app.core import tracker\n"
-                "from app.core.lazy import Tracker, LEGACY\n", files=_FILES),
+                "from app.core.tracker import BaseTracker\nfrom app.core import tracker\n",
+                files=_FILES),
         Example("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
                 "    from app.core.tracker import Hint\n"
-                "    from app.core.typed import BaseTracker\n"
-                "    from app.core.both import only_typed\n", files=_FILES),
-        Example("from app.core.facade import AgentExecutionTracker, BaseTracker\n"
-                "from app.core._speedups import anything\n"
-                "from app.core._native import checksum\n", files=_FILES),
+                "    from app.core.typed import BaseTracker\n", files=_TYPED),
+        Example("from app.core.lazy import Tracker, LEGACY\n", files=_LAZY),
+        Example("from app.core.facade import AgentExecutionTracker, BaseTracker\n",
+                files=_TYPED),
+        Example("from app.core._speedups import anything\n"
+                "from app.core._native import checksum\n"
+                "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                "    from app.core.both import only_typed\n", files=_NATIVE),
     )
     INVALID = (
         Example("from app.core.tracker import ExecutionTracker\n", files=_FILES, lines=(1,)),
         Example("from app.core.tracker import Hidden, Hint\n", files=_FILES, lines=(1, 1)),
         Example("from app.core.lazy import Tracker\nfrom app.core.lazy import Missing\n",
-                files=_FILES, lines=(2,),
+                files=_LAZY, lines=(2,),
                 note="`app.core.lazy` has no name `Missing` (its __getattr__ serves Tracker, "
                      "LEGACY)"),
-        Example("from app.core.typed import BaseTracker\n", files=_FILES, lines=(1,),
+        Example("from app.core.typed import BaseTracker\n", files=_TYPED, lines=(1,),
                 note="only bound under TYPE_CHECKING, through the star import"),
-        Example("from app.core.both import run, only_typed\n", files=_FILES, lines=(1,),
-                note="`only_typed` is declared only in the stub `both.pyi`"),
-        Example("from app.core._native import crc\n", files=_FILES, lines=(1,)),
+        Example("from app.core.both import run, only_typed\n"
+                "from app.core._native import crc\n", files=_NATIVE, lines=(1, 2),
+                note="`only_typed` is declared only in the stub `both.pyi`; the stub-only "
+                     "`_native` has no `crc`"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
