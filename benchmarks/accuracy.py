@@ -78,6 +78,8 @@ PACKAGES: tuple[Package, ...] = (
     Package("pyyaml==6.0.2", "compiled _yaml extension; star imports"),
     Package("flask==3.0.3", "PEP 562 __getattr__ serving one literal name"),
     Package("networkx==3.4.2", "star imports through __all__, transitively"),
+    Package("scipy==1.14.1", "compiled extensions with .pyi stubs; PEP 562 __getattr__ "
+                             "over a literal list of submodules"),
 )
 
 
@@ -220,8 +222,11 @@ def confirm(result: dict[str, object], python: Path, top_level: set[str]) -> Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help="only these packages (distribution names)")
-    parser.add_argument("--ssot-lint", default=shutil.which("ssot-lint") or "ssot-lint",
-                        help="the ssot-lint executable to measure")
+    beside = Path(sys.executable).parent / "ssot-lint"  # the one installed with this Python
+    parser.add_argument("--ssot-lint",
+                        default=str(beside) if beside.exists() else shutil.which("ssot-lint"),
+                        help="the ssot-lint executable to measure (default: the one "
+                             "installed next to this Python)")
     parser.add_argument("--confirm", action="store_true",
                         help="try each remaining finding's import in an isolated venv")
     parser.add_argument("--json", type=Path, help="write the results here")

@@ -331,17 +331,19 @@ def _targets(stmt: ast.stmt) -> list[ast.expr]:
 
 
 def _namespace_call(node: ast.expr) -> bool:
-    """``globals()`` (or ``vars()`` / ``locals()`` without arguments, as at module level)."""
+    """``globals()`` (or ``vars()`` without arguments, the same dict at module level).
+    ``locals()`` is left out: writing to it is undefined behaviour, and it is common in
+    function bodies, where it would only cost a walk."""
     return isinstance(node, ast.Call) and not node.args and not node.keywords \
-        and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars", "locals")
+        and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars")
 
 
 def binds_computed_names(tree: ast.Module, text: str) -> bool:
     """Whether the module binds names nothing static can list: ``globals()[key] = value``,
     ``globals().update(...)`` (numpy's ``numerictypes`` adds its scalar types so), and
-    the same through ``vars()``/``locals()``. Anywhere in the file: a function called
-    at import time may do it."""
-    if "globals()" not in text and "vars()" not in text and "locals()" not in text:
+    the same through ``vars()``. Anywhere in the file: a function called at import time
+    may do it."""
+    if "globals()" not in text and "vars()" not in text:
         return False
     for node in walk(tree):
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
