@@ -408,3 +408,48 @@ def dynamic_attributes(tree: ast.Module, text: str) -> Dynamic:
         return Dynamic()
     return Dynamic(present=True, names=tuple(sorted(names)) if names is not None else None,
                    stub=stub)
+
+
+@dataclass(frozen=True)
+class ModuleNames:
+    """What the visitor's statement walk cannot tell about a module's names."""
+
+    dynamic: Dynamic
+    computed: bool  # binds computed names: unknown which names exist
+    all_names: tuple[str, ...] | None
+    all_dynamic: bool
+
+
+def module_names(tree: ast.Module, text: str, *, has_getattr_def: bool,
+                 all_names: list[str] | None, all_dynamic: bool) -> ModuleNames:
+    """Dynamic attributes, computed names and a corrected ``__all__`` for one module.
+
+    ``has_getattr_def`` is the visitor's finding of a module-level ``def __getattr__``
+    (also inside loops, which this module does not read: unknown names then);
+    ``all_names``/``all_dynamic`` are its reading of module-level ``__all__``
+    statements. Code too deeply nested to walk gives the answer that reports nothing.
+    """
+    try:
+        dynamic: Dynamic | None = dynamic_attributes(tree, text)
+    except RecursionError:
+        dynamic = None
+    if dynamic is None or (has_getattr_def and not dynamic.present):
+        dynamic = Dynamic(present=True)  # serves unknown names
+    # A function that adds to ``__all__`` adds computed names to the module (numpy's
+    # ``dtypes``: ``setattr(dtypes, name, DType); __all__.append(name)``): both the
+    # list and the module's names are unknowable then.
+    elsewhere = False
+    if "__all__." in text or ("global" in text and "__all__" in text):
+        try:
+            elsewhere = all_changed_elsewhere(tree)
+        except RecursionError:
+            elsewhere = True
+    try:
+        computed = elsewhere or binds_computed_names(tree, text)
+    except RecursionError:
+        computed = True
+    if elsewhere:
+        all_names, all_dynamic = None, True
+    return ModuleNames(dynamic=dynamic, computed=computed,
+                       all_names=tuple(all_names) if all_names is not None else None,
+                       all_dynamic=all_dynamic)

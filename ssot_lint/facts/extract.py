@@ -11,11 +11,7 @@ import contextlib
 
 from ssot_lint.facts.calls import collect_call_facts, could_have_calls
 from ssot_lint.facts.decode import decode_source
-from ssot_lint.facts.dynamic import (
-    all_changed_elsewhere,
-    binds_computed_names,
-    dynamic_attributes,
-)
+from ssot_lint.facts.dynamic import module_names
 from ssot_lint.facts.references import collect_usage
 from ssot_lint.facts.suppressions import find_suppressions
 from ssot_lint.facts.syntax import TargetSyntaxError, parse_for_target
@@ -67,39 +63,18 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
     # ``:=`` is one token, so a walrus in the tree means these two characters are in the
     # text; without them, binding walks can skip expressions (exact, see ``_bind``).
     references, classes = collect_usage(tree, columns, walrus=":=" in text)
-    try:
-        dynamic = dynamic_attributes(tree, text)
-    except RecursionError:
-        dynamic = None
-    # A function that adds to ``__all__`` adds computed names to the module (numpy's
-    # ``dtypes``: ``setattr(dtypes, name, DType); __all__.append(name)``): both the
-    # list and the module's names are unknowable then.
-    all_names, all_dynamic, all_elsewhere = visitor.all_names, visitor.all_dynamic, False
-    if "__all__." in text or ("global" in text and "__all__" in text):
-        try:
-            all_elsewhere = all_changed_elsewhere(tree)
-        except RecursionError:
-            all_elsewhere = True
-        if all_elsewhere:
-            all_names, all_dynamic = None, True
-    try:
-        names_dynamic = all_elsewhere or binds_computed_names(tree, text)
-    except RecursionError:
-        names_dynamic = True
-    if dynamic is not None and (dynamic.present or not visitor.has_getattr):
-        has_getattr, getattr_names, getattr_stub = dynamic.present, dynamic.names, dynamic.stub
-    else:  # a ``def __getattr__`` in a loop, or too deep to read: serves unknown names
-        has_getattr, getattr_names, getattr_stub = True, None, False
+    names = module_names(tree, text, has_getattr_def=visitor.has_getattr,
+                         all_names=visitor.all_names, all_dynamic=visitor.all_dynamic)
     return FileFacts(
         imports=tuple(imports),
         definitions=tuple(visitor.definitions),
         suppressions=suppressions,
-        all_names=tuple(all_names) if all_names is not None else None,
-        has_getattr=has_getattr,
-        all_dynamic=all_dynamic,
+        all_names=names.all_names,
+        has_getattr=names.dynamic.present,
+        all_dynamic=names.all_dynamic,
         references=references,
         classes=classes,
-        getattr_names=getattr_names,
-        getattr_stub=getattr_stub,
-        names_dynamic=names_dynamic,
+        getattr_names=names.dynamic.names,
+        getattr_stub=names.dynamic.stub,
+        names_dynamic=names.computed,
     )
