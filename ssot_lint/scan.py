@@ -11,7 +11,7 @@ processes, or on a Dask cluster.
 from __future__ import annotations
 
 import os
-from collections.abc import ItemsView, Iterable, Iterator, MutableMapping, ValuesView
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, MutableMapping, ValuesView
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,14 +64,47 @@ def _unreadable(exc: OSError) -> FileFacts:
         "SSOT002", f"cannot read file: {exc.strerror or exc}; check its permissions"))
 
 
+Overlay = Mapping[str, bytes]
+"""Unsaved buffers: bytes by real absolute path, read instead of the file on disk.
+
+An editor's buffer is checked as it is, but it is not the file: its facts are never
+remembered as the path's content (the cache's stat entry keeps describing the disk).
+"""
+
+
+def overlay_of(buffers: Mapping[Path | str, str] | None) -> Overlay:
+    """Buffers by any path spelling -> ``Overlay``: UTF-8 bytes under both the absolute
+    and the real path, so a file is found by its discovered path without resolving
+    every file's links (a ``realpath`` per file per keystroke is most of a check)."""
+    overlay: dict[str, bytes] = {}
+    for path, text in (buffers or {}).items():
+        # a lone surrogate (an editor can hold one) becomes bytes that are not UTF-8,
+        # so the buffer gets the file's finding for them instead of failing the check
+        data = text.encode("utf-8", "surrogatepass")
+        overlay[os.path.abspath(path)] = overlay[os.path.realpath(path)] = data
+    return overlay
+
+
+def _overlaid(source: SourceFile, overlay: Overlay | None) -> bytes | None:
+    return overlay.get(str(source.path)) if overlay else None
+
+
 # A compiled extension or Cython source is never read: it exists, its names are unknown.
 OPAQUE = FileFacts(opaque=True)
 
 
-def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int) -> FileFacts:
+def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int,
+               overlay: Overlay | None = None) -> FileFacts:
     """Facts for one file; read errors and oversized files become problems, not exceptions."""
     if source.is_opaque:
         return OPAQUE
+    data = _overlaid(source, overlay)
+    if data is not None:
+        if len(data) > max_file_size:
+            return _too_big(len(data), max_file_size)
+        from ssot_lint.facts.extract import extract_facts
+
+        return extract_facts(data, target)
     try:
         size = source.path.stat().st_size
         if size > max_file_size:
@@ -85,17 +118,18 @@ def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int) 
 
 
 def scan(files: Iterable[SourceFile], target: tuple[int, int], max_file_size: int,
-         options: ScanOptions | None = None, root: Path | None = None) -> dict[str, FileFacts]:
+         options: ScanOptions | None = None, root: Path | None = None,
+         overlay: Overlay | None = None) -> dict[str, FileFacts]:
     """Facts for every file, by ``SourceFile.rel``; identical whatever the options."""
     options = options or ScanOptions()
     files = list(files)
     if options.cache_dir is None:
-        return _scan_uncached(files, target, max_file_size, options)
+        return _scan_uncached(files, target, max_file_size, options, overlay)
     from ssot_lint.cache import FactsCache
 
     cache = FactsCache.open(options.cache_dir, target)
     try:
-        scanned = scan_cached(files, target, max_file_size, options, cache)
+        scanned = scan_cached(files, target, max_file_size, options, cache, overlay=overlay)
         facts = dict(scanned.facts.items())
         cache.flush(under=str(root) + os.sep if root is not None else None)
     finally:
@@ -105,7 +139,8 @@ def scan(files: Iterable[SourceFile], target: tuple[int, int], max_file_size: in
 
 
 def _scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
-                   options: ScanOptions) -> dict[str, FileFacts]:
+                   options: ScanOptions, overlay: Overlay | None = None
+                   ) -> dict[str, FileFacts]:
     from ssot_lint.parallel import extract
 
     results: dict[str, FileFacts] = {}
@@ -113,6 +148,9 @@ def _scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_si
     for source in files:
         if source.is_opaque:
             results[source.rel] = OPAQUE
+            continue
+        if _overlaid(source, overlay) is not None:
+            results[source.rel] = read_facts(source, target, max_file_size, overlay)
             continue
         try:
             size = source.path.stat().st_size
@@ -280,11 +318,25 @@ class Scanned:
     facts: LazyFacts
     digests: dict[str, str]  # rel -> content digest (absent: unreadable or too big)
     interfaces: dict[str, str]  # rel -> interface digest, for every file
+    buffered: frozenset[str] = frozenset()  # rels read from the overlay, not the disk
+
+    def on_disk(self) -> dict[str, tuple[str, str]]:
+        """rel -> (digest, interface) of the files this scan read from the disk and
+        found in the cache: what a caller that knows the disk did not change since
+        may hand to the next scan as ``trusted``."""
+        return {rel: (digest, self.interfaces[rel]) for rel, digest in self.digests.items()
+                if rel not in self.buffered and rel in self.interfaces}
 
 
 def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size: int,
-                options: ScanOptions, cache: FactsCache, slim: bool = False) -> Scanned:
+                options: ScanOptions, cache: FactsCache, slim: bool = False,
+                overlay: Overlay | None = None,
+                trusted: Mapping[str, tuple[str, str]] | None = None) -> Scanned:
     """Scan with the cache, leaving cached facts undecoded until someone asks for them.
+
+    ``trusted`` (rel -> digest and interface, from ``Scanned.on_disk`` of an earlier
+    scan) skips the ``stat`` of those files: for a caller that is told when the disk
+    changes (the editor server, by the client's file events), not for a command.
 
     Facts extracted now are streamed (``parallel.stream_encoded``) and left as the
     cache's JSON text too, decoded when needed (``slim``: see ``LazyFacts``); only a
@@ -297,11 +349,25 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     known: dict[str, str] = {}  # rel -> digest, from the stat fast path
     faces: dict[str, str] = {}  # digest -> interface
     unchanged: set[str] = set()  # rels whose stat entry (digest and interface) stands
+    buffered: dict[str, str] = {}  # rel -> digest of an unsaved buffer's bytes
     for source in files:
         if source.is_opaque:
             ready[source.rel] = OPAQUE
             continue
         path = str(source.path)
+        data = _overlaid(source, overlay)
+        if data is not None:  # extracted here, and never remembered as the path's content
+            ready[source.rel] = read_facts(source, target, max_file_size, overlay)
+            if len(data) <= max_file_size:
+                buffered[source.rel] = digest_of(data)
+            cache.remember(path, None, "")  # seen: its stat entry is not "vanished"
+            continue
+        if trusted is not None and source.rel in trusted:
+            trusted_digest, trusted_face = trusted[source.rel]
+            known[source.rel], faces[trusted_digest] = trusted_digest, trusted_face
+            unchanged.add(source.rel)
+            cache.remember(path, None, "")  # seen, as above
+            continue
         try:
             stat = os.stat(path)
         except OSError as exc:
@@ -321,7 +387,7 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     # digest -> interface of the cached rows (most came with the stats already)
     faces.update(cache.interfaces(d for d in known.values() if d not in faces))
 
-    digests: dict[str, str] = {}
+    digests: dict[str, str] = dict(buffered)
     unknown = [s for s in files
                if s.rel not in ready and not (s.rel in known and known[s.rel] in faces)]
     for source in unknown:  # read and hash, keeping no bytes: most may be known by content
@@ -378,7 +444,8 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
                 cache.remember(str(source.path), stats[rel], digest, interface=faces[digest])
     del extracted, texts
     lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim)
-    return Scanned(facts=lazy, digests=digests, interfaces=interfaces)
+    return Scanned(facts=lazy, digests=digests, interfaces=interfaces,
+                   buffered=frozenset(buffered))
 
 
 def report_notes(notes: list[str]) -> None:

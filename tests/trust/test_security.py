@@ -207,3 +207,65 @@ def test_a_crafted_file_name_cannot_forge_output_lines(tmp_path: Path) -> None:
     text = run_cli_subprocess(["check", "--no-cache"], root).stdout.splitlines()
     assert text[0] == ("pkg/a\\n::error file=setup.py,line=1::forged\\n\\x1b[2Jb.py:1:8: SSOT102 "
                        "module `pkg.missing` does not exist")
+
+
+def test_the_language_server_runs_no_project_code(hostile: tuple[Path, Path],
+                                                  listener: socket.socket) -> None:
+    """``ssot-lint lsp`` under the same guard: buffers checked, a quick fix computed and
+    hovers answered, and not one line of the project imported or executed."""
+    pytest.importorskip("pygls", reason="the lsp extra is part of the test extra")
+    import asyncio
+
+    from lsprotocol import types
+    from pygls.lsp.client import LanguageClient
+
+    root, sentinel = hostile
+    modules = sorted({"pkg", "tests", *SHADOWS} - {"click", "json", "pathspec", "libcst"})
+    env = {**os.environ, "SSOT_AUDIT_ROOT": str(root), "SSOT_AUDIT_MODULES": ",".join(modules),
+           "SSOT_AUDIT_WRITABLE": str(root / ".ssot_lint_cache")}
+    evil = root / "pkg" / "evil.py"
+    uri = evil.resolve().as_uri()
+    before = {p: p.read_bytes() for p in root.rglob("*.py")}
+
+    async def session() -> tuple[list[str], int | None]:
+        client = LanguageClient("audit", "1")
+        codes: list[str] = []
+        arrived = asyncio.Event()
+
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: types.PublishDiagnosticsParams) -> None:
+            if params.uri == uri:
+                codes[:] = sorted(str(d.code) for d in params.diagnostics)
+                arrived.set()
+
+        await client.start_io(sys.executable, str(RUNNER), "lsp", "--debounce", "0",
+                              cwd=str(root), env=env)
+        await client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(), root_uri=root.resolve().as_uri()))
+        client.initialized(types.InitializedParams())
+        text = evil.read_text() + "import pkg.old\n"
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1,
+                                                 text=text)))
+        await asyncio.wait_for(arrived.wait(), 120)
+        line = len(text.splitlines()) - 2  # `from pkg.old import thing`
+        where = types.Range(start=types.Position(line=line, character=20),
+                            end=types.Position(line=line, character=25))
+        await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=where.start))
+        await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=where,
+            context=types.CodeActionContext(diagnostics=[])))
+        await client.shutdown_async(None)
+        client.exit(None)
+        server = client._server  # the subprocess, to read its exit code
+        assert server is not None
+        returncode = await asyncio.wait_for(server.wait(), 60)
+        await client.stop()
+        return codes, returncode
+
+    codes, returncode = asyncio.run(session())
+    assert returncode == 0  # 97 would be the guard's AUDIT VIOLATION exit
+    assert codes == ["SSOT111"]
+    _assert_nothing_happened(sentinel, listener)
+    assert {p: p.read_bytes() for p in root.rglob("*.py")} == before
