@@ -49,20 +49,22 @@ class Dynamic:
     stub: bool = False  # lazy_loader.attach_stub: the .pyi's names too
 
 
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements that run at import time in module scope (into if/try/with, not defs)."""
+def _top_level(body: list[ast.stmt], loops: bool = False) -> Iterator[ast.stmt]:
+    """Statements that run at import time in module scope (into if/try/with, not defs;
+    into loops too with ``loops``)."""
     for stmt in body:
         yield stmt
-        if isinstance(stmt, ast.If):
-            yield from _top_level(stmt.body)
-            yield from _top_level(stmt.orelse)
+        if isinstance(stmt, ast.If) or (loops and isinstance(
+                stmt, (ast.For, ast.AsyncFor, ast.While))):
+            yield from _top_level(stmt.body, loops)
+            yield from _top_level(stmt.orelse, loops)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            yield from _top_level(stmt.body)
+            yield from _top_level(stmt.body, loops)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
             for part in (stmt.body, stmt.orelse, stmt.finalbody):  # type: ignore[attr-defined]
-                yield from _top_level(part)
+                yield from _top_level(part, loops)
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                yield from _top_level(handler.body)
+                yield from _top_level(handler.body, loops)
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
@@ -88,7 +90,7 @@ class _Literals:
     def _build(self) -> dict[str, ast.expr]:
         counts: dict[str, int] = {}
         values: dict[str, ast.expr] = {}
-        for stmt in _top_level(self.tree.body):
+        for stmt in _top_level(self.tree.body, loops=True):  # a rebinding in a loop counts
             targets: list[ast.expr] = []
             value: ast.expr | None = None
             if isinstance(stmt, ast.Assign):
@@ -97,6 +99,10 @@ class _Literals:
                 targets, value = [stmt.target], stmt.value
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 targets = [ast.Name(id=stmt.name)]
+            elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+                targets = [stmt.target]
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                targets = [ast.Name(id=(a.asname or a.name).split(".")[0]) for a in stmt.names]
             for target in targets:
                 for node in walk(target):
                     if isinstance(node, ast.Name):
@@ -400,6 +406,9 @@ def dynamic_attributes(tree: ast.Module, text: str) -> Dynamic:
                 served = None
         elif any(_is_sys_modules_self(t) for t in _targets(stmt)):
             served = None
+        elif isinstance(stmt, ast.ImportFrom) \
+                and any((a.asname or a.name) == "__getattr__" for a in stmt.names):
+            served = None  # ``from ._lazy import __getattr__``: another module's answer
         else:
             continue
         present = True

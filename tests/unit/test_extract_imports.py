@@ -313,6 +313,11 @@ DYNAMIC_CASES = [
      (False, None, False)),
     ("in a loop: unknown", "for _ in range(1):\n    def __getattr__(name):\n"
      "        raise AttributeError(name)\n", (True, None, False)),
+    ("imported from another module", "from ._lazy import __getattr__\n", (True, None, False)),
+    ("a table rebound in a loop is not literal",
+     "_M = {'a': 1}\nfor _M in ({'b': 2},):\n    pass\ndef __getattr__(name):\n"
+     "    if name in _M:\n        return 1\n    raise AttributeError(name)\n",
+     (True, None, False)),
 ]
 
 
