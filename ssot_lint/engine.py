@@ -1,7 +1,9 @@
 """Run the rules over the files to report, apply suppressions, and sort.
 
-Rules never print and never filter; selection, inline suppressions and ordering
-happen here, once, so every output format sees the same finished list.
+Rules never print and never filter; selection, per-file ignores, inline
+suppressions and ordering happen here, once, so every output format sees the same
+finished list. A code ignored for a file (``per-file-ignores``) is treated there as
+if ``--ignore`` named it: its findings go, and a suppression of it is not "unused".
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from ssot_lint.model.facts import FileFacts
 from ssot_lint.model.finding import Finding
 from ssot_lint.resolve.project import Project
 from ssot_lint.rules import all_rules
-from ssot_lint.rules.base import FileContext, Rule
+from ssot_lint.rules._graph import EDGE_KEY
+from ssot_lint.rules.base import FileContext, Rule, display_path
 from ssot_lint.rules.ssot901_unused_suppression import UnusedSuppressionRule
 
 
@@ -25,6 +28,27 @@ def code_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> boo
     if select and not any(code.startswith(s.upper()) for s in select):
         return False
     return not any(code.startswith(i.upper()) for i in ignore)
+
+
+class PerFileIgnores:
+    """``per-file-ignores``: which extra codes are ignored in a file, by gitignore-style glob.
+
+    Globs match the path relative to the project root, as ``exclude`` does (a glob
+    without ``/`` matches at any depth: ``__init__.py``, ``convert_*.py``).
+    """
+
+    def __init__(self, table: Sequence[tuple[str, tuple[str, ...]]]) -> None:
+        import pathspec
+
+        self._specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
+                       for glob, codes in table]
+
+    def __bool__(self) -> bool:
+        return bool(self._specs)
+
+    def codes(self, rel: str) -> tuple[str, ...]:
+        return tuple(code for spec, codes in self._specs if spec.match_file(rel)
+                     for code in codes)
 
 
 def enabled_rules(select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
@@ -75,6 +99,44 @@ def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[
     return kept
 
 
+def drop_repeated_layer_findings(found: list[Finding]) -> list[Finding]:
+    """Drop a *direct* SSOT203 finding where SSOT201 reports the same import of the same edge.
+
+    Both would point at one statement and say "this import crosses a line you drew";
+    SSOT201 (the service boundary) is kept. An indirect SSOT203 (a chain) adds the
+    chain, so it stays; so does every SSOT203 when SSOT201 is not selected or its
+    finding there is suppressed (this runs on the finished list).
+    """
+    boundary = {(f.line, f.column, value) for f in found if f.code == "SSOT201"
+                for key, value in f.extra if key == EDGE_KEY}
+    if not boundary:
+        return found
+    return [f for f in found if f.code != "SSOT203"
+            or not any(key == EDGE_KEY and (f.line, f.column, value) in boundary
+                       for key, value in f.extra)]
+
+
+def unused_ignore_imports(project: Project, cwd: Path | None) -> list[Finding]:
+    """SSOT901 for each registry ``ignore_imports`` entry that matches no import any more.
+
+    An exemption that exempts nothing is an unused suppression, as an inline comment
+    that suppresses nothing is: reported at the registry line, so it gets removed
+    before it silently exempts the next import that happens to match.
+    """
+    found = []
+    for owner, entry in project.graph.unused_ignores():
+        file = Path(entry.origin.file)
+        path = display_path(file if file.is_absolute() else Path.cwd() / file, cwd)
+        line = entry.origin.line or 1
+        found.append(Finding(
+            path=path, line=line, column=1, end_line=line, end_column=1,
+            code=UnusedSuppressionRule.code, rule=UnusedSuppressionRule.slug,
+            severity=UnusedSuppressionRule.severity, symbol=entry.text,
+            message=(f"{owner} ignore_imports entry `{entry.text}` matches no import; "
+                     "remove it")))
+    return found
+
+
 class FindingsMemo(Protocol):
     """Findings remembered from earlier runs (``ssot_lint.results`` implements it).
 
@@ -110,6 +172,7 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
     own: list[Rule] = []
     graph: list[Rule] = []
     findings: list[Finding] = []
+    per_file = PerFileIgnores(project.config.per_file_ignores)
     for source in files:
         known = memo.final(source) if memo is not None else None
         if known is not None:
@@ -129,10 +192,18 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
         graph_found = memo.graph(source, facts) if memo is not None else None
         if graph_found is None:
             graph_found = [f for rule in graph for f in rule.check(ctx)]
-        final = apply_suppressions(ctx, own_found + graph_found, select, ignore)
+        found = own_found + graph_found
+        ignore_here = tuple(ignore)
+        if per_file:
+            ignore_here += per_file.codes(source.rel)
+            found = [f for f in found if code_enabled(f.code, select, ignore_here)]
+        final = drop_repeated_layer_findings(apply_suppressions(ctx, found, select, ignore_here))
         if memo is not None:
             memo.remember(source, facts, final, own_found, graph_found)
         findings.extend(final)
+    if code_enabled(UnusedSuppressionRule.code, select, ignore) and \
+            project.registry.ignore_entries():
+        findings.extend(unused_ignore_imports(project, cwd))
     if project.config.verify_registry and code_enabled("SSOT902", select, ignore):
         known = memo.registry() if memo is not None else None
         if known is None:

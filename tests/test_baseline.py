@@ -59,21 +59,21 @@ code = "SSOT101"
 path = "app/other.py"
 symbol = "app.legacy"
 occurrence = 0
-message = "`app.legacy` is a broken import path (moved); use `app.services.bridge` instead"
+message = "`app.legacy` is a broken import path: moved; use `app.services.bridge` instead"
 
 [[finding]]
 code = "SSOT101"
 path = "app/service.py"
 symbol = "app.legacy.make_bridge"
 occurrence = 0
-message = "`app.legacy.make_bridge` is a broken import path (moved); use `app.services.bridge.make_bridge` instead"
+message = "`app.legacy.make_bridge` is a broken import path: moved; use `app.services.bridge.make_bridge` instead"
 
 [[finding]]
 code = "SSOT101"
 path = "app/service.py"
 symbol = "app.legacy.make_bridge"
 occurrence = 1
-message = "`app.legacy.make_bridge` is a broken import path (moved); use `app.services.bridge.make_bridge` instead"
+message = "`app.legacy.make_bridge` is a broken import path: moved; use `app.services.bridge.make_bridge` instead"
 ''')
     assert not re.search(r"^(line|column)\s*=", text, re.M)  # never the position
     code, out, err = run_cli(["check", "--baseline", "ssot-baseline.toml"], capsys)
@@ -100,7 +100,7 @@ def test_new_finding_is_reported_and_old_debt_stays_hidden(
     code, out, err = run_cli(["check", "--baseline", "b.toml"], capsys)
     assert code == 1
     assert out.splitlines()[0] == ("app/service.py:8:28: SSOT101 `app.legacy.make_bridge` is a "
-                                   "broken import path (moved); use "
+                                   "broken import path: moved; use "
                                    "`app.services.bridge.make_bridge` instead")
     assert len(out.splitlines()) == 2  # one finding + the summary
     assert "baseline: 3 known findings hidden, 1 new" in err
@@ -123,7 +123,15 @@ def test_fixed_entries_are_reported_strict_fails_and_update_only_shrinks(
     # strict: a stale entry alone fails the run
     _write(project, "app/clean.py", "from app.services.bridge import make_bridge\n")
     assert run_cli(["check", "--baseline", "b.toml"], capsys)[0] == 0
-    assert run_cli(["check", "--baseline", "b.toml", "--strict-baseline"], capsys)[0] == 1
+    code, out, _ = run_cli(["check", "--baseline", "b.toml", "--strict-baseline"], capsys)
+    assert code == 1
+    # the summary says why it fails: it is not "All checks passed"
+    assert out.splitlines()[-1] == ("No findings (6 files); the run fails: 1 baseline entry is "
+                                    "fixed or stale (--strict-baseline).")
+    code, out, _ = run_cli(["check", "--baseline", "b.toml", "--strict-baseline", "--format",
+                            "json"], capsys)
+    assert json.loads(out)["summary"]["failures"] == [
+        "1 baseline entry is fixed or stale (--strict-baseline)"]
     # update removes the stale entry and never adds anything
     _write(project, "app/clean.py", "import app.legacy.sub\n")
     code, _, err = run_cli(["check", "--baseline", "b.toml", "--update-baseline"], capsys)

@@ -7,6 +7,7 @@ chain touches a changed file (``("touches", path)`` in ``Finding.extra``).
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -87,6 +88,20 @@ def test_commits_that_landed_on_the_base_after_branching_do_not_count(
 def test_a_clean_branch_passes(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(["check", "--changed-since", "main"], capsys)
     assert code == 0 and out.startswith("All checks passed")
+
+
+def test_the_summary_counts_the_changed_files(repo: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    total = len([p for p in repo.rglob("*.py") if ".git" not in p.parts])
+    code, out, _ = run_cli(["check", "--changed-since", "main"], capsys)
+    assert out == f"All checks passed (0 changed files of {total}).\n"
+    (repo / "app/api.py").write_text("from app.models import Usr\n", encoding="utf-8")
+    (repo / "app/clean.py").write_text("import json\n", encoding="utf-8")
+    code, out, _ = run_cli(["check", "--changed-since", "main"], capsys)
+    assert out.splitlines()[-1] == (f"Found 1 finding (1 error) in 1 of 2 changed files of "
+                                    f"{total + 1}.")
+    code, out, _ = run_cli(["check", "--changed-since", "main", "--format", "json"], capsys)
+    assert json.loads(out)["summary"]["changed_files"] == 2
 
 
 def test_a_chain_finding_is_kept_when_its_chain_touches_a_changed_file(tmp_path: Path) -> None:

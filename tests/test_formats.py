@@ -24,8 +24,8 @@ from tests.test_formats_support import make_project, run_cli
 
 GITHUB = """\
 ::error file=app/main.py,line=1,col=31,endLine=1,endColumn=42,title=SSOT101 broken-import::\
-SSOT101 `app.agents.bridge.make_bridge` is a broken import path (moved, 100%25 sure: see <docs> \
-& "notes"); use `app.services.bridge.make_bridge` instead%0Aline one%0Aline two
+SSOT101 `app.agents.bridge.make_bridge` is a broken import path: moved, 100%25 sure: see <docs> \
+& "notes"; use `app.services.bridge.make_bridge` instead%0Aline one%0Aline two
 ::warning file=app/main.py,line=2,col=26,endLine=2,endColumn=34,title=SSOT112 non-canonical-import::\
 SSOT112 `Registry` is imported via the alias `app.registry.Registry`; its canonical home is \
 `app.registry.canonical.Registry`: use `from app.registry.canonical import Registry`
@@ -42,8 +42,8 @@ JUNIT = """\
   <testsuite name="ssot-lint" tests="3" failures="2" errors="0" skipped="0">
     <testcase classname="ssot-lint" name="app/main.py" file="app/main.py" line="1">
       <failure message="3 findings" type="SSOT101,SSOT102,SSOT112">app/main.py:1:31: SSOT101 \
-[error] `app.agents.bridge.make_bridge` is a broken import path (moved, 100% sure: see &lt;docs&gt; \
-&amp; "notes"); use `app.services.bridge.make_bridge` instead
+[error] `app.agents.bridge.make_bridge` is a broken import path: moved, 100% sure: see &lt;docs&gt; \
+&amp; "notes"; use `app.services.bridge.make_bridge` instead
     hint: line one
 line two
 app/main.py:2:26: SSOT112 [warning] `Registry` is imported via the alias `app.registry.Registry`; \
@@ -137,9 +137,12 @@ def test_statistics_counts_per_rule_most_frequent_first(
                    "1  SSOT112  non-canonical-import  [fixable: 1]\n")
     code, out, _ = run_cli(["check", "--statistics", "--format", "json"], capsys)
     assert json.loads(out) == [
-        {"code": "SSOT102", "rule": "unresolved-module", "count": 2, "fixable": 0},
-        {"code": "SSOT101", "rule": "broken-import", "count": 1, "fixable": 1},
-        {"code": "SSOT112", "rule": "non-canonical-import", "count": 1, "fixable": 1}]
+        {"code": "SSOT102", "rule": "unresolved-module", "count": 2, "fixable": 0,
+         "unsafe_fixable": 0},
+        {"code": "SSOT101", "rule": "broken-import", "count": 1, "fixable": 1,
+         "unsafe_fixable": 0},
+        {"code": "SSOT112", "rule": "non-canonical-import", "count": 1, "fixable": 1,
+         "unsafe_fixable": 0}]
     code, _, err = run_cli(["check", "--statistics", "--format", "sarif"], capsys)
     assert code == 2 and "--statistics prints text or json" in err
 

@@ -142,8 +142,12 @@ def test_fix_regions_rewrite_the_source_correctly(tmp_path: Path,
     _, out, _ = run_cli(["check", "--format", "sarif", "app/main.py"], capsys)
     results = json.loads(out)["runs"][0]["results"]
     fixed = [r for r in results if "fixes" in r]
-    assert [r["ruleId"] for r in fixed] == ["SSOT101"]  # the two-name import gets no SARIF fix
+    # `fix` fixes both, so both carry a SARIF fix; the two-name import keeps the other name
+    assert [r["ruleId"] for r in fixed] == ["SSOT101", "SSOT112"]
     assert [r["ruleId"] for r in results] == ["SSOT101", "SSOT112"]
+    split = fixed[1]["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert split["insertedContent"]["text"] == ("from app.registry import canonical\n"
+                                                "from app.registry.canonical import Registry")
     replacement = fixed[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]
     region = replacement["deletedRegion"]
     lines = source.split("\n")
@@ -174,8 +178,8 @@ def test_sarif_result_golden(sarif_log: dict[str, Any]) -> None:
         "7341bd79c109498d6c63e26e09344f88", "70b89953e4fd81ea898c81b722757abf",
         "90ee4ad057f84038ba6b5b77de430314", "cbc85feb0ab015e02f18b8b7c6c1ef90"]
     assert results[0]["message"]["text"] == (
-        "`app.agents.bridge.make_bridge` is a broken import path (moved, 100% sure: see <docs> "
-        "& \"notes\"); use `app.services.bridge.make_bridge` instead\nHint: line one\nline two")
+        "`app.agents.bridge.make_bridge` is a broken import path: moved, 100% sure: see <docs> "
+        "& \"notes\"; use `app.services.bridge.make_bridge` instead\nHint: line one\nline two")
     assert results[0]["properties"] == {"fix": {
         "description": "replace the import path", "old": "app.agents.bridge.make_bridge",
         "new": "app.services.bridge.make_bridge", "safe": True}}

@@ -68,14 +68,15 @@ def test_boundaries_direct_function_level_type_checking_and_public(tmp_path: Pat
                                         ("shared/util.py", 5)]
     messages = _messages(findings, "SSOT201")
     assert messages[0] == (
-        "`auth.internal` is internal to service `auth`; other services import it only "
-        "through its public module `auth.api` — why: auth internals change weekly; "
-        "owner: team-auth")
+        "`auth.internal` is internal to service `auth` (imported here: `secret`); other "
+        "services import it only through its public module `auth.api` — why: auth internals "
+        "change weekly; owner: team-auth")
     assert messages[1] == (
         "`shared.util` (service `shared`) imports `backend.app` (service `backend`), but "
         "`shared` may import only: nothing — why: shared is imported by every service and "
         "must not depend on any of them; owner: platform")
-    assert "`shared.util` (service `shared`) imports `auth.api` (service `auth`)" in messages[2]
+    assert ("`shared.util` (service `shared`) imports `login` from `auth.api` (service `auth`)"
+            in messages[2])
 
 
 def test_type_checking_imports_ignored_by_policy(tmp_path: Path) -> None:

@@ -6,8 +6,11 @@ snippets must parse and must use only options ``ssot-lint check`` really has.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,3 +77,40 @@ def test_readme_ci_snippets_parse_and_use_real_options() -> None:
     for args in found:
         options = {a.split("=")[0] for a in args if a.startswith("-")}
         assert options <= known, options - known
+
+
+def test_remote_snippet_names_no_tag_only_an_explained_commit_placeholder() -> None:
+    snippet = yaml.safe_load(_blocks(_section("Pre-commit"), "yaml")[0])
+    [repo] = snippet["repos"]
+    assert repo["rev"] == "COMMIT-SHA"  # ssot-lint has no tags: a commit, said so below
+    assert "replace `COMMIT-SHA` with\nthe full SHA" in _section("Pre-commit")
+
+
+def test_local_snippet_runs_as_written(tmp_path: Path) -> None:
+    """The `repo: local` snippet, byte for byte, blocks a violating file and passes a fix."""
+    snippet = _blocks(_section("Pre-commit"), "yaml")[1]
+    repo = tmp_path / "shop"
+    (repo / "shop").mkdir(parents=True)
+    (repo / "shop" / "__init__.py").write_text("")
+    (repo / "shop" / "gateway.py").write_text("def charge(): ...\n")
+    (repo / "shop" / "checkout.py").write_text("from shop.legacy import charge\n")
+    (repo / "ssot-registry.toml").write_text(
+        'version = 1\n[broken."shop.legacy"]\nuse_instead = "shop.gateway"\n')
+    (repo / ".pre-commit-config.yaml").write_text(snippet)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    env.update({"PRE_COMMIT_HOME": str(tmp_path / "home"), "GIT_CONFIG_NOSYSTEM": "1",
+                "PATH": str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")})
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(list(args), cwd=repo, env=env, capture_output=True, text=True,
+                              check=False, timeout=300)
+
+    assert run("git", "init", "-q").returncode == 0
+    run("git", "add", "-A")
+    failed = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "shop/checkout.py:1:25: SSOT101" in failed.stdout
+    (repo / "shop" / "checkout.py").write_text("from shop.gateway import charge\n")
+    run("git", "add", "-A")
+    passed = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
+    assert passed.returncode == 0, passed.stdout + passed.stderr

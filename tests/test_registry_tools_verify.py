@@ -93,7 +93,8 @@ def test_every_stale_case_is_reported_at_its_entry(tmp_path: Path) -> None:
          "use_instead `app.new_module` of [broken] `app.old_module` does not resolve: "
          "`app` has no `new_module`"),
         ("ssot-registry.toml", at('[broken."app.legacy.old"]'), "SSOT902",
-         "[broken] `app.legacy.old` resolves now, so the entry is stale"),
+         "[broken] `app.legacy.old` is no longer broken: it resolves now; remove the entry or "
+         "move it to [deprecated]"),
         ("ssot-registry.toml", at('[deprecated."app.gone.Thing"]'), "SSOT902",
          "[deprecated] `app.gone.Thing` no longer exists: no module `app.gone`"),
         ("ssot-registry.toml", at('[deprecated."app.legacy.older"]'), "SSOT902",
@@ -135,8 +136,8 @@ def test_verify_command_exit_codes_and_output(tmp_path: Path, capsys: pytest.Cap
     code, out, _ = run_cli(["registry", "verify"], capsys)
     assert code == 1
     line = line_of(STALE, '[broken."app.legacy.old"]')
-    assert f"ssot-registry.toml:{line}:1: SSOT902 [broken] `app.legacy.old` resolves now, so " \
-           "the entry is stale" in out
+    assert f"ssot-registry.toml:{line}:1: SSOT902 [broken] `app.legacy.old` is no longer " \
+           "broken: it resolves now; remove the entry or move it to [deprecated]" in out
     assert out.endswith("Registry ssot-registry.toml: 11 entries, 11 stale.\n")
     code, out, _ = run_cli(["check", "--verify-registry", "--select", "SSOT9"], capsys)
     assert code == 1 and out.count("SSOT902") == 11

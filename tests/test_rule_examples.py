@@ -24,7 +24,7 @@ CASES = [
 
 
 def _run(tmp_path: Path, example: Example,
-         rule: type[Rule] | None = None) -> list[tuple[int, str]]:
+         rule: type[Rule] | None = None) -> list[tuple[int, int, str, str]]:
     files: dict[str, str] = {"app/__init__.py": "", **example.files, "app/main.py": example.code}
     root = write_project(tmp_path / "proj", files, example.registry)
     # A rule whose findings are not in app/main.py (SSOT902: the registry file) says where
@@ -32,17 +32,21 @@ def _run(tmp_path: Path, example: Example,
     options = getattr(rule, "example_options", {})
     target = getattr(rule, "example_path", "app/main.py")
     findings = run_check(root, [root / "app" / "main.py"], **options)
-    return [(f.line, f.code) for f in findings if f.path == target]
+    return [(f.line, f.column, f.code, f.message) for f in findings if f.path == target]
 
 
 @pytest.mark.parametrize(("rule", "kind", "example"), CASES)
 def test_rule_example(tmp_path: Path, rule: type[Rule], kind: str, example: Example) -> None:
     found = _run(tmp_path, example, rule)
-    lines = sorted(line for line, code in found if code == rule.code)
+    lines = sorted(line for line, _, code, _ in found if code == rule.code)
     if kind == "valid":
         assert lines == [], f"{rule.code} fired on a valid example: {found}"
     else:
         assert lines == sorted(example.lines), f"{rule.code}: expected lines {example.lines}, got {found}"
+    if example.messages:  # the example pins line, column and message text
+        pinned = sorted((line, col, message) for line, col, code, message in found
+                        if code == rule.code)
+        assert pinned == sorted(example.messages), f"{rule.code}: got {pinned}"
 
 
 def test_every_rule_has_examples_and_docs() -> None:

@@ -35,7 +35,7 @@ def test_each_reference_is_one_finding_with_hint_and_replacement(tmp_path: Path)
     assert [(f.line, f.column) for f in findings] == [(2, 10), (2, 29), (3, 27)]
     assert findings[0].message == (
         "use of deprecated `app.agents.state.DeepAgentState` in a type annotation: "
-        "DeepAgentState shares state between users. Use "
+        "DeepAgentState shares state between users; use "
         "`app.services.context.UserExecutionContext` instead")
     assert findings[2].symbol == "app.agents.state.DeepAgentState.to_dict"
 

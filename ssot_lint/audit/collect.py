@@ -173,7 +173,7 @@ def _deprecated(run: AuditRun) -> tuple[DeprecatedSymbol, ...]:
             symbol=key,
             kind="module" if run.project.index.exists(key) else "symbol",
             use_instead=entry.use_instead if entry else None,
-            hint=(entry.hint or entry.reason) if entry else None,
+            hint=(entry.reason or entry.hint) if entry else None,
             severity=entry.severity if entry else severities.get(key, "warning"),
             imports=imports, usages=len(found) - imports,
             files=len({s.path for s in found}), sites=tuple(found)))

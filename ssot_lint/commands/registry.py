@@ -100,7 +100,7 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     """
     from ssot_lint.api import build_project
     from ssot_lint.errors import EXIT_FINDINGS, ExitCode
-    from ssot_lint.registry_tools.verify import verify_registry
+    from ssot_lint.registry_tools.verify import scope_notes, verify_registry
     from ssot_lint.report import Summary
     from ssot_lint.report.json_report import render_json
     from ssot_lint.report.text import render_text
@@ -115,6 +115,8 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
     click.echo(renderer(findings, Summary.of(findings, len(project.registry.files)), True),
                nl=False)
     if (output_format or "text") == "text":
+        for note in scope_notes(project):
+            click.echo(note)
         state = f"{len(findings)} stale" if findings else "all verified"
         click.echo(f"Registry {', '.join(project.registry.files)}: {entries} entries, {state}.")
     if findings:
@@ -130,25 +132,67 @@ def verify(paths: tuple[Path, ...], registry: Path | None, config_file: Path | N
               help="Source root relative to PATH (repeatable; default: detected).")
 @click.option("--package", "packages", multiple=True,
               help="First-party top-level package (repeatable; default: detected).")
+@click.option("--canonical", type=click.Choice(["most-used", "public", "defining"]),
+              default="most-used", show_default=True,
+              help="Which path is canonical: the one the project imports most (ties: the "
+                   "shallowest public path), the shallowest public path, or the defining "
+                   "module.")
+@click.option("--services-depth", type=click.IntRange(min=1), default=1, show_default=True,
+              metavar="N",
+              help="Make the packages at depth N services (2 = each subpackage of a "
+                   "top-level package), for single-package projects.")
+@click.option("--exclude", "init_exclude", multiple=True, metavar="GLOB",
+              help="Do not read definitions or re-exports from files matching this "
+                   "gitignore-style glob (repeatable); `check` still checks them.")
+@click.option("--keep-placeholders", is_flag=True,
+              help="Count placeholder definitions (bodies that only raise or call "
+                   "requires_backends, or defined under `except ImportError`) as definitions.")
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
 def init(path: Path, output: Path | None, source_roots: tuple[str, ...],
-         packages: tuple[str, ...], force: bool) -> None:
+         packages: tuple[str, ...], canonical: str, services_depth: int,
+         init_exclude: tuple[str, ...], keep_placeholders: bool, force: bool) -> None:
     """Bootstrap a registry from the code base at PATH (default: the current directory)."""
     from ssot_lint.registry_tools.codebase import load_codebase
-    from ssot_lint.registry_tools.init import bootstrap
+    from ssot_lint.registry_tools.init import bootstrap, plural
     from ssot_lint.registry_tools.toml_writer import render
 
     project = load_codebase(path, tuple(source_roots) or None, tuple(packages))
-    draft, report = bootstrap(project, list(packages) or None)
-    edges = len(report.edges)
+    draft, report = bootstrap(project, list(packages) or None, canonical=canonical,
+                              services_depth=services_depth, exclude=init_exclude,
+                              placeholders=not keep_placeholders)
     shown = ", ".join(report.packages[:10]) + (", ..." if len(report.packages) > 10 else "")
     click.echo(f"packages ({len(report.packages)}): {shown}; source roots: "
-               f"{', '.join(project.registry.source_roots)}; files: {len(project.files)}",
+               f"{', '.join(project.registry.source_roots)}; files: {len(project.files):,}",
                err=True)
-    click.echo(f"symbols: {report.symbols}, aliases: {report.aliases}, names defined in "
-               f"several modules: {len(report.duplicates)}, cross-package edges: {edges}",
+    click.echo(f"symbols: {report.symbols:,}, aliases: {report.aliases:,}, names defined in "
+               f"several modules: {len(report.duplicates):,}, services: "
+               f"{len(report.services):,}, cross-service edges: {len(report.edges):,}",
                err=True)
+    click.echo(f"canonical: {canonical}; {plural(report.not_defining, 'symbol')} canonical "
+               "at a re-export rather than the defining module", err=True)
+    if report.placeholders:
+        files = sorted(report.placeholders)
+        listed = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+        click.echo(f"placeholders: {plural(sum(report.placeholders.values()), 'definition')} "
+                   f"in {plural(len(files), 'file')} ({listed}) only raise or are defined "
+                   "under `except ImportError`: not counted as definitions "
+                   "(--keep-placeholders counts them)", err=True)
+    if report.excluded:
+        click.echo(f"excluded from init (still checked): {plural(len(report.excluded), 'file')}",
+                   err=True)
     _write(render(draft), output, force, is_toml=True)
+
+
+@command.command(name="where")
+@click.argument("query")
+@click.option("--registry", type=click.Path(path_type=Path), help="Registry file or directory.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
+def where(query: str, registry: Path | None, config_file: Path | None) -> None:
+    """Print the canonical import for NAME_OR_PATH (the same as `ssot-lint where`)."""
+    from ssot_lint.commands.where import answer
+
+    answer(query, registry, config_file)
 
 
 @command.command(name="export-markdown")

@@ -1,4 +1,7 @@
-"""``ssot-lint where NAME_OR_PATH``: how do I import X? Answered from the registry."""
+"""``ssot-lint where NAME_OR_PATH``: how do I import X? Answered from the registry.
+
+``ssot-lint registry where`` is the same command (users look for it under both).
+"""
 
 from __future__ import annotations
 
@@ -16,14 +19,20 @@ def command(query: str, registry: Path | None, config_file: Path | None) -> None
     """Print the canonical import for NAME_OR_PATH, its aliases and any breakage.
 
     Exit 1 when the registry does not know it (close matches are suggested).
+    Also available as `ssot-lint registry where`.
     """
+    answer(query, registry, config_file)
+
+
+def answer(query: str, registry: Path | None, config_file: Path | None) -> None:
+    """Print what the registry says about ``query``; exit 1 when it knows nothing."""
     from ssot_lint.api import resolve_config
     from ssot_lint.errors import EXIT_FINDINGS, ExitCode
     from ssot_lint.load.registry import load_registry
     from ssot_lint.registry_tools.where import render, where
 
     config = resolve_config([], config_file=config_file, registry=registry)
-    answer = where(load_registry(config.registry_path, display_base=Path.cwd()), query.strip())
-    click.echo(render(answer), nl=False)
-    if not answer.found:
+    result = where(load_registry(config.registry_path, display_base=Path.cwd()), query.strip())
+    click.echo(render(result), nl=False)
+    if not result.found:
         raise ExitCode(EXIT_FINDINGS)

@@ -27,6 +27,7 @@ class Scope:
     in_type_checking: bool = False
     in_fallback: bool = False
     expects_failure: bool = False
+    optional: bool = False  # in an ``except ImportError`` handler or that try's ``else``
     top_level: bool = True  # bindings here are module attributes
 
 
@@ -73,6 +74,18 @@ def _expects_import_error(item: ast.withitem) -> tuple[bool, bool]:
     return False, False
 
 
+def _dotted(node: ast.expr) -> str | None:
+    """``a`` or ``a.b.c`` (an alias of another object), else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
 def _literal_names(value: ast.expr | None) -> list[str] | None:
     """The strings of a literal list/tuple of strings, else None."""
     if isinstance(value, (ast.List, ast.Tuple)) and all(
@@ -109,13 +122,14 @@ class FactVisitor:
 
     # -- bookkeeping -----------------------------------------------------------
     def define(self, name: str, kind: str, node: ast.AST, scope: Scope,
-               deprecated: str | None = None) -> None:
+               deprecated: str | None = None, value: str | None = None) -> None:
         if scope.top_level:
             line = getattr(node, "lineno", 1)
             self.definitions.append(Definition(
                 name=name, kind=kind, line=line,
                 col=self.columns.col(line, getattr(node, "col_offset", 0)),
-                in_type_checking=scope.in_type_checking, deprecated=deprecated))
+                in_type_checking=scope.in_type_checking, deprecated=deprecated,
+                optional=scope.optional, value=value))
 
     def define_target(self, target: ast.expr, scope: Scope) -> None:
         if isinstance(target, ast.Name):
@@ -169,14 +183,17 @@ class FactVisitor:
         self.define(node.name, "function", node, scope, _deprecated_message(node.decorator_list))
         if scope.top_level and node.name == "__getattr__":
             self.has_getattr = True
-        inner = replace(scope, in_function=True, top_level=False)
+        # ``pytest.raises(ImportError)`` covers the statements it runs, not the body of a
+        # function defined there: that body is ordinary code, run later or never.
+        inner = replace(scope, in_function=True, top_level=False, expects_failure=False)
         self.visit_body(node.body, inner)
         if self.scan_globals and not scope.in_function:
             self.collect_globals(node)  # the walk covers nested functions too
 
     def _class(self, node: ast.ClassDef, scope: Scope) -> None:
         self.define(node.name, "class", node, scope, _deprecated_message(node.decorator_list))
-        self.visit_body(node.body, replace(scope, in_class=True, top_level=False))
+        self.visit_body(node.body, replace(scope, in_class=True, top_level=False,
+                                           expects_failure=False))
 
     def _if(self, node: ast.If, scope: Scope) -> None:
         verdict = _is_type_checking(node.test)
@@ -193,11 +210,12 @@ class FactVisitor:
         guarded = any(_catches_import_error(h) for h in node.handlers)
         inner = replace(scope, in_fallback=True) if guarded else scope
         self.visit_body(node.body, inner)
+        optional = replace(inner, optional=True) if guarded else scope
         for handler in node.handlers:
             if handler.name:
                 self.define(handler.name, "assign", handler, scope)
-            self.visit_body(handler.body, inner)
-        self.visit_body(node.orelse, scope)
+            self.visit_body(handler.body, optional if _catches_import_error(handler) else inner)
+        self.visit_body(node.orelse, replace(scope, optional=True) if guarded else scope)
         self.visit_body(node.finalbody, scope)
 
     def _with(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
@@ -219,8 +237,12 @@ class FactVisitor:
         self.visit_body(node.orelse, scope)
 
     def _assign(self, node: ast.Assign, scope: Scope) -> None:
+        value = _dotted(node.value)
         for target in node.targets:
-            self.define_target(target, scope)
+            if value is not None and isinstance(target, ast.Name):
+                self.define(target.id, "assign", target, scope, value=value)
+            else:
+                self.define_target(target, scope)
             if scope.top_level and isinstance(target, ast.Name) and target.id == "__all__":
                 self.record_all(node)
 

@@ -17,10 +17,14 @@ from ssot_lint.discover import SourceFile
 from ssot_lint.fix.imports import AliasChange, Key
 from ssot_lint.fix.verify import PlannedImport
 from ssot_lint.model.finding import Finding
-from ssot_lint.model.registry import match_entry
-from ssot_lint.resolve import names as N
 from ssot_lint.resolve.imports import ResolvedImport
 from ssot_lint.resolve.project import Project
+from ssot_lint.rules._fixes import (  # one decision for the rules' edits and for the fixer
+    RENAME,
+    finding_entry,
+    refusal,
+    replacement_problem,
+)
 
 FIXABLE = ("SSOT101", "SSOT111", "SSOT112", "SSOT121")
 REPLACING = ("SSOT101", "SSOT111", "SSOT112")  # precedence when several hit one name
@@ -46,28 +50,6 @@ class FilePlan:
             self.skipped.append((finding, reason))
 
 
-def target_problem(project: Project, module: str, name: str | None,
-                   in_type_checking: bool) -> str | None:
-    """Why ``module`` (``name``) cannot be the fix target, or None when it can."""
-    path = f"{module}.{name}" if name else module
-    if not project.is_first_party(module):
-        return f"`{path}` is not first-party, so ssot-lint cannot check that it exists"
-    if not project.index.exists(module):
-        return f"the replacement module `{module}` does not exist"
-    if name is None:
-        return None
-    found = project.names.lookup(module, name)
-    if found.status == N.OK:
-        return None
-    if found.status == N.TYPE_CHECKING_ONLY:
-        if in_type_checking:
-            return None
-        return f"`{module}` binds `{name}` only under TYPE_CHECKING"
-    if found.status == N.UNKNOWN:
-        return f"`{module}` cannot be analysed ({found.via or 'unknown'}), so `{name}` is unverified"
-    return f"the replacement module `{module}` does not define `{name}`"
-
-
 def plan_file(project: Project, source: SourceFile, findings: Sequence[Finding],
               unsafe: bool) -> FilePlan:
     plan = FilePlan()
@@ -86,7 +68,7 @@ def plan_file(project: Project, source: SourceFile, findings: Sequence[Finding],
         with_fix = [f for f in found if f.fix is not None]
         for f in found:
             if f.fix is None:
-                plan.skipped.append((f, _no_fix_reason(project, f)))
+                plan.skipped.append((f, _no_fix_reason(project, f, ri)))
         replacing = sorted((f for f in with_fix if f.code in REPLACING),
                            key=lambda f: REPLACING.index(f.code))
         if replacing:
@@ -111,15 +93,12 @@ def plan_file(project: Project, source: SourceFile, findings: Sequence[Finding],
     return plan
 
 
-def _no_fix_reason(project: Project, finding: Finding) -> str:
-    registry = project.registry
-    entries = registry.broken if finding.code == "SSOT101" else registry.deprecated
-    entry = match_entry(entries, finding.symbol or "") if finding.code in REPLACING else None
-    if entry is not None and entry.fix == "none":
-        return "the registry entry says fix = \"none\": migrate by hand"
-    if entry is not None and not entry.use_instead:
-        return "the registry entry has no use_instead"
-    return "no automatic fix for this finding"
+def _no_fix_reason(project: Project, finding: Finding, ri: ResolvedImport) -> str:
+    found = finding_entry(project, finding.code, finding.symbol or "") \
+        if finding.code in REPLACING else None
+    if found is None:
+        return "no automatic fix for this finding"
+    return refusal(project, ri, *found)
 
 
 def _absolute(ri: ResolvedImport) -> tuple[AliasChange, str] | str:
@@ -137,33 +116,19 @@ def _replace(project: Project, ri: ResolvedImport, finding: Finding, unsafe: boo
     fact = ri.fact
     assert finding.fix is not None
     new = finding.fix.new
-    if fact.kind == "star":
-        return "a star import: its names cannot be checked against the replacement; " \
-               "rewrite it by hand"
-    if fact.kind == "import":
-        problem = target_problem(project, new, None, fact.in_type_checking)
-        if problem:
-            return problem
-        if not fact.asname and new != fact.module:
-            return (f"`import {fact.module}` binds `{fact.module.split('.')[0]}` and the code "
-                    "uses the dotted path; rewrite it by hand")
-        return AliasChange(new, None, fact.asname), fact.asname or new.split(".")[0]
-    module, _, name = new.rpartition(".")
-    if not module:
-        return f"the replacement `{new}` is a top-level module; use `import {new}` by hand"
-    problem = target_problem(project, module, name, fact.in_type_checking)
+    problem = replacement_problem(project, ri, new)
     if problem:
         return problem
+    if fact.kind == "import":
+        return AliasChange(new, None, fact.asname), fact.asname or new.split(".")[0]
+    module, _, name = new.rpartition(".")
     assert fact.name is not None
     local = fact.asname or fact.name
     if name == fact.name or finding.code == "SSOT112":
         return AliasChange(module, name, local if local != name else None), local
-    entries = project.registry.broken if finding.code == "SSOT101" \
-        else project.registry.deprecated
-    entry = match_entry(entries, finding.symbol or "")
-    if entry is None or entry.fix != "rename":
-        return (f"the replacement `{new}` has a different name; if it is a drop-in, set "
-                "fix = \"rename\" on the registry entry and run with --unsafe-fixes")
+    found = finding_entry(project, finding.code, finding.symbol or "")
+    if found is None or found[0].fix != "rename":
+        return RENAME.format(new=new)
     if not unsafe:
         return None
     if fact.asname:

@@ -7,6 +7,8 @@ only, so a run that selects only SSOT204 never evaluates contracts.
 
 from __future__ import annotations
 
+import networkx as nx
+
 from ssot_lint.graph.build import ModuleGraph, SitePredicate
 from ssot_lint.graph.contracts import contract_violations
 from ssot_lint.graph.cycles import cycle_violations
@@ -14,6 +16,7 @@ from ssot_lint.graph.layers import layer_violations
 from ssot_lint.graph.services import counts_for_boundaries
 from ssot_lint.graph.sites import ImportSite
 from ssot_lint.graph.violation import GraphViolation
+from ssot_lint.model.registry import IgnoredImport
 from ssot_lint.resolve.project import Project
 
 
@@ -54,13 +57,15 @@ class GraphAnalysis:
             keep = self.dependency_filter()
             graph = self.modules.filtered(keep)
             for contract in registry.contracts:
-                found += contract_violations(self.modules, graph, contract, keep,
-                                             self.problem_line)
+                found += contract_violations(self.modules,
+                                             without(graph, contract.ignore_imports),
+                                             contract, keep, self.problem_line)
         elif code == "SSOT203" and registry.layers:
             keep = self.dependency_filter()
             graph = self.modules.filtered(keep)
             for stack in registry.layers:
-                found += layer_violations(self.modules, graph, stack, keep, self.problem_line)
+                found += layer_violations(self.modules, without(graph, stack.ignore_imports),
+                                          stack, keep, self.problem_line)
         elif code == "SSOT204":
             keep = self.cycle_filter()
             found = cycle_violations(self.modules, self.modules.filtered(keep), keep)
@@ -70,8 +75,28 @@ class GraphAnalysis:
         self._by_code[code] = by_file
         return by_file
 
+    def unused_ignores(self) -> list[tuple[str, IgnoredImport]]:
+        """``ignore_imports`` entries that match no import edge (that counts) any more."""
+        keep = self.dependency_filter()
+        edges = [edge for edge, sites in sorted(self.modules.sites.items())
+                 if any(keep(site) for site in sites)]
+        return [(owner, entry) for owner, entry in self.project.registry.ignore_entries()
+                if not any(entry.matches(a, b) for a, b in edges)]
+
     def sites_in(self, rel: str) -> list[ImportSite]:
         return self.modules.sites_by_file.get(rel, [])
+
+
+def without(graph: nx.DiGraph, ignored: tuple[IgnoredImport, ...]) -> nx.DiGraph:
+    """``graph`` minus the edges an ``ignore_imports`` list exempts (a copy if any)."""
+    if not ignored:
+        return graph
+    drop = [(a, b) for a, b in graph.edges if any(entry.matches(a, b) for entry in ignored)]
+    if not drop:
+        return graph
+    trimmed = graph.copy()
+    trimmed.remove_edges_from(drop)
+    return trimmed
 
 
 def analyse(project: Project) -> GraphAnalysis:

@@ -113,6 +113,21 @@ def chain_from(start: str, first: str, hop: dict[str, str]) -> list[str]:
     return chain
 
 
+TYPE_CHECKING_MARK = " (TYPE_CHECKING only)"
+
+
+def chain_text(mg: ModuleGraph, chain: list[str], keep: SitePredicate) -> str:
+    """``a -> b -> c`` with each step whose imports are all under ``TYPE_CHECKING``
+    marked ``b (TYPE_CHECKING only)``: such a step never runs, and the reader deciding
+    where to cut the chain should know it."""
+    parts = [chain[0]]
+    for a, b in zip(chain, chain[1:], strict=False):
+        sites = mg.sites_of(a, b, keep)
+        only_tc = bool(sites) and all(site.fact.in_type_checking for site in sites)
+        parts.append(b + (TYPE_CHECKING_MARK if only_tc else ""))
+    return " -> ".join(parts)
+
+
 def reachable_partial(graph: nx.DiGraph, starts: list[str], passable: Callable[[str], bool],
                       partial: dict[str, str]) -> set[str]:
     """Partial modules reachable from ``starts`` through passable nodes (or in ``starts``)."""

@@ -1,8 +1,9 @@
 """SSOT202: ``[[contracts]]`` of kind ``forbidden`` — source modules must not reach
 forbidden ones.
 
-Every direct import from a source module into a forbidden one is reported where it
-is written. Unless ``allow_indirect = true``, a source module that reaches a
+Every direct import statement from a source module into a forbidden one is reported
+where it is written, once per statement and imported module (naming the imported
+names). Unless ``allow_indirect = true``, a source module that reaches a
 forbidden module through other modules is reported at the first import of the chain,
 once per imported module, with the shortest chain. Chains pass only through modules
 that are neither source nor forbidden (a chain through another source module is that
@@ -14,9 +15,15 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ssot_lint.graph.build import ModuleGraph, SitePredicate, chain_from, reachable_partial, \
-    shortest_hops
-from ssot_lint.graph.sites import under, why
+from ssot_lint.graph.build import (
+    ModuleGraph,
+    SitePredicate,
+    chain_from,
+    chain_text,
+    reachable_partial,
+    shortest_hops,
+)
+from ssot_lint.graph.sites import by_statement, described, under, why
 from ssot_lint.graph.violation import GraphViolation, unknown_verdict
 from ssot_lint.model.registry import Contract
 
@@ -38,12 +45,13 @@ def contract_violations(mg: ModuleGraph, graph: nx.DiGraph, contract: Contract,
     for module in sorted(sources):
         for succ in sorted(graph.successors(module)):
             if succ in forbidden:
-                for site in mg.sites_of(module, succ, keep):
+                for statement in by_statement(mg.sites_of(module, succ, keep)):
+                    site = statement[0]
                     found.append(GraphViolation(
                         CODE, site.rel, site=site, edges=((module, succ),),
                         modules=(module, succ),
-                        message=(f"`{module}` imports `{succ}`, forbidden by contract "
-                                 f"'{contract.name}'{tail}"),
+                        message=(f"`{module}` imports {described(statement)}, forbidden by "
+                                 f"contract '{contract.name}'{tail}"),
                         hint="remove the import or depend on an allowed module instead"))
             elif between(succ) and succ in hop:
                 chain = chain_from(module, succ, hop)
@@ -52,7 +60,7 @@ def contract_violations(mg: ModuleGraph, graph: nx.DiGraph, contract: Contract,
                     CODE, site.rel, site=site, edges=tuple(zip(chain, chain[1:])),
                     modules=tuple(chain),
                     message=(f"`{module}` indirectly imports `{chain[-1]}`, forbidden by "
-                             f"contract '{contract.name}': {' -> '.join(chain)}{tail}"),
+                             f"contract '{contract.name}': {chain_text(mg, chain, keep)}{tail}"),
                     hint=(f"remove the import of `{succ}` or cut the chain further along "
                           "(set allow_indirect = true if only direct imports matter)")))
     if not found:

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ssot_lint.graph.build import ModuleGraph, SitePredicate, chain_from, reachable_partial, \
-    shortest_hops
+from ssot_lint.graph.build import (
+    ModuleGraph,
+    SitePredicate,
+    chain_from,
+    chain_text,
+    reachable_partial,
+    shortest_hops,
+)
 from ssot_lint.graph.sites import under, why
 from ssot_lint.graph.violation import GraphViolation, unknown_verdict
 from ssot_lint.model.registry import Layers
@@ -66,7 +72,7 @@ def _violation(mg: ModuleGraph, stack: Layers, module: str, own: int, higher: in
     message = (f"`{module}` (layer `{stack.order[own]}`) {how} `{chain[-1]}` from the higher "
                f"layer `{stack.order[higher]}` of '{stack.name}'")
     if len(chain) > 2:
-        message += ": " + " -> ".join(chain)
+        message += ": " + chain_text(mg, chain, keep)
     message += f"; lower layers may not import higher ones{why(stack.reason, stack.owner)}"
     hint = ("invert the dependency (pass it in, or move the shared code down a layer)"
             if len(chain) == 2 else

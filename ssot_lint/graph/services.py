@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ssot_lint.graph.sites import ImportSite, described, under, why
 from ssot_lint.model.registry import Registry, Service
-from ssot_lint.graph.sites import ImportSite, under, why
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,25 @@ def counts_for_boundaries(site: ImportSite, registry: Registry) -> bool:
     return not (site.fact.in_type_checking and registry.policy.type_checking_imports == "ignore")
 
 
-def boundary_violation(site: ImportSite, services: ServiceMap,
-                       registry: Registry) -> BoundaryViolation | None:
-    """The SSOT201 verdict for one import site (None when it is allowed)."""
+def boundary_violation(site: ImportSite, services: ServiceMap, registry: Registry,
+                       statement: list[ImportSite] | None = None) -> BoundaryViolation | None:
+    """The SSOT201 verdict for one import site (None when it is allowed).
+
+    ``statement`` is every site of the statement with the same target (see
+    ``by_statement``): the verdict is the same for all, and the message names them.
+    """
+    what = described(statement or [site])
     if not counts_for_boundaries(site, registry):
         return None
     importer, imported = services.of(site.importer), services.of(site.target)
     if importer is None or imported is None or importer.name == imported.name:
         return None
+    if any(entry.matches(site.importer, site.target)
+           for entry in (*importer.ignore_imports, *imported.ignore_imports)):
+        return None  # exempted by either service's ignore_imports
     if not services.allowed(importer, imported):
         allowed = ", ".join(f"`{name}`" for name in importer.may_import) or "nothing"
-        message = (f"`{site.importer}` (service `{importer.name}`) imports `{site.target}` "
+        message = (f"`{site.importer}` (service `{importer.name}`) imports {what} "
                    f"(service `{imported.name}`), but `{importer.name}` may import only: "
                    f"{allowed}{why(importer.reason, importer.owner)}")
         hint = (f"move the shared code into a service `{importer.name}` may import, or add "
@@ -63,9 +71,11 @@ def boundary_violation(site: ImportSite, services: ServiceMap,
         return BoundaryViolation(site, message, hint)
     if imported.public and under(site.target, imported.public) is None:
         faces = ", ".join(f"`{p}`" for p in imported.public)
-        message = (f"`{site.target}` is internal to service `{imported.name}`; other services "
-                   f"import it only through its public module{'s' if len(imported.public) > 1 else ''}"
-                   f" {faces}{why(imported.reason, imported.owner)}")
+        plural = "s" if len(imported.public) > 1 else ""
+        names = f" (imported here: {what.rsplit(' from ', 1)[0]})" if " from " in what else ""
+        message = (f"`{site.target}` is internal to service `{imported.name}`{names}; other "
+                   f"services import it only through its public module{plural} {faces}"
+                   f"{why(imported.reason, imported.owner)}")
         hint = (f"import what you need from {faces}, or ask `{imported.name}` to make it public "
                 f"there")
         return BoundaryViolation(site, message, hint)

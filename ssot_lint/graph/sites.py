@@ -17,6 +17,7 @@ type information only and make no edges.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ssot_lint.discover import SourceFile
@@ -35,6 +36,7 @@ class ImportSite:
     rel: str  # importing file, relative to the project root
     fact: ImportFact
     exists: bool
+    name: str | None = None  # the name imported *from* ``target`` (None: the module itself)
 
     @property
     def scope(self) -> str:
@@ -70,9 +72,33 @@ def import_sites(project: Project, source: SourceFile) -> list[ImportSite]:
         if not project.is_first_party(ri.module):
             continue
         target = target_of(project, ri.module, fact.name if fact.kind == "from" else None)
+        name = fact.name if fact.kind == "from" and target == ri.module else None
         sites.append(ImportSite(importer=source.module, target=target, rel=source.rel,
-                                fact=fact, exists=project.index.exists(target)))
+                                fact=fact, exists=project.index.exists(target), name=name))
     return sites
+
+
+def by_statement(sites: Iterable[ImportSite]) -> list[list[ImportSite]]:
+    """Sites grouped per (statement, target module), in source order.
+
+    ``from billing.api import (a, b, c)`` is one statement and one edge: boundary
+    rules report it once, naming ``a, b, c``, not once per name. Two submodules
+    imported by one statement are two edges, hence two groups.
+    """
+    groups: dict[tuple[str, int, str, str, int, str], list[ImportSite]] = {}
+    for site in sorted(sites, key=lambda s: s.sort_key):
+        fact = site.fact
+        key = (site.rel, fact.stmt_line, fact.kind, fact.module, fact.level, site.target)
+        groups.setdefault(key, []).append(site)
+    return sorted(groups.values(), key=lambda g: g[0].sort_key)
+
+
+def described(group: Iterable[ImportSite]) -> str:
+    """What a statement imports from its target: "`a`, `b` from `m`", or "`m`"."""
+    sites = list(group)
+    names = [s.name for s in sites if s.name]
+    target = f"`{sites[0].target}`"
+    return f"{', '.join(f'`{n}`' for n in names)} from {target}" if names else target
 
 
 def under(module: str, prefixes: tuple[str, ...] | list[str]) -> str | None:

@@ -2,7 +2,9 @@
 
 ``module`` keeps modules; ``package`` folds each module file into its package;
 ``service`` folds modules into their ``[services.*]`` (modules in no service are left
-out). ``depth`` cuts module/package names to their first N components; ``focus``
+out). Imports under ``TYPE_CHECKING`` are not drawn when
+``policy.type_checking_imports = "ignore"``, as ``check`` and ``audit`` leave them
+out then. ``depth`` cuts module/package names to their first N components; ``focus``
 keeps the edges touching one module (or package/service prefix) and its neighbours.
 An edge's *count* is the number of import sites behind it; it is marked with the
 rule codes of the findings reported on those sites (SSOT201-SSOT203) and with SSOT204
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ssot_lint.errors import ConfigError
 from ssot_lint.graph.build import ModuleGraph
-from ssot_lint.graph.services import ServiceMap
+from ssot_lint.graph.services import ServiceMap, counts_for_boundaries
 from ssot_lint.graph.sites import ImportSite, under
 from ssot_lint.resolve.suggest import suggest_module
 
@@ -63,6 +65,7 @@ def build_view(mg: ModuleGraph, *, level: str = "module", depth: int | None = No
         raise ConfigError("--level service needs services: declare [services.NAME] tables with "
                           "their packages in the registry, or use --level package")
     services = ServiceMap(mg.project.registry.services)
+    registry = mg.project.registry  # policy.type_checking_imports = "ignore": not drawn
     name_of = _namer(mg, level, depth, services)
     nodes: dict[str, ViewNode] = {}
     for module in mg.graph.nodes:
@@ -74,7 +77,8 @@ def build_view(mg: ModuleGraph, *, level: str = "module", depth: int | None = No
         a, b = name_of(importer), name_of(target)
         if a is None or b is None or a == b:
             continue
-        shown = [s for s in sites if files is None or s.rel in files]
+        shown = [s for s in sites if (files is None or s.rel in files)
+                 and counts_for_boundaries(s, registry)]
         if not shown:
             continue
         edge = edges.setdefault((a, b), ViewEdge(a, b))

@@ -1,17 +1,22 @@
 """Find the project root and read ``[tool.ssot-lint]`` into a validated ``Config``.
 
 Precedence is defaults < pyproject.toml < command line. Unknown keys are rejected
-with the file and line, because a typo in a linter's config silently disables checks.
+with the file and line (and the closest known key), because a typo in a linter's
+config silently disables checks. Keys may be spelled as ruff spells its own
+(``extend-exclude``) or in snake_case (``extend_exclude``); both mean the same key.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import pathspec
 
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
@@ -22,7 +27,7 @@ REGISTRY_DIR = "ssot-registry"
 FORMATS = ("text", "json", "sarif", "github", "junit")
 CONFIG_KEYS = ("registry", "exclude", "extend_exclude", "respect_gitignore", "select", "ignore",
                "target_version", "format", "max_file_size", "jobs", "cache_dir",
-               "verify_registry")
+               "verify_registry", "per_file_ignores", "extend_per_file_ignores")
 
 
 def _has_tool_section(pyproject: Path) -> bool:
@@ -100,22 +105,39 @@ def load_config(start: Path, *, config_file: Path | None = None,
             section, lines, display = _read_section(pyproject)
             config_file = pyproject if section else None
     errors: list[SsotLintError] = []
+    section, spelled, clashes = _snake_case_keys(section)
 
     def err(message: str, key: str) -> None:
-        line = lines.line_of("tool", "ssot-lint", key) if lines else None
-        errors.append(ConfigError(message, file=display, line=line, key=f"tool.ssot-lint.{key}"))
+        written = spelled.get(key, key)
+        line = lines.line_of("tool", "ssot-lint", written) if lines else None
+        errors.append(ConfigError(message, file=display, line=line,
+                                  key=f"tool.ssot-lint.{written}"))
 
+    for key, other in clashes:
+        err(f"{spelled[key]!r} and {other!r} are the same key; keep one", key)
     for key in section:
         if key not in CONFIG_KEYS:
-            err(f"unknown key {key!r}; expected one of: {', '.join(CONFIG_KEYS)}", key)
+            err(unknown_key_message(spelled.get(key, key)), key)
     values: dict[str, Any] = {}
     for key in ("exclude", "extend_exclude", "select", "ignore"):
         if key in section:
             value = section[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 err("expected a list of strings", key)
+            elif key in ("select", "ignore") and (problem := unknown_codes(value)):
+                err(problem, key)
             else:
                 values[key] = tuple(value)
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    for key in ("per_file_ignores", "extend_per_file_ignores"):
+        if key in section:
+            parsed = _per_file_ignores(section[key])
+            if isinstance(parsed, str):
+                err(parsed, key)
+            else:
+                per_file += parsed
+    if per_file:
+        values["per_file_ignores"] = tuple(per_file)
     if "respect_gitignore" in section:
         if isinstance(section["respect_gitignore"], bool):
             values["respect_gitignore"] = section["respect_gitignore"]
@@ -160,6 +182,9 @@ def load_config(start: Path, *, config_file: Path | None = None,
     if errors:
         raise MultiError(errors) if len(errors) > 1 else errors[0]
 
+    for key in ("select", "ignore"):
+        if key in overrides and (problem := unknown_codes(overrides[key])):
+            raise ConfigError(f"--{key}: {problem}")
     if "target_version" in overrides:
         target = parse_version(str(overrides.pop("target_version")))
         if target is None:
@@ -182,6 +207,82 @@ def load_config(start: Path, *, config_file: Path | None = None,
             overrides["exclude"] = config.exclude + tuple(overrides["exclude"])
         config = replace(config, **overrides)
     return config
+
+
+def _snake_case_keys(section: dict[str, Any]) -> tuple[
+        dict[str, Any], dict[str, str], list[tuple[str, str]]]:
+    """``section`` with ruff's kebab-case keys (``extend-exclude``) in snake_case.
+
+    Returns the normalised section, each normalised key's spelling in the file (so
+    errors quote and locate what the user wrote), and the keys written both ways.
+    """
+    normal: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    clashes: list[tuple[str, str]] = []
+    for key, value in section.items():
+        snake = key.replace("-", "_") if isinstance(key, str) else key
+        if snake in normal:
+            clashes.append((snake, key))
+            continue
+        normal[snake] = value
+        spelled[snake] = key
+    return normal, spelled, clashes
+
+
+def unknown_key_message(key: str) -> str:
+    """``unknown key 'exclud'; did you mean 'exclude'?`` (or every known key)."""
+    close = difflib.get_close_matches(key.replace("-", "_"), CONFIG_KEYS, n=1, cutoff=0.6)
+    if close:
+        suggestion = close[0].replace("_", "-") if "-" in key else close[0]
+        return f"unknown key {key!r}; did you mean {suggestion!r}?"
+    return f"unknown key {key!r}; expected one of: {', '.join(CONFIG_KEYS)}"
+
+
+def unknown_codes(codes: Any) -> str | None:
+    """Why some of ``codes`` select no rule (``SSOT1O1``), with the closest code; else None.
+
+    A code or a prefix of one (``SSOT1``, ``SSOT``) selects rules; anything else is a
+    typo that would silently select (or ignore) nothing.
+    """
+    from ssot_lint.rules import rule_codes  # module names only: no rule is imported
+
+    known = rule_codes()
+
+    def selects(code: str) -> bool:
+        return bool(code) and any(k.startswith(code) for k in known)
+
+    bad = [str(c) for c in codes if not selects(str(c).strip().upper())]
+    if not bad:
+        return None
+    parts = []
+    for code in bad:
+        upper = code.strip().upper()
+        digits = upper[:4] + upper[4:].translate(str.maketrans("OIL", "011"))  # SSOT1O1
+        close = [digits] if selects(digits) else \
+            difflib.get_close_matches(upper, known, n=1, cutoff=0.6)
+        parts.append(f"{code!r} (did you mean {close[0]!r}?)" if close else repr(code))
+    noun = "code" if len(bad) == 1 else "codes"
+    return (f"unknown rule {noun} {', '.join(parts)}; rule codes are {known[0]}..{known[-1]} "
+            "or a prefix of them (`ssot-lint rule --all` lists them)")
+
+
+def _per_file_ignores(value: Any) -> list[tuple[str, tuple[str, ...]]] | str:
+    """``{"glob" = ["SSOT103"]}`` as (glob, codes) pairs, or why it is malformed."""
+    if not isinstance(value, dict):
+        return 'expected a table of glob = ["CODE", ...], e.g. {"**/convert_*.py" = ["SSOT103"]}'
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    for pattern, codes in value.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            return f"{pattern!r}: expected a list of rule codes"
+        problem = unknown_codes(codes)
+        try:
+            pathspec.GitIgnoreSpec.from_lines([pattern])
+        except (ValueError, re.error):
+            problem = "not a gitignore-style pattern"
+        if problem:
+            return f"{pattern!r}: {problem}"
+        pairs.append((pattern, tuple(c.strip().upper() for c in codes)))
+    return pairs
 
 
 def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:

@@ -7,6 +7,7 @@ so one run shows every mistake, each with its file, line and key.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, t
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
     FIX_MODES,
+    SCOPES,
     SEVERITIES,
     Contract,
+    IgnoredImport,
     Layers,
     Origin,
     Pattern,
@@ -38,10 +41,13 @@ POLICY_CHOICES: dict[str, tuple[str, ...]] = {
     "cycle_imports": ("eager", "all"),
 }
 SYMBOL_KEYS = ("aliases", "verified", "note")
-RULE_KEYS = ("use_instead", "reason", "hint", "docs", "severity", "allow_in", "paths", "fix")
-SERVICE_KEYS = ("packages", "may_import", "public", "reason", "owner")
-LAYER_KEYS = ("name", "order", "reason", "owner")
-CONTRACT_KEYS = ("name", "kind", "source", "forbidden", "allow_indirect", "reason", "owner")
+RULE_KEYS = ("use_instead", "reason", "hint", "docs", "severity", "allow_in", "paths", "fix",
+              "scope")
+SERVICE_KEYS = ("packages", "may_import", "public", "reason", "owner", "ignore_imports")
+LAYER_KEYS = ("name", "order", "reason", "owner", "ignore_imports")
+CONTRACT_KEYS = ("name", "kind", "source", "forbidden", "allow_indirect", "reason", "owner",
+                 "ignore_imports")
+_IGNORE_SEGMENT = re.compile(r"\*\*|\*|[A-Za-z_][A-Za-z0-9_]*")
 PATTERN_KEYS = ("call", "when", "hint", "use_instead", "severity")
 PATTERN_WHEN = ("always", "no-args", "has-args", "positional", "keyword")
 
@@ -109,6 +115,21 @@ class _Reader:
             if choices is not None and item not in choices:
                 self.error(f"{item!r} is not one of: {', '.join(choices)}", *path, key)
         return tuple(value)
+
+    def ignored_imports(self, table: dict[str, Any], *path: Any) -> tuple[IgnoredImport, ...]:
+        """``ignore_imports = ["a.b -> c.d", "a.* -> c.**"]`` as ``IgnoredImport`` values."""
+        found: list[IgnoredImport] = []
+        origin = self.origin(*path, "ignore_imports")
+        for text in self.strings(table, "ignore_imports", *path):
+            sides = [side.strip() for side in text.split("->")]
+            if len(sides) != 2 or not all(
+                    side and all(_IGNORE_SEGMENT.fullmatch(seg) for seg in side.split("."))
+                    for side in sides):
+                self.error(f"{text!r} is not \"importer -> imported\" (dotted module names; "
+                           "a segment may be * or **)", *path, "ignore_imports")
+                continue
+            found.append(IgnoredImport(text, sides[0], sides[1], origin))
+        return tuple(found)
 
     def path_key(self, key: str, *path: Any) -> bool:
         if is_dotted_path(key):
@@ -220,6 +241,7 @@ class _Reader:
             allow_in=self.strings(table, "allow_in", kind, path, choices=ALLOW_CONTEXTS),
             paths=self.strings(table, "paths", kind, path),
             fix=self.string(table, "fix", kind, path, choices=FIX_MODES) or "auto",
+            scope=self.string(table, "scope", kind, path, choices=SCOPES),
             origin=self.origin(kind, path),
         )
 
@@ -235,7 +257,8 @@ class _Reader:
                        public=self.strings(table, "public", "services", name, dotted=True),
                        reason=self.string(table, "reason", "services", name),
                        owner=self.string(table, "owner", "services", name),
-                       origin=self.origin("services", name))
+                       origin=self.origin("services", name),
+                       ignore_imports=self.ignored_imports(table, "services", name))
 
     def layer(self, index: int, raw: Any) -> Layers | None:
         table = self.table(raw, "layers", index)
@@ -249,7 +272,8 @@ class _Reader:
         return Layers(name=self.string(table, "name", "layers", index) or f"layers #{index + 1}",
                       order=order, reason=self.string(table, "reason", "layers", index),
                       owner=self.string(table, "owner", "layers", index),
-                      origin=self.origin("layers", index))
+                      origin=self.origin("layers", index),
+                      ignore_imports=self.ignored_imports(table, "layers", index))
 
     def contract(self, index: int, raw: Any) -> Contract | None:
         table = self.table(raw, "contracts", index)
@@ -269,7 +293,8 @@ class _Reader:
                         forbidden=forbidden, allow_indirect=allow_indirect,
                         reason=self.string(table, "reason", "contracts", index),
                         owner=self.string(table, "owner", "contracts", index),
-                        origin=self.origin("contracts", index))
+                        origin=self.origin("contracts", index),
+                        ignore_imports=self.ignored_imports(table, "contracts", index))
 
     def pattern(self, index: int, raw: Any) -> Pattern | None:
         table = self.table(raw, "patterns", index)

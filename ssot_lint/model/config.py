@@ -25,6 +25,8 @@ class Config:
     respect_gitignore: bool = True
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # (gitignore-style glob relative to the root, codes ignored in matching files)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     target_version: tuple[int, int] = field(
         default_factory=lambda: (sys.version_info.major, sys.version_info.minor))
     output_format: str = "text"

@@ -74,6 +74,11 @@ class Definition:
     col: int
     in_type_checking: bool = False
     deprecated: str | None = None  # PEP 702 @deprecated("message") if decorated
+    # Bound only when an optional import failed (an ``except ImportError`` handler) or
+    # only when it succeeded (that ``try``'s ``else``): a stand-in, not the object.
+    optional: bool = False
+    # ``Name = other`` / ``Name = mod.attr``: the dotted name the value is (an alias).
+    value: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

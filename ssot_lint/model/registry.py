@@ -7,11 +7,13 @@ only place that knows the file format. Every entry remembers where it was declar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
 ALLOW_CONTEXTS = ("type_checking", "function", "fallback")
 FIX_MODES = ("auto", "rename", "none")
+SCOPES = ("object", "path")  # what a [broken]/[deprecated] entry covers (None = decided)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,41 @@ class RuleEntry:
     allow_in: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     fix: str = "auto"
+    # "object": every path to the same definition is covered; "path": only this
+    # spelling; None: decided from the code (``rules._usage.entry_scope``).
+    scope: str | None = None
     origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+
+
+@dataclass(frozen=True)
+class IgnoredImport:
+    """One ``ignore_imports`` entry: ``importer -> imported`` module patterns.
+
+    A pattern is a dotted module name whose segments may be ``*`` (exactly one
+    segment) or ``**`` (one or more), as import-linter writes them.
+    """
+
+    text: str
+    importer: str
+    imported: str
+    origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+
+    def matches(self, importer: str, imported: str) -> bool:
+        return module_matches(importer, self.importer) and \
+            module_matches(imported, self.imported)
+
+
+def module_matches(module: str, pattern: str) -> bool:
+    """Does ``module`` match ``pattern`` (``a.*.c``, ``a.**``; see ``IgnoredImport``)?"""
+    regex = _PATTERNS.get(pattern)
+    if regex is None:
+        parts = [r"[^.]+" if seg == "*" else r"[^.]+(?:\.[^.]+)*" if seg == "**"
+                 else re.escape(seg) for seg in pattern.split(".")]
+        regex = _PATTERNS[pattern] = re.compile(r"\.".join(parts))
+    return regex.fullmatch(module) is not None
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -71,6 +107,7 @@ class Service:
     reason: str | None = None
     owner: str | None = None
     origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+    ignore_imports: tuple[IgnoredImport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +119,7 @@ class Layers:
     reason: str | None = None
     owner: str | None = None
     origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+    ignore_imports: tuple[IgnoredImport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +134,7 @@ class Contract:
     reason: str | None = None
     owner: str | None = None
     origin: Origin = field(default_factory=lambda: Origin("<registry>"))
+    ignore_imports: tuple[IgnoredImport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +175,16 @@ class Registry:
     contracts: tuple[Contract, ...] = ()
     patterns: tuple[Pattern, ...] = ()
     files: tuple[str, ...] = ()  # the TOML files it was read from
+
+    def ignore_entries(self) -> list[tuple[str, IgnoredImport]]:
+        """Every ``ignore_imports`` entry with what declares it (``[services.x]``, ...)."""
+        found = [(f"[services.{name}]", entry) for name, service in sorted(self.services.items())
+                 for entry in service.ignore_imports]
+        found += [(f"[[layers]] '{stack.name}'", entry) for stack in self.layers
+                  for entry in stack.ignore_imports]
+        found += [(f"[[contracts]] '{contract.name}'", entry) for contract in self.contracts
+                  for entry in contract.ignore_imports]
+        return found
 
     def alias_index(self) -> dict[str, SymbolEntry]:
         """Map every alias path to the symbol entry it is an alias of."""

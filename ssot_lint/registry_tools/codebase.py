@@ -9,16 +9,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ssot_lint.discover import SourceFile, discover
+from ssot_lint.discover import discover
 from ssot_lint.load.config import REGISTRY_FILE, load_config
 from ssot_lint.model.config import Config
-from ssot_lint.model.facts import ImportFact
 from ssot_lint.model.registry import Registry
-from ssot_lint.resolve.imports import absolute_module
+from ssot_lint.resolve.definitions import (
+    DEFINING_KINDS,
+    binding_import,
+    defines,
+    definition_site,
+    module_files,
+)
 from ssot_lint.resolve.project import Project
-from ssot_lint.scan import scan
+from ssot_lint.scan import options_for, scan
 
-DEFINING_KINDS = ("class", "function", "assign")
+# Where a name is defined lives in ``resolve.definitions`` (rules ask it too); the
+# registry tools keep importing it from here.
+__all__ = ["DEFINING_KINDS", "binding_import", "defines", "definition_site", "detect_source_roots",
+           "load_codebase", "module_files"]
 
 
 def detect_source_roots(root: Path) -> tuple[str, ...]:
@@ -44,71 +52,8 @@ def load_codebase(root: Path, source_roots: tuple[str, ...] | None = None,
     registry = Registry(packages=packages, source_roots=roots)
     files = discover(config.root, roots, exclude=config.exclude,
                      respect_gitignore=config.respect_gitignore)
-    facts = scan(files, config.target_version, config.max_file_size)
+    # As `check` reads a project: in parallel, through the facts cache, so the first
+    # `check` after `registry init` does not extract the files again.
+    facts = scan(files, config.target_version, config.max_file_size, options_for(config),
+                 root=config.root)
     return Project(config=config, registry=registry, files=files, facts=facts)
-
-
-def module_files(project: Project, module: str) -> list[SourceFile]:
-    return [f for f in project.index.files(module) if not f.is_stub] or \
-        project.index.files(module)
-
-
-def defines(project: Project, module: str, name: str) -> bool:
-    """Does ``module`` itself define ``name`` (class, function or assignment)?"""
-    for source in module_files(project, module):
-        facts = project.facts_of(source)
-        if facts is None:
-            continue
-        if any(d.name == name and d.kind in DEFINING_KINDS and not d.in_type_checking
-               for d in facts.definitions):
-            return True
-    return False
-
-
-def binding_import(project: Project, source: SourceFile, name: str) -> ImportFact | None:
-    """The module-level, runtime import in ``source`` that binds ``name``, if any."""
-    facts = project.facts_of(source)
-    if facts is None:
-        return None
-    for fact in facts.imports:
-        if fact.in_function or fact.in_class or fact.in_type_checking or fact.kind not in (
-                "from", "import"):
-            continue
-        if fact.bound_name == name:
-            return fact
-    return None
-
-
-def definition_site(project: Project, path: str, _depth: int = 0) -> str | None:
-    """Where ``path`` (``module.Name`` or a module) is really defined, following
-    re-exports (``from x import Name``, star imports); None if it cannot be found."""
-    if _depth > 25:
-        return None
-    if project.index.kind(path) in ("package", "module"):
-        return path
-    if "." not in path:
-        return None
-    module, name = path.rsplit(".", 1)
-    if project.index.kind(module) not in ("package", "module"):
-        return None
-    if defines(project, module, name):
-        return path
-    for source in module_files(project, module):
-        fact = binding_import(project, source, name)
-        if fact is not None:
-            target = absolute_module(fact, source)
-            if target is None:
-                return None
-            if fact.kind == "import":
-                return target if fact.asname else target.split(".")[0]
-            return definition_site(project, f"{target}.{fact.name}", _depth + 1)
-        facts = project.facts_of(source)
-        for star in (facts.imports if facts else ()):
-            if star.kind != "star" or star.in_type_checking or star.in_function:
-                continue
-            target = absolute_module(star, source)
-            if target and project.index.exists(target):
-                found = definition_site(project, f"{target}.{name}", _depth + 1)
-                if found is not None:
-                    return found
-    return None

@@ -11,7 +11,6 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 
-
 @dataclass
 class DraftSymbol:
     path: str
@@ -46,12 +45,16 @@ class Draft:
     header: list[str] = field(default_factory=list)  # comment lines at the top of the file
     packages: list[str] = field(default_factory=list)
     source_roots: list[str] = field(default_factory=list)
+    duplicate_exclude: list[str] = field(default_factory=list)  # [policy] (SSOT401)
+    policy_comments: list[str] = field(default_factory=list)
     symbols: dict[str, DraftSymbol] = field(default_factory=dict)
+    symbol_groups: dict[str, str] = field(default_factory=dict)  # path -> group (package)
     broken: dict[str, DraftRule] = field(default_factory=dict)
     deprecated: dict[str, DraftRule] = field(default_factory=dict)
     services: dict[str, DraftService] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # a comment block at the end
 
     def group_of(self, path: str) -> str:
-        """The top-level package of ``path``: entries are grouped by it in the file."""
-        return path.split(".", 1)[0]
+        """The group ``path`` is written under: the generator's choice (``init`` groups
+        by package), else its top-level package."""
+        return self.symbol_groups.get(path) or path.split(".", 1)[0]

@@ -16,8 +16,14 @@ from dataclasses import dataclass, field
 
 from ssot_lint.load.registry import is_dotted_path
 from ssot_lint.registry_tools import markdown_rules as words
-from ssot_lint.registry_tools.markdown_scan import IMPORT_TEXT, PROSE_IMPORT, Fence, PyLine, \
-    parse_python, scan_markdown
+from ssot_lint.registry_tools.markdown_scan import (
+    IMPORT_TEXT,
+    PROSE_IMPORT,
+    Fence,
+    PyLine,
+    parse_python,
+    scan_markdown,
+)
 
 
 @dataclass
@@ -77,6 +83,9 @@ class _FenceWalk:
         self.header: list[str] = []
         self.in_block = False
         self.pending: list[Observation] = []  # the run of imports right above a USE INSTEAD
+        # A new comment block starts a new run only when it brings imports of its own: a
+        # comment between an import and its ``# ✅ CORRECTED:`` line keeps them waiting.
+        self.fresh = False
         self.before: list[Observation] = []  # imports of a "❌ BEFORE" block
         self.in_before = False
         self.after: list[tuple[str, int]] | None = None  # targets of a "✅ AFTER" block
@@ -111,18 +120,38 @@ class _FenceWalk:
             for observation in self.pending:
                 observation.hint = hint.group(1).strip()
             return
-        if IMPORT_TEXT.search(" " + text) and not words.DESCRIPTIVE.match(text):
-            self.skip(line, "commented-out import (not a USE INSTEAD / CORRECTED line)")
         if not self.in_block:
             self.close_after()
             self.header = []
-            self.pending = []
+            self.fresh = True
             self.in_before = bool(words.BEFORE.search(text))
             if words.AFTER.search(text):
                 self.after = []
         self.in_block = True
+        marked = words.MARKED_IMPORT.match(text)
+        if marked and self.commented_import(line, marked.group("code"), marked.group("mark")):
+            return  # "❌ DEPRECATED: from x import Y": the document lists it as deprecated
+        if IMPORT_TEXT.search(" " + text) and not words.DESCRIPTIVE.match(text):
+            # "# DEPRECATED ...:" then "# from x import Y": the header classifies it
+            header_kind = words.kind_of(self.header)
+            if header_kind in ("broken", "deprecated") and \
+                    self.commented_import(line, text, None):
+                return
+            self.skip(line, "commented-out import (not a USE INSTEAD / CORRECTED line)")
         if not words.DESCRIPTIVE.match(text):
             self.header.append(text)
+
+    def commented_import(self, line: PyLine, code: str, mark: str | None) -> bool:
+        """Record the import written inside a comment; False if it is not one."""
+        parsed = [p for p in parse_python([(line.line, code)]) if p.kind == "import"]
+        if not parsed:
+            return False
+        kind = words.kind_of((mark or "", *self.header, *self.headings))
+        if kind not in ("broken", "deprecated"):
+            return False
+        for name in parsed[0].names:
+            self.add(name.path, line.line, kind, name.comment, mark or "")
+        return True
 
     def targets(self, text: str, line: PyLine) -> list[tuple[str, bool]]:
         """(target, is_bare_name) from the text after ``USE INSTEAD:``."""
@@ -158,12 +187,18 @@ class _FenceWalk:
             self.skip(line, f"cannot tell which of the {len(waiting)} imports above "
                             f"this replaces")
             return
+        # A comment between the imports and this line explains *them* (no import of its
+        # own came after it): it is their reason when they have none.
+        between = words.reason_of("", self.header) if self.fresh and waiting_in is None \
+            else None
         for observation, (target, bare) in pairs:
             if bare:
                 observation.bare_use_instead = target
             else:
                 observation.use_instead = target
             observation.use_instead_line = line.line
+            if observation.reason is None and between:
+                observation.reason = between
         if waiting_in is None:
             self.pending = []
 
@@ -209,7 +244,13 @@ class _FenceWalk:
             observation.marker = words.marker_of((trailing, header))
             observation.verified = words.verified_of((trailing, header))
         else:
-            observation.reason = words.reason_of(trailing, header)
+            # The reason is this import's own comment, else a line of *its* comment block
+            # (each line on its own: a label line does not hide the explanation below it).
+            block = [header] if header and header not in self.header else self.header
+            observation.reason = words.reason_of(trailing, block)
+            if self.fresh:
+                self.pending = []
+                self.fresh = False
             self.pending.append(observation)
             if self.in_before:
                 self.before.append(observation)
@@ -225,7 +266,7 @@ def _pair(waiting: list[Observation],
     if named:
         return named
     if len(waiting) == len(targets):
-        return list(zip(waiting, targets))
+        return list(zip(waiting, targets, strict=True))
     if len(targets) == 1 and len(waiting) == 1:
         return [(waiting[0], targets[0])]
     return None

@@ -32,6 +32,15 @@ AFTER = re.compile(r"✅\s*(?:AFTER|CORRECT\b)", re.IGNORECASE)
 # Comment lines that describe a problem rather than classify the imports below them.
 DESCRIPTIVE = re.compile(r"^(?:ISSUE|ROOT CAUSE|GOLDEN PATH TEST|BUSINESS IMPACT|SOLUTION)\s*:")
 _MARKS = re.compile(r"^(?:[❌⚠️✅❓\s]|BROKEN PATH\b|BROKEN\b|DEPRECATED\b|[:\-–—])+")
+# A comment that *is* an import after a marker: ``❌ DEPRECATED: from x import Y``.
+MARKED_IMPORT = re.compile(r"^(?P<mark>[^a-z]*?(?:DEPRECATED|BROKEN|WRONG|LEGACY)[^:]*):\s*"
+                           r"(?P<code>(?:from|import)\s.+)$")
+# A section label in capitals ("THESE PATHS DO NOT EXIST", "BEFORE (fragmented)",
+# "LEGACY IMPORT PATHS (DEPRECATED BUT WORKING)"): it classifies, it explains nothing.
+_PARENS = re.compile(r"\([^)]*\)")
+_BEFORE_AFTER = re.compile(r"^(?:BEFORE|AFTER)\b[^a-z]*(?:\([^)]*\))?\s*$")
+_LABEL_WORDS = re.compile(r"\b(?:BEFORE|AFTER|LEGACY|DEPRECATED|BROKEN|WRONG|DO NOT|"
+                          r"VERIFIED|WORKING|CORRECT(?:ED)?|PATHS?|IMPORTS?)\b")
 
 
 def kind_of(texts: Iterable[str]) -> str | None:
@@ -76,11 +85,28 @@ def verified_of(texts: Iterable[str]) -> _dt.date | bool | None:
     return None
 
 
-def reason_of(trailing: str, header: str) -> str | None:
-    """The explanation a human wrote: the trailing comment without its markers, else
-    the comment block above."""
-    for text in (trailing, header):
-        cleaned = _MARKS.sub("", text).strip().rstrip(":").strip()
-        if cleaned:
-            return cleaned
-    return None
+def is_label(text: str) -> bool:
+    """A capitalised section label (decoration), not an explanation."""
+    outside = _PARENS.sub("", text)
+    return not any(c.islower() for c in outside) and bool(_LABEL_WORDS.search(outside))
+
+
+def _clean(text: str, labels: bool = True) -> str:
+    """The text without markers; "" for a section label (``labels``) or a BEFORE/AFTER tag."""
+    cleaned = _MARKS.sub("", text).strip().rstrip(":").strip()
+    if cleaned.startswith("(") and cleaned.endswith(")") and cleaned.count("(") == 1:
+        cleaned = cleaned[1:-1].strip()  # "DEPRECATED (remove by Q4)" -> "remove by Q4"
+    if _BEFORE_AFTER.match(cleaned) or (labels and is_label(cleaned)):
+        return ""
+    return cleaned
+
+
+def reason_of(trailing: str, block: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The explanation a human wrote: the import's own trailing comment without its
+    markers, else the lines of the comment block above it that explain something
+    (section labels such as "❌ BEFORE (fragmented):" are decoration, not reasons)."""
+    own = _clean(trailing, labels=False)  # "❌ WRONG MODULE" on the import itself says why
+    if own:
+        return own
+    lines = [c for c in (_clean(line) for line in block) if c]
+    return " ".join(lines) or None

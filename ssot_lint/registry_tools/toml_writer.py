@@ -3,7 +3,9 @@
 tomlkit is the well-kept, comment-preserving TOML writer: it quotes dotted keys,
 escapes strings and formats dates correctly, which string concatenation gets wrong
 sooner or later. Output order is the draft's order, so generators decide it (and keep
-it deterministic); comments go inside each table, under its header.
+it deterministic). An entry's own comments go inside its table, under its header; a
+group's "--- package ---" comment goes *above* the group's first header (at the end
+of the previous table, or before the section), never inside an entry it is not about.
 """
 
 from __future__ import annotations
@@ -30,10 +32,8 @@ def _comments(table: Table, lines: Iterable[str]) -> None:
         table.add(tomlkit.comment(line))
 
 
-def _symbol(entry: DraftSymbol, group_comment: str | None) -> Table:
+def _symbol(entry: DraftSymbol) -> Table:
     table = tomlkit.table()
-    if group_comment:
-        table.add(tomlkit.comment(group_comment))
     _comments(table, entry.comments)
     if entry.aliases:
         table.add("aliases", _array(entry.aliases))
@@ -44,10 +44,8 @@ def _symbol(entry: DraftSymbol, group_comment: str | None) -> Table:
     return table
 
 
-def _rule(entry: DraftRule, group_comment: str | None) -> Table:
+def _rule(entry: DraftRule) -> Table:
     table = tomlkit.table()
-    if group_comment:
-        table.add(tomlkit.comment(group_comment))
     _comments(table, entry.comments)
     for key in ("use_instead", "reason", "hint"):
         value = getattr(entry, key)
@@ -75,6 +73,25 @@ def _grouped(draft: Draft, paths: Iterable[str]) -> list[tuple[str, str | None]]
     return out
 
 
+def _section(draft: Draft, tables: dict[str, Table]) -> tuple[Table, str | None]:
+    """A super-table of ``tables`` with group comments above each group's first entry;
+    also the first group's comment, which the caller writes above the section."""
+    section = tomlkit.table(is_super_table=True)
+    first: str | None = None
+    previous: Table | None = None
+    for path, group in _grouped(draft, tables):
+        table = tables[path]
+        if group is not None:
+            if previous is None:
+                first = group
+            else:
+                previous.add(tomlkit.nl())
+                previous.add(tomlkit.comment(group))
+        section.add(path, table)
+        previous = table
+    return section, first
+
+
 def render(draft: Draft) -> str:
     """The TOML text of ``draft`` (loads with ``ssot_lint.load.registry``)."""
     doc = tomlkit.document()
@@ -89,25 +106,30 @@ def render(draft: Draft) -> str:
             project.add("source_roots", _array(draft.source_roots))
         doc.add(tomlkit.nl())
         doc.add("project", project)
-    sections: list[tuple[str, Table]] = []
+    if draft.duplicate_exclude:
+        policy = tomlkit.table()
+        _comments(policy, draft.policy_comments)
+        policy.add("duplicate_exclude", _array(draft.duplicate_exclude))
+        doc.add(tomlkit.nl())
+        doc.add("policy", policy)
+    sections: list[tuple[str, Table, str | None]] = []
     if draft.symbols:
-        symbols = tomlkit.table(is_super_table=True)
-        for path, group in _grouped(draft, draft.symbols):
-            symbols.add(path, _symbol(draft.symbols[path], group))
-        sections.append(("symbols", symbols))
+        symbols, first = _section(draft, {path: _symbol(entry)
+                                          for path, entry in draft.symbols.items()})
+        sections.append(("symbols", symbols, first))
     for kind, entries in (("broken", draft.broken), ("deprecated", draft.deprecated)):
         if entries:
-            table = tomlkit.table(is_super_table=True)
-            for path, group in _grouped(draft, entries):
-                table.add(path, _rule(entries[path], group))
-            sections.append((kind, table))
+            table, first = _section(draft, {path: _rule(entry) for path, entry in entries.items()})
+            sections.append((kind, table, first))
     if draft.services:
         services = tomlkit.table(is_super_table=True)
         for name, service in draft.services.items():
             services.add(name, _service(service))
-        sections.append(("services", services))
-    for key, table in sections:
+        sections.append(("services", services, None))
+    for key, table, first in sections:
         doc.add(tomlkit.nl())
+        if first:
+            doc.add(tomlkit.comment(first))
         doc.add(key, table)
     if draft.notes:
         doc.add(tomlkit.nl())

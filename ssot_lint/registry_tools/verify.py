@@ -97,9 +97,10 @@ class _Verifier:
             for path, entry in sorted(entries.items()):
                 state = resolves(self.project, path)
                 if kind == "broken" and state == YES:
-                    self.report(entry.origin, path, f"[broken] `{path}` resolves now, so the "
-                                "entry is stale", "remove it, or move it to [deprecated] if the "
-                                "path should still be avoided")
+                    self.report(entry.origin, path, f"[broken] `{path}` is no longer broken: "
+                                "it resolves now; remove the entry or move it to [deprecated]",
+                                "remove it, or move it to [deprecated] if the path should "
+                                "still be avoided")
                 if kind == "deprecated" and state == NO:
                     self.report(entry.origin, path, f"[deprecated] `{path}` no longer exists: "
                                 f"{self.missing(path)}", "move it to [broken] so imports of it "
@@ -137,6 +138,32 @@ class _Verifier:
         if parent and self.project.index.exists(parent):
             return f"`{parent}` has no `{name}`"
         return f"no module `{self.project.index.first_missing(path)}`"
+
+
+def scope_notes(project: Project) -> list[str]:
+    """Which scope each ``[broken]``/``[deprecated]`` entry has, where it is not obvious:
+    the entry's path re-exports an object defined elsewhere and ``scope`` is not set."""
+    from ssot_lint.rules._usage import OBJECT, entry_scope
+
+    notes: list[str] = []
+    registry = project.registry
+    for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+        for path, entry in sorted(entries.items()):
+            if entry.scope is not None:
+                continue
+            scope, site, why = entry_scope(project, entry)
+            if site is None or site == path:
+                continue
+            if scope == OBJECT:
+                covered = (f"every import of `{site}` (where it is defined) and every use "
+                           "through one is covered; set scope = \"path\" to cover this "
+                           "spelling only")
+            else:
+                covered = (f"only this spelling is covered, not `{site}` where it is "
+                           "defined; set scope = \"object\" to cover the object")
+            notes.append(f"{entry.origin}: note: [{kind}] `{path}` has scope \"{scope}\" "
+                         f"({why}): {covered}")
+    return notes
 
 
 def verify_registry(project: Project, cwd: Path | None = None) -> list[Finding]:

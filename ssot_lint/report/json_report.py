@@ -35,4 +35,8 @@ def render_json(findings: list[Finding], summary: Summary, quiet: bool = False) 
                     "files_with_findings": summary.files_with_findings,
                     "by_severity": summary.by_severity, "by_code": summary.by_code},
     }
+    if summary.changed_files is not None:  # --changed-since: findings of changed files only
+        document["summary"]["changed_files"] = summary.changed_files  # type: ignore[index]
+    if summary.failures:  # --strict-baseline: the run fails for these reasons too
+        document["summary"]["failures"] = list(summary.failures)  # type: ignore[index]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -70,8 +70,14 @@ class OutputOptions:
 def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, Any]) -> int:
     """Render ``result`` (an ``api.CheckResult`` for ``paths``) as asked; return the exit code."""
     from ssot_lint.api import select_files
-    from ssot_lint.baseline import (apply_baseline, entries_for, read_baseline,
-                                    root_relative, with_fingerprints, write_baseline)
+    from ssot_lint.baseline import (
+        apply_baseline,
+        entries_for,
+        read_baseline,
+        root_relative,
+        with_fingerprints,
+        write_baseline,
+    )
     from ssot_lint.engine import code_enabled
 
     def ran(code: str) -> bool:
@@ -83,13 +89,15 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
     findings = with_fingerprints(result.findings, config.root, cwd)
     # The baseline's scope: root-relative paths of the files this run reports on.
     scope = {source.rel for source in select_files(result.project, paths)}
+    changed_count: int | None = None
     if opts.changed_since is not None:
         from ssot_lint.changed import changed_files, filter_changed
 
         changed = changed_files(opts.changed_since, cwd)
         findings = filter_changed(findings, changed, cwd)
-        scope = {root_relative(f.path, config.root, cwd) for f in findings} | \
-            {rel for rel in scope if (config.root / rel).resolve() in changed}
+        changed_in_scope = {rel for rel in scope if (config.root / rel).resolve() in changed}
+        changed_count = len(changed_in_scope)
+        scope = {root_relative(f.path, config.root, cwd) for f in findings} | changed_in_scope
 
     if opts.write_baseline is not None:
         previous = read_baseline(opts.write_baseline) if opts.write_baseline.is_file() else []
@@ -103,6 +111,7 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
 
     notes: list[str] = []
     stale_count = 0
+    failures: tuple[str, ...] = ()
     if opts.baseline_file is not None:
         outcome = apply_baseline(findings, read_baseline(opts.baseline_file), scope,
                                  config.root, cwd, ran)
@@ -122,12 +131,15 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
             notes.append(f"baseline: {_n(stale_count, 'entr', 'y is', 'ies are')} now fixed or "
                          "stale; remove them with --update-baseline")
 
-    _emit(findings, result.files_checked, config, opts)
+    stale_fails = opts.strict_baseline and stale_count > 0 and not opts.update_baseline
+    if stale_fails:
+        failures = (f"{_n(stale_count, 'baseline entr', 'y is', 'ies are')} fixed or stale "
+                    "(--strict-baseline)",)
+    _emit(findings, result.files_checked, config, opts, changed_count, failures)
     for note in notes:
         click.echo(f"ssot-lint: {note}", err=True)
     threshold = SEVERITY_ORDER[opts.fail_on]
     failing = any(SEVERITY_ORDER.get(f.severity, 0) <= threshold for f in findings)
-    stale_fails = opts.strict_baseline and stale_count > 0 and not opts.update_baseline
     return 1 if (failing or stale_fails) and not config.exit_zero else 0
 
 
@@ -142,7 +154,8 @@ def _validate(opts: OutputOptions, output_format: str) -> None:
         raise ConfigError(f"--statistics prints text or json, not {output_format}")
 
 
-def _emit(findings: list[Any], files_checked: int, config: Any, opts: OutputOptions) -> None:
+def _emit(findings: list[Any], files_checked: int, config: Any, opts: OutputOptions,
+          changed_count: int | None = None, failures: tuple[str, ...] = ()) -> None:
     from ssot_lint.report import Summary, renderer
     from ssot_lint.report.statistics import render_statistics_json, render_statistics_text
 
@@ -151,8 +164,9 @@ def _emit(findings: list[Any], files_checked: int, config: Any, opts: OutputOpti
             else render_statistics_text
         text = render(findings)
     else:
-        text = renderer(config.output_format)(findings, Summary.of(findings, files_checked),
-                                               config.quiet)
+        summary = Summary.of(findings, files_checked, changed_files=changed_count,
+                             failures=failures)
+        text = renderer(config.output_format)(findings, summary, config.quiet)
     if opts.output_file is None:
         click.echo(text, nl=False)
         return

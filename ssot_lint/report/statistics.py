@@ -18,15 +18,18 @@ class RuleCount:
     code: str
     rule: str
     count: int
-    fixable: int  # how many of them carry a fix
+    fixable: int  # how many of them `fix` fixes (a safe fix)
+    unsafe: int = 0  # how many more `fix --unsafe-fixes` fixes
 
 
 def rule_counts(findings: list[Finding]) -> list[RuleCount]:
     """Counts per rule code, sorted by count (descending), then code."""
     counts = Counter(f.code for f in findings)
-    fixable = Counter(f.code for f in findings if f.fix is not None)
+    fixable = Counter(f.code for f in findings if f.fix is not None and f.fix.safe)
+    unsafe = Counter(f.code for f in findings if f.fix is not None and not f.fix.safe)
     slugs = {f.code: f.rule for f in findings}
-    rows = [RuleCount(code, slugs[code], n, fixable[code]) for code, n in counts.items()]
+    rows = [RuleCount(code, slugs[code], n, fixable[code], unsafe[code])
+            for code, n in counts.items()]
     return sorted(rows, key=lambda r: (-r.count, r.code))
 
 
@@ -36,13 +39,20 @@ def render_statistics_text(findings: list[Finding]) -> str:
         return "No findings.\n"
     width = max(len(str(r.count)) for r in rows)
     slug_width = max(len(r.rule) for r in rows)
-    lines = [f"{r.count:>{width}}  {r.code}  {r.rule:<{slug_width}}  "
-             f"{'[fixable: ' + str(r.fixable) + ']' if r.fixable else ''}".rstrip()
+    lines = [f"{r.count:>{width}}  {r.code}  {r.rule:<{slug_width}}  {_fixable(r)}".rstrip()
              for r in rows]
     return "\n".join(lines) + "\n"
 
 
+def _fixable(row: RuleCount) -> str:
+    """``[fixable: N]`` (what `fix` changes), ``+M with --unsafe-fixes`` when there are some."""
+    parts = [f"fixable: {row.fixable}"] if row.fixable else []
+    if row.unsafe:
+        parts.append(f"{row.unsafe} more with --unsafe-fixes")
+    return f"[{', '.join(parts)}]" if parts else ""
+
+
 def render_statistics_json(findings: list[Finding]) -> str:
-    rows = [{"code": r.code, "rule": r.rule, "count": r.count, "fixable": r.fixable}
-            for r in rule_counts(findings)]
+    rows = [{"code": r.code, "rule": r.rule, "count": r.count, "fixable": r.fixable,
+             "unsafe_fixable": r.unsafe} for r in rule_counts(findings)]
     return json.dumps(rows, indent=2) + "\n"

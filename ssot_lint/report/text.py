@@ -23,12 +23,15 @@ def render_text(findings: list[Finding], summary: Summary, quiet: bool = False) 
     lines = [f"{printable(f.path)}:{f.line}:{f.column}: {f.code} {printable(f.message)}"
              for f in findings]
     if not quiet:
+        fails = f"; the run fails: {'; '.join(summary.failures)}" if summary.failures else ""
         if findings:
             parts = ", ".join(f"{n} {sev}{'s' if n != 1 else ''}"
                               for sev, n in summary.by_severity.items())
             plural = "s" if summary.findings != 1 else ""
             lines.append(f"Found {summary.findings} finding{plural} ({parts}) in "
-                         f"{summary.files_with_findings} of {summary.files_checked} files.")
+                         f"{summary.files_with_findings} of {summary.files_phrase()}{fails}.")
+        elif summary.failures:
+            lines.append(f"No findings ({summary.files_phrase()}){fails}.")
         else:
-            lines.append(f"All checks passed ({summary.files_checked} files).")
+            lines.append(f"All checks passed ({summary.files_phrase()}).")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -14,6 +14,18 @@ from ssot_lint.rules.base import Example, FileContext, Rule
 
 
 @lru_cache(maxsize=1)
+def rule_codes() -> tuple[str, ...]:
+    """Every rule code, sorted, read from the module names (``ssot101_...`` -> SSOT101).
+
+    Configuration checks ``select``/``ignore`` codes against these without importing
+    every rule module; a test keeps them equal to ``all_rules()``'s codes.
+    """
+    return tuple(sorted(info.name.split("_", 1)[0].upper()
+                        for info in pkgutil.iter_modules(__path__)
+                        if info.name.startswith("ssot")))
+
+
+@lru_cache(maxsize=1)
 def all_rules() -> tuple[type[Rule], ...]:
     """All rule classes, sorted by code."""
     found: dict[str, type[Rule]] = {}

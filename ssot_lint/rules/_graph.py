@@ -17,6 +17,14 @@ from ssot_lint.graph.violation import GraphViolation
 from ssot_lint.model.finding import Finding
 from ssot_lint.rules.base import FileContext, Rule
 
+EDGE_KEY = "edge"  # Finding.extra key: the one import edge a direct finding is about
+
+
+def edge_marker(importer: str, target: str) -> tuple[str, str]:
+    """``("edge", "a -> b")``: lets the engine see that SSOT201 and SSOT203 report the
+    same import of the same edge (``engine.drop_repeated_layer_findings``)."""
+    return (EDGE_KEY, f"{importer} -> {target}")
+
 
 def graph_findings(ctx: FileContext, rule: Rule) -> Iterator[Finding]:
     for violation in ctx.project.graph.violations_in(rule.code, ctx.source.rel):
@@ -24,8 +32,10 @@ def graph_findings(ctx: FileContext, rule: Rule) -> Iterator[Finding]:
                               violation.message, line=violation.line, col=violation.col,
                               severity=violation.severity, hint=violation.hint,
                               symbol=violation.site.target if violation.site else None)
-        touches = tuple(("touches", path) for path in _touched(ctx, violation))
-        yield replace(finding, extra=finding.extra + touches) if touches else finding
+        extra = tuple(("touches", path) for path in _touched(ctx, violation))
+        if rule.code == "SSOT203" and violation.site is not None and len(violation.edges) == 1:
+            extra += (edge_marker(*violation.edges[0]),)
+        yield replace(finding, extra=finding.extra + extra) if extra else finding
 
 
 def _touched(ctx: FileContext, violation: GraphViolation) -> list[str]:

@@ -14,7 +14,7 @@ from ssot_lint.model.registry import Policy, RuleEntry, match_entry
 from ssot_lint.resolve import names as N
 from ssot_lint.resolve.imports import ResolvedImport
 from ssot_lint.resolve.suggest import suggest_module, suggest_name
-from ssot_lint.rules.base import FileContext
+from ssot_lint.rules.base import FileContext, advice
 
 IMPORT_KINDS = ("import", "from", "star")
 
@@ -130,12 +130,6 @@ def replacement_for(imported: str, entry: RuleEntry) -> str | None:
 
 
 def broken_advice(imported: str, entry: RuleEntry) -> str:
-    """`` (reason); use `X` instead — see docs`` for a message about a ``[broken]`` path."""
-    advice = f" ({entry.reason})" if entry.reason else ""
-    replacement = replacement_for(imported, entry)
-    if replacement:
-        advice += f"; use `{replacement}` instead"
-    if entry.docs:
-        advice += f" — see {entry.docs}"
-    return advice
+    """``: reason; use `X` instead (see docs)`` for a message about a ``[broken]`` path."""
+    return advice(entry.reason or entry.hint, replacement_for(imported, entry), entry.docs)
 

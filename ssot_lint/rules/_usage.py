@@ -14,6 +14,8 @@ import pathspec
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.facts import Definition, FileFacts, ImportFact
 from ssot_lint.model.references import ClassInfo
+from ssot_lint.model.registry import RuleEntry
+from ssot_lint.resolve.definitions import memo_site
 from ssot_lint.resolve.imports import absolute_module
 from ssot_lint.resolve.project import Project
 from ssot_lint.rules.base import FileContext
@@ -145,3 +147,56 @@ def path_tolerated(ctx: FileContext, globs: tuple[str, ...]) -> bool:
         ctx.memo[key] = spec
     assert isinstance(spec, pathspec.PathSpec)
     return bool(spec.match_file(ctx.source.rel))
+
+
+OBJECT, PATH = "object", "path"
+
+
+def entry_scope(project: Project, entry: RuleEntry) -> tuple[str, str | None, str]:
+    """(scope, the definition the entry's path names, why that scope).
+
+    A ``[deprecated]``/``[broken]`` entry whose ``use_instead`` is a *different* object
+    deprecates the object: every path to its definition is the same thing under
+    another spelling. When ``use_instead`` is the same object at a better path, only
+    the spelling is wrong. ``scope = "object" | "path"`` on the entry overrides this.
+    """
+    site = memo_site(project, entry.path) if project.is_first_party(entry.path) else None
+    if site is not None and project.index.exists(site):
+        site = None  # a module: its names are not one object
+    if entry.scope is not None:
+        return entry.scope, site, "set by the entry"
+    if site is None:
+        return PATH, None, "the path names no definition in the code"
+    if not entry.use_instead:
+        return PATH, site, "there is no use_instead, so only this spelling is known to be wrong"
+    other = memo_site(project, entry.use_instead) \
+        if project.is_first_party(entry.use_instead) else entry.use_instead
+    if other == site:
+        return PATH, site, f"use_instead `{entry.use_instead}` is the same object"
+    return OBJECT, site, f"use_instead `{entry.use_instead}` is a different object"
+
+
+def object_entries(project: Project) -> dict[str, RuleEntry]:
+    """Definition path -> the object-scoped entry that deprecates it (deprecated first)."""
+    key = "object-entries"
+    found = project.shared.get(key)
+    if found is None:
+        table: dict[str, RuleEntry] = {}
+        registry = project.registry
+        for entries in (registry.deprecated, registry.broken):
+            for path in sorted(entries):
+                scope, site, _ = entry_scope(project, entries[path])
+                if scope == OBJECT and site is not None:
+                    table.setdefault(site, entries[path])
+        found = project.shared[key] = table
+    assert isinstance(found, dict)
+    return found
+
+
+def object_entry(project: Project, path: str) -> RuleEntry | None:
+    """The object-scoped entry covering the definition ``path`` resolves to, if any."""
+    table = object_entries(project)
+    if not table or not project.is_first_party(path):
+        return None
+    site = memo_site(project, path)
+    return table.get(site) if site is not None else None

@@ -35,6 +35,8 @@ class Example:
     lines: tuple[int, ...] = ()
     fixed: str | None = None
     note: str = ""
+    # (line, column, message) of each finding, when the example pins the text too.
+    messages: tuple[tuple[int, int, str], ...] = ()
 
 
 class Rule:
@@ -51,6 +53,9 @@ class Rule:
     # "project" = the project's interface only (the import graph), so they stay valid
     # while an edit keeps the file's interface, and are not recomputed (results.py).
     scope: ClassVar[str] = "file"
+    # The rule's message: one ``str.format`` template, so every finding of the rule
+    # reads the same way (as pyflakes' message classes, deptry's error_template).
+    message: ClassVar[str] = "{subject}"
     VALID: ClassVar[tuple[Example, ...]] = ()
     INVALID: ClassVar[tuple[Example, ...]] = ()
 
@@ -60,6 +65,27 @@ class Rule:
     @classmethod
     def doc(cls) -> str:
         return (cls.__doc__ or "").strip()
+
+    @classmethod
+    def render(cls, **values: str) -> str:
+        """The rule's ``message`` template filled in."""
+        return cls.message.format(**values)
+
+
+def advice(text: str | None, use_instead: str | None = None, docs: str | None = None) -> str:
+    """``: TEXT; use `X` instead (see DOCS)`` -- the one spelling of migration advice.
+
+    Every rule that passes on a registry entry's advice (SSOT101/104/111/122/301/302)
+    ends its message with this, so the same entry reads the same in every finding.
+    TEXT is the entry's ``reason`` (else its ``hint``): a hint beside a reason is shown
+    as the finding's own hint line, not repeated in the message.
+    """
+    out = f": {text.strip().rstrip('.')}" if text and text.strip() else ""
+    if use_instead:
+        out += f"; use `{use_instead}` instead"
+    if docs:
+        out += f" (see {docs})"
+    return out
 
 
 class FileContext:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.rules._fixes import replacement_problem, unresolved, with_note
 from ssot_lint.rules._imports import checked_imports, import_line
 from ssot_lint.rules.base import Example, FileContext, Rule
 
@@ -20,13 +21,24 @@ aliases = ["app.agents.registry.AgentRegistry"]
 """
 
 
+# The canonical path is a re-export (app.main.AgentRegistry), the defining path an alias.
+_FACADE = """
+[symbols."app.main.AgentRegistry"]
+aliases = ["app.agents.supervisor.agent_registry.AgentRegistry"]
+"""
+
+
 class NonCanonicalImportRule(Rule):
     """A registered symbol imported through one of its ``aliases``.
 
     Why: an alias works today, but it is a second source of truth: the day the
     re-export is removed or points elsewhere, every importer breaks or silently gets a
     different object. The message names the canonical import line to use instead;
-    ``ssot-lint fix`` rewrites it (keeping any ``as`` name).
+    ``ssot-lint fix`` rewrites it (keeping any ``as`` name). The module-level import
+    that *builds* a registered path of the same symbol is not reported: when the
+    canonical path is a package re-export (``pkg.Name``, as ``registry init`` chooses
+    when that is how the project imports it), ``pkg/__init__.py`` must import the
+    name from where it is defined, and so must a module re-exporting it as an alias.
     """
 
     code = "SSOT112"
@@ -36,11 +48,17 @@ class NonCanonicalImportRule(Rule):
     fixable = "safe"
     config = "[symbols] aliases"
     VALID = (Example("from app.agents.supervisor.agent_registry import AgentRegistry\n",
-                     files=_FILES, registry=_REGISTRY),)
+                     files=_FILES, registry=_REGISTRY),
+             Example("from app.agents.supervisor.agent_registry import AgentRegistry\n",
+                     files=_FILES, registry=_FACADE,
+                     note="this import builds the canonical app.main.AgentRegistry"))
     INVALID = (Example("from app.agents.registry import AgentRegistry as Registry\n",
                        files=_FILES, registry=_REGISTRY, lines=(1,),
                        fixed="from app.agents.supervisor.agent_registry import AgentRegistry "
-                             "as Registry\n"),)
+                             "as Registry\n"),
+               Example("def f():\n    from app.agents.supervisor.agent_registry import "
+                       "AgentRegistry\n", files=_FILES, registry=_FACADE, lines=(2,),
+                       note="a function-level import builds nothing"))
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         aliases = ctx.project.shared.get("aliases")
@@ -56,9 +74,16 @@ class NonCanonicalImportRule(Rule):
             entry = aliases.get(ri.path)
             if entry is None:
                 continue
+            if not (ri.fact.in_function or ri.fact.in_class) and ctx.source.module and \
+                    f"{ctx.source.module}.{ri.fact.bound_name}" in (entry.path, *entry.aliases):
+                continue  # this import builds a registered path of the same symbol
             line = import_line(entry.path, ri.fact.asname)
             message = (f"`{ri.fact.name}` is imported via the alias `{ri.path}`; its canonical "
                        f"home is `{entry.path}`: use `{line}`")
-            yield ctx.finding(self, ri.fact, message, symbol=ri.path,
-                              fix=Edit("import from the canonical home", "replace-import",
-                                       ri.path, entry.path))
+            # The same object: a different last name is kept local with `as`, not renamed.
+            problem = replacement_problem(ctx.project, ri, entry.path)
+            fix = Edit("import from the canonical home", "replace-import", ri.path,
+                       entry.path) if problem is None else None
+            yield ctx.finding(self, ri.fact, with_note(message, unresolved(ctx.project,
+                                                                           entry.path)),
+                              symbol=ri.path, fix=fix)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import match_entry
 from ssot_lint.rules._imports import broken_advice, replacement_for
-from ssot_lint.rules.base import Example, FileContext, Rule
+from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _FILES = {"app/plugins/__init__.py": "", "app/plugins/email.py": "def send(): ...\n",
           "app/plugins/legacy_sms.py": "def send(): ...\n",
@@ -47,7 +47,14 @@ class DynamicImportRule(Rule):
                        "importlib.import_module('app.plugins.sms')\n"
                        "import_module('app.plugins.legacy_sms')\n"
                        "__import__('app.plugin')\n",
-                       files=_FILES, registry=_REGISTRY, lines=(4, 5, 6)),)
+                       files=_FILES, registry=_REGISTRY, lines=(4, 5, 6), messages=(
+                           (4, 25, "dynamic import of `app.plugins.sms`, which does not exist "
+                                   "(`app.plugins.sms` is missing)"),
+                           (5, 15, "dynamic import of deprecated module "
+                                   "`app.plugins.legacy_sms`: SMS delivery is being retired; "
+                                   "use `app.plugins.email` instead"),
+                           (6, 12, "dynamic import of `app.plugin`, which does not exist "
+                                   "(`app.plugin` is missing)"))),)
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         project = ctx.project
@@ -69,11 +76,8 @@ class DynamicImportRule(Rule):
                 continue
             entry = match_entry(registry.deprecated, path)
             if entry is not None:
-                message = f"dynamic import of deprecated module `{path}`"
-                if entry.hint or entry.reason:
-                    message += f": {entry.hint or entry.reason}"
-                replacement = replacement_for(path, entry)
-                if replacement:
-                    message += f"; use `{replacement}` instead"
+                message = (f"dynamic import of deprecated module `{path}`"
+                           + advice(entry.reason or entry.hint, replacement_for(path, entry),
+                                    entry.docs))
                 yield ctx.finding(self, fact, message, severity=entry.severity, symbol=path,
                                   hint=entry.hint, docs=entry.docs)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ssot_lint.graph.services import ServiceMap, boundary_violation
-from ssot_lint.graph.sites import import_sites
+from ssot_lint.graph.sites import by_statement, import_sites
 from ssot_lint.model.finding import Finding
+from ssot_lint.rules._graph import edge_marker
 from ssot_lint.rules.base import Example, FileContext, Rule
 
-_FILES = {"billing/api.py": "def charge(): ...\n", "billing/ledger.py": "ROWS = []\n"}
+_FILES = {"billing/api.py": "def charge(): ...\ndef refund(): ...\n",
+          "billing/ledger.py": "ROWS = []\n"}
 _SERVICES = """
 [services.app]
 packages = ["app"]
@@ -40,7 +43,10 @@ class BoundaryViolationRule(Rule):
     ``policy.type_checking_imports = "ignore"``. When the imported service lists
     ``public`` modules, other services may import it only through them (or their
     submodules). The message names both services, the allowed list, and the rule's
-    ``reason`` and ``owner``.
+    ``reason`` and ``owner``. There is one finding per import statement and imported
+    module, at its first name: ``from billing.api import (charge, refund)`` is one
+    finding naming `charge`, `refund`; ``from billing import api, ledger`` is two
+    (two modules, two edges).
     """
 
     code = "SSOT201"
@@ -67,6 +73,11 @@ class BoundaryViolationRule(Rule):
         Example("from billing import ledger\n", files=_FILES,
                 registry=_registry('["billing"]', 'public = ["billing.api"]'), lines=(1,),
                 note="not through the public module"),
+        Example("from billing.api import (\n    charge,\n    refund,\n)\n", files=_FILES,
+                registry=_registry(), lines=(2,),
+                note="one finding per statement and module, naming `charge`, `refund`"),
+        Example("from billing import api, ledger\n", files=_FILES, registry=_registry(),
+                lines=(1, 1), note="two modules: two edges, two findings"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
@@ -74,8 +85,10 @@ class BoundaryViolationRule(Rule):
         if not registry.services:
             return
         services = ServiceMap(registry.services)
-        for site in import_sites(ctx.project, ctx.source):
-            violation = boundary_violation(site, services, registry)
+        for statement in by_statement(import_sites(ctx.project, ctx.source)):
+            site = statement[0]
+            violation = boundary_violation(site, services, registry, statement)
             if violation is not None:
-                yield ctx.finding(self, site.fact, violation.message, hint=violation.hint,
-                                  symbol=site.target)
+                finding = ctx.finding(self, site.fact, violation.message, hint=violation.hint,
+                                      symbol=site.target)
+                yield replace(finding, extra=(edge_marker(site.importer, site.target),))

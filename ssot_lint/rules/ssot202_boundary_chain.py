@@ -8,7 +8,7 @@ from ssot_lint.model.finding import Finding
 from ssot_lint.rules._graph import graph_findings
 from ssot_lint.rules.base import Example, FileContext, Rule
 
-_FILES = {"app/db.py": "ENGINE = None\n", "app/service.py": "import app.db\n",
+_FILES = {"app/db.py": "ENGINE = None\nSESSION = None\n", "app/service.py": "import app.db\n",
           "app/pure.py": "X = 1\n"}
 _CONTRACT = """
 [[contracts]]
@@ -27,7 +27,8 @@ class BoundaryChainRule(Rule):
     Why: some dependencies are wrong even when no single import looks wrong — the
     CLI that must start without a database, the domain that must not reach the web
     framework. A contract names ``source`` and ``forbidden`` module prefixes; every
-    direct import from a source module into a forbidden one is reported, and unless
+    direct import from a source module into a forbidden one is reported (once per
+    statement and imported module, naming the imported names), and unless
     ``allow_indirect = true`` so is every chain (reported at its first import, with
     the whole chain ``a -> b -> c`` in the message, once per imported module). When a
     file that could be on such a chain cannot be parsed, the contract is reported as
@@ -52,6 +53,9 @@ class BoundaryChainRule(Rule):
         Example("import app.db\n", files=_FILES, registry=_CONTRACT, lines=(1,)),
         Example("import app.pure\nimport app.service\n", files=_FILES, registry=_CONTRACT,
                 lines=(2,), note="app.main -> app.service -> app.db"),
+        Example("from app.db import (ENGINE,\n                    SESSION)\n", files=_FILES,
+                registry=_CONTRACT, lines=(1,),
+                note="one finding per statement and module, naming `ENGINE`, `SESSION`"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:

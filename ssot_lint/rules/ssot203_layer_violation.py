@@ -8,7 +8,7 @@ from ssot_lint.model.finding import Finding
 from ssot_lint.rules._graph import graph_findings
 from ssot_lint.rules.base import Example, FileContext, Rule
 
-_FILES = {"app/api.py": "import app.main\n", "app/util.py": "X = 1\n",
+_FILES = {"app/api.py": "import app.main\nROUTES = []\nAPP = None\n", "app/util.py": "X = 1\n",
           "app/helpers.py": "from app import api\n"}
 _LAYERS = """
 [[layers]]
@@ -28,7 +28,10 @@ class LayerViolationRule(Rule):
     modules outside the stack and is reported at the first import on the shortest
     chain, with the chain in the message; there is one finding per (importing module,
     higher layer) pair. A chain through another layered module is that module's own
-    finding. If a file that could be on such a chain cannot be parsed and nothing
+    finding. A direct violation (no chain) whose import SSOT201 already reports for
+    the same edge is not repeated: the service boundary finding is kept, and
+    SSOT203 stays when it shows a chain, or when SSOT201 is not selected or is
+    suppressed there. If a file that could be on such a chain cannot be parsed and nothing
     else breaks the stack, the stack is reported as "unknown — partial graph" (a
     warning) instead of passing silently.
     """
@@ -47,6 +50,12 @@ class LayerViolationRule(Rule):
         Example("from app import api\n", files=_FILES, registry=_LAYERS, lines=(1,)),
         Example("import app.util\nimport app.helpers\n", files=_FILES, registry=_LAYERS,
                 lines=(2,), note="app.main -> app.helpers -> app.api"),
+        Example("from app.api import (\n    ROUTES,\n    APP,\n)\n", files=_FILES,
+                registry=_LAYERS, lines=(2,), note="one finding per statement"),
+        Example("from app.api import APP\n", files=_FILES,
+                registry=_LAYERS + '[services.web]\npackages = ["app.api"]\n'
+                '[services.core]\npackages = ["app.main"]\n', lines=(),
+                note="SSOT201 reports this import of this edge: not repeated"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_lint.model.finding import Finding
-from ssot_lint.model.registry import RuleEntry, match_entry
 from ssot_lint.model.references import Reference
+from ssot_lint.model.registry import RuleEntry, match_entry
 from ssot_lint.resolve.imports import ResolvedImport
 from ssot_lint.rules._imports import tolerated
-from ssot_lint.rules._usage import CONTEXT_PHRASES, absolute_target, origins, path_tolerated
-from ssot_lint.rules.base import Example, FileContext, Rule
+from ssot_lint.rules._usage import (
+    CONTEXT_PHRASES,
+    absolute_target,
+    object_entry,
+    origins,
+    path_tolerated,
+)
+from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _FILES = {
     "app/agents/__init__.py": "from app.agents.state import DeepAgentState\n",
@@ -47,14 +53,17 @@ class DeprecatedUsageRule(Rule):
     reported; comments and ordinary strings are never read. The entry's ``paths``
     globs tolerate whole files, and a use through an import that the entry's
     ``allow_in`` tolerates (under ``TYPE_CHECKING``, inside a function, in a fallback)
-    is tolerated too.
+    is tolerated too. An entry whose ``use_instead`` is a different object covers
+    the object (``scope``, see SSOT111): uses through an import from the defining
+    module, or any other re-export, are reported with the entry's advice.
     """
 
     code = "SSOT301"
     slug = "deprecated-usage"
     severity = "warning"
     summary = "use of a deprecated symbol beyond its import"
-    config = "[deprecated] use_instead, hint, severity, allow_in, paths"
+    config = "[deprecated] use_instead, hint, severity, allow_in, paths, scope"
+    message = "use of deprecated `{path}`{where}{advice}"
     VALID = (
         Example("from app.agents.state import AgentPhase\n\n"
                 "def run(DeepAgentState: int) -> int:\n    return DeepAgentState\n\n"
@@ -78,11 +87,24 @@ class DeprecatedUsageRule(Rule):
                 "state: DeepAgentState | None = None\n",
                 files=_FILES, registry=_STRICT, lines=(4, 5),
                 note="module alias and a re-export"),
+        Example("from app.schemas.models import DeepAgentState\n\n"
+                "def run(state: DeepAgentState) -> None: ...\n",
+                files={"app/schemas/__init__.py": "",
+                       "app/schemas/models.py": "class DeepAgentState: ...\n",
+                       "app/agents/__init__.py": "",
+                       "app/agents/state.py": "from app.schemas.models import DeepAgentState\n"},
+                registry=_STRICT.split("\n\n[deprecated.\"app.core")[0] + "\n",
+                lines=(3,), messages=((3, 16, "use of deprecated "
+                                       "`app.agents.state.DeepAgentState` in a type annotation: "
+                                       "DeepAgentState shares state between users; use "
+                                       "`app.services.user_execution_context."
+                                       "UserExecutionContext` instead"),),
+                note="deprecation follows the object to its defining module"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        deprecated = ctx.project.registry.deprecated
-        if not deprecated or not ctx.facts.references:
+        registry = ctx.project.registry
+        if not (registry.deprecated or registry.broken) or not ctx.facts.references:
             return
         for ref in ctx.facts.references:
             found = self.entry_for(ctx, ref)
@@ -90,12 +112,9 @@ class DeprecatedUsageRule(Rule):
                 continue
             entry, path = found
             where = CONTEXT_PHRASES.get(ref.context, "")
-            message = f"use of deprecated `{entry.path}`" + (f" {where}" if where else "")
-            if entry.hint or entry.reason:
-                message += f": {entry.hint or entry.reason}"
-            if entry.use_instead:
-                message += (" Use" if message.endswith(".") else "; use") + \
-                    f" `{entry.use_instead}` instead"
+            message = self.render(path=entry.path, where=f" {where}" if where else "",
+                                  advice=advice(entry.reason or entry.hint, entry.use_instead,
+                                                entry.docs))
             yield ctx.finding(self, None, message, line=ref.line, col=ref.col,
                               severity=entry.severity, hint=entry.hint, symbol=path,
                               docs=entry.docs)
@@ -117,6 +136,8 @@ class DeprecatedUsageRule(Rule):
         binding = _binding(ctx, ref, path)
         if binding is not None and entry.allow_in and tolerated(ctx, binding, entry):
             return None  # a use through an import the entry tolerates is tolerated too
+        if ("deprecated-usage-object", path) in shared:
+            return entry, entry.path  # the object by a path no entry names: the entry's path
         return entry, path
 
 
@@ -137,4 +158,7 @@ def _lookup(ctx: FileContext, path: str) -> RuleEntry | None:
         entry = match_entry(deprecated, candidate)
         if entry is not None and not ctx.project.index.exists(entry.path):
             return entry
-    return None
+    found = object_entry(ctx.project, path)  # the same object by a path no entry names
+    if found is not None:
+        ctx.project.shared[("deprecated-usage-object", path)] = True
+    return found

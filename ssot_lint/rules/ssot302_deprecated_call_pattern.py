@@ -8,7 +8,7 @@ from ssot_lint.model.finding import Finding
 from ssot_lint.model.references import Reference
 from ssot_lint.model.registry import Pattern
 from ssot_lint.rules._usage import absolute_target, origins
-from ssot_lint.rules.base import Example, FileContext, Rule
+from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _FILES = {
     "app/engine/__init__.py": "from app.engine.execution import ExecutionEngine\n",
@@ -76,13 +76,22 @@ class DeprecatedCallPatternRule(Rule):
     severity = "warning"
     summary = "call shape declared deprecated by a registry [[patterns]] entry"
     config = "[[patterns]] call, when, hint, use_instead, severity"
+    message = "{shape} of `{call}` is deprecated{advice}"
     VALID = (Example("from app.engine import ExecutionEngine\nfrom app.engine.execution import run\n"
                      "ExecutionEngine(ctx=object())\nrun(1, timeout=3)\n"
                      "def f(ExecutionEngine):\n    return ExecutionEngine()\n",
                      files=_FILES, registry=_REGISTRY),)
     INVALID = (Example("import app.engine.execution as ex\nfrom app.engine import ExecutionEngine as E\n"
                        "E()\nex.run(1, legacy=True, timeout=2)\nex.run(2)\n",
-                       files=_FILES, registry=_REGISTRY, lines=(3, 4, 5)),)
+                       files=_FILES, registry=_REGISTRY, lines=(3, 4, 5), messages=(
+                           (3, 1, "a call without arguments of "
+                                  "`app.engine.execution.ExecutionEngine` is deprecated: an "
+                                  "engine without a context is shared between users; use "
+                                  "`app.engine.create_request_scoped_engine` instead"),
+                           (4, 1, "a call with `legacy=` of `app.engine.execution.run` is "
+                                  "deprecated: the legacy path is going away"),
+                           (5, 1, "a call without `timeout=` of `app.engine.execution.run` is "
+                                  "deprecated: always pass a timeout"))),)
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         patterns = ctx.project.registry.patterns
@@ -119,9 +128,5 @@ def _message(pattern: Pattern) -> str:
             shape = f"a call without `{arg[1:]}=`"
         else:
             shape = f"a call with `{arg}=`"
-    message = f"{shape} of `{pattern.call}` is deprecated"
-    if pattern.hint:
-        message += f": {pattern.hint}"
-    if pattern.use_instead:
-        message += f"; use `{pattern.use_instead}` instead"
-    return message
+    return DeprecatedCallPatternRule.render(shape=shape, call=pattern.call,
+                                            advice=advice(pattern.hint, pattern.use_instead))

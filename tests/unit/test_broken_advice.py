@@ -27,7 +27,8 @@ def test_every_kind_of_reference_maps_the_tail_onto_use_instead(tmp_path: Path) 
     findings = run_check(root, [root / "app" / "main.py"])
     by_code = {f.code: f.message for f in findings}
     assert set(by_code) == {"SSOT101", "SSOT104", "SSOT122"}
-    advice = " (renamed in 2025-08); use `app.extensions.sms{}` instead — see https://wiki.example/plugins"
+    # One template: the same advice, spelled the same way, in every rule's message.
+    advice = ": renamed in 2025-08; use `app.extensions.sms{}` instead (see https://wiki.example/plugins)"
     assert by_code["SSOT101"].endswith(advice.format(".send"))
     assert by_code["SSOT104"].endswith(advice.format(".send"))
     assert by_code["SSOT122"].endswith(advice.format(""))

@@ -256,3 +256,21 @@ def test_module_dunders_exist_without_being_written(tmp_path: Path) -> None:
     })
     findings = run_check(root, [root / "app" / "main.py"])
     assert [(f.line, f.code) for f in findings] == [(4, "SSOT103")]
+
+
+def test_suggestions_stay_in_the_top_level_package_and_close(tmp_path: Path) -> None:
+    """Another package's module with the same last name is not what was meant."""
+    files = {"app/__init__.py": "", "app/core/__init__.py": "",
+             "auth_service/__init__.py": "", "auth_service/core/__init__.py": "",
+             "auth_service/core/config.py": "X = 1\n",
+             "app/very/deeply/nested/elsewhere/__init__.py": "",
+             "app/very/deeply/nested/elsewhere/config.py": "X = 1\n",
+             "main.py": "import app.core.config\n"}
+    write_project(tmp_path / "far", files, '[project]\npackages = ["app", "auth_service"]\n')
+    [(_, _, _, message)] = unresolved(tmp_path / "far")
+    assert "did you mean" not in message, message  # not auth_service's, not a far-away one
+    files.update({"app/settings/__init__.py": "", "app/settings/config.py": "X = 1\n",
+                  "main.py": "import app.setings.config\n"})
+    write_project(tmp_path / "near", files, '[project]\npackages = ["app", "auth_service"]\n')
+    [(_, _, _, message)] = unresolved(tmp_path / "near")
+    assert message.endswith("did you mean `app.settings.config`?")
