@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
+from ssot_lint.escape import portable
 from ssot_lint.model.finding import Finding
 
 FINGERPRINT_KEY = "fingerprint"  # the Finding.extra key holding the hex fingerprint
@@ -37,7 +38,7 @@ class Identity:
     """What a finding *is*, independent of where in its file it currently sits."""
 
     code: str
-    path: str  # POSIX, relative to the project root
+    path: str  # POSIX, relative to the project root; ``escape.portable`` (valid Unicode)
     symbol: str  # the import path / symbol, or the message with numbers blanked out
     occurrence: int  # 0 for the first identical finding in the file, 1 for the next...
 
@@ -76,7 +77,7 @@ def identities(findings: Sequence[Finding], root: Path | None = None,
     result: list[Identity | None] = [None] * len(findings)
     for index in order:
         f = findings[index]
-        base = (f.code, root_relative(f.path, root, cwd), symbol_key(f))
+        base = (f.code, portable(root_relative(f.path, root, cwd)), portable(symbol_key(f)))
         result[index] = Identity(*base, seen.get(base, 0))
         seen[base] = seen.get(base, 0) + 1
     return [identity for identity in result if identity is not None]
@@ -219,7 +220,7 @@ def entries_for(findings: Sequence[Finding], root: Path | None = None,
     entries = []
     for f, identity in zip(findings, identities(findings, root, cwd)):
         before = old.get(identity)
-        entries.append(Entry(identity, f.message, before.reason if before else "",
+        entries.append(Entry(identity, portable(f.message), before.reason if before else "",
                              before.owner if before else ""))
     return sorted(entries, key=lambda e: e.identity)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pathspec
 
 from ssot_lint.errors import ConfigError, RegistryError
+from ssot_lint.fspath import link_problem, real_path
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 
 PY_SUFFIXES = (".py", ".pyi")
@@ -305,9 +306,14 @@ def _stem(filename: str) -> str:
 def check_source_roots(root: Path, source_roots: tuple[str, ...]) -> None:
     """Raise ``RegistryError`` unless every source root is a directory inside ``root``
     (otherwise every first-party import would look unresolved, which misleads)."""
-    root = root.resolve()
+    root = real_path(root)
+    for source_root in sorted(source_roots):
+        problem = link_problem(root / source_root)
+        if problem:
+            raise RegistryError(f"source root {source_root!r} {problem}; fix [project] "
+                                "source_roots in the registry", key="project.source_roots")
     bad = sorted(r for r in source_roots
-                 if not (root / r).is_dir() or not (root / r).resolve().is_relative_to(root))
+                 if not (root / r).is_dir() or not real_path(root / r).is_relative_to(root))
     if bad:
         raise RegistryError(f"source root {bad[0]!r} is not a directory inside the project root "
                             f"{root.as_posix()}; fix [project] source_roots in the registry",
@@ -332,10 +338,10 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     ``UNWATCHABLE`` for what no stat can vouch for (a symlinked file, whose target
     may change anywhere). ``discover_memo`` replays a walk while they all stand.
     """
-    root = root.resolve()
+    root = real_path(root)
     base = _rule(_exclude_spec(exclude), 0)
-    roots = sorted({(root / r).resolve() for r in source_roots}, key=lambda p: (-len(p.parts), p))
     check_source_roots(root, source_roots)
+    roots = sorted({real_path(root / r) for r in source_roots}, key=lambda p: (-len(p.parts), p))
     # Each source root as the "a/b/" prefix of the relative paths under it ("" for the
     # project root), deepest first as in ``roots``. pathlib compares case-insensitively
     # on Windows, so there every file goes through the Path-based ``_source_file``.
@@ -450,11 +456,11 @@ def _source_file(full: Path, rel: str, roots: list[Path]) -> SourceFile:
 
 def source_file_for(path: Path, root: Path, source_roots: tuple[str, ...]) -> SourceFile:
     """Describe one explicitly named file (which may lie outside the project)."""
-    full = path.resolve()
+    full = real_path(path)
     try:
-        rel = full.relative_to(root.resolve()).as_posix()
+        rel = full.relative_to(real_path(root)).as_posix()
     except ValueError:
         return SourceFile(path=full, rel=path.as_posix(), module=None,
                           is_package=full.stem == "__init__")
-    roots = sorted({(root / r).resolve() for r in source_roots}, key=lambda p: (-len(p.parts), p))
+    roots = sorted({real_path(root / r) for r in source_roots}, key=lambda p: (-len(p.parts), p))
     return _source_file(full, rel, roots)

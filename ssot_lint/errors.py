@@ -9,6 +9,11 @@ from __future__ import annotations
 
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: An internal error -- a bug in ssot-lint, never a verdict on the code or the inputs --
+#: so CI can tell a crash from a failing lint (1) and from bad input (2).
+EXIT_INTERNAL = 3
+#: Set to 1 to get the full traceback of an internal error.
+DEBUG_ENV = "SSOT_LINT_DEBUG"
 
 
 class ExitCode(Exception):
@@ -61,3 +66,11 @@ class MultiError(SsotLintError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+def error_lines(error: SsotLintError) -> list[str]:
+    """One line per independent error (a ``MultiError`` is several), unescaped: the caller
+    escapes each, so a line break inside a registry key cannot start an unprefixed line."""
+    if isinstance(error, MultiError):
+        return [line for sub in error.errors for line in error_lines(sub)]
+    return [str(error)]

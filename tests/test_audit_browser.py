@@ -154,6 +154,27 @@ def test_screenshot_shows_red_violating_edges(tmp_path: Path) -> None:
     assert calm < red / 10, (calm, red)
 
 
+def _columns_with(decoded: tuple[int, int, list[bytes]], hex_colour: str) -> tuple[int, int]:
+    """Leftmost and rightmost pixel column showing ``hex_colour`` (exactly)."""
+    width, bpp, rows = decoded
+    target = bytes.fromhex(hex_colour.lstrip("#"))
+    found = [x // bpp for row in rows for x in range(0, width * bpp, bpp)
+             if row[x:x + 3] == target]
+    assert found, f"no pixel of {hex_colour}"
+    return min(found), max(found)
+
+
+@pytest.mark.parametrize("window", [1280, 2400])
+def test_page_uses_the_window_width(tmp_path: Path, window: int) -> None:
+    """The tables (header cells are #eef1f5) span the window, less the page's padding."""
+    page = _report(tmp_path, "wide")
+    shot = tmp_path / "wide.png"
+    done = _browse(tmp_path, page, f"--screenshot={shot}", f"--window-size={window},1200")
+    assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
+    left, right = _columns_with(_pixels(shot.read_bytes()), "#eef1f5")
+    assert left < 60 and right > window - 60, (left, right)
+
+
 DJANGO = "5.1.4"
 
 

@@ -17,7 +17,8 @@ from ssot_lint.commands.audit import show_progress
 from tests.audit_project import make_project
 
 
-def _run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(cwd: Path, *args: str, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "CI"}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "ssot_lint", "audit", *args], cwd=cwd,
@@ -190,3 +191,34 @@ def test_same_project_same_report_bytes(project: Path) -> None:
     assert first.returncode == second.returncode == 0
     assert first.stdout == second.stdout and "2026-01-01T00:00:00Z" in first.stdout
     assert (project / "a.json").read_bytes() == (project / "b.json").read_bytes()
+
+
+def test_baseline_debt_is_shown_apart_with_compliance_with_and_without(project: Path) -> None:
+    check = subprocess.run([sys.executable, "-m", "ssot_lint", "check", "--write-baseline",
+                            "ssot-baseline.toml"], cwd=project, capture_output=True,
+                           text=True, timeout=120)
+    assert check.returncode == 0, check.stderr
+    # one new violation after the baseline was written: an error in a new file
+    (project / "tools" / "new_job.py").write_text("from shared.gone import thing\n")
+    done = _run(project, "--baseline", "ssot-baseline.toml", "--json", "audit.json",
+                "-o", "report.md")
+    assert done.returncode == 0, done.stderr
+    data = json.loads((project / "audit.json").read_text(encoding="utf-8"))
+    debt = data["baseline"]
+    assert debt["file"] == "ssot-baseline.toml"
+    assert debt["new"] == 1 and debt["known"] == data["overall"]["findings"] - 1 == 11
+    assert debt["stale"] == 0 and sum(debt["by_rule"].values()) == 11
+    files = data["overall"]["files"]
+    # with the debt: every file with an error counts; without: only the new error's file
+    assert debt["compliance_without"] == round(100 * (files - 1) / files, 1)
+    assert data["overall"]["compliance"] < debt["compliance_without"]
+    assert f"{debt['compliance_without']:.1f}% without the baseline's 11 known findings " \
+           "(1 new)" in done.stderr
+    report = (project / "report.md").read_text(encoding="utf-8")
+    assert "## Baseline `ssot-baseline.toml`" in report
+    assert f"| new (not in the baseline) | 1 | {debt['compliance_without']:.1f}% |" in report
+    html = _run(project, "--baseline", "ssot-baseline.toml").stdout
+    assert '<h2 id="baseline">Baseline <code>ssot-baseline.toml</code></h2>' in html
+    # without --baseline the JSON document keeps its shape
+    assert _run(project, "--json", "plain.json").returncode == 0
+    assert "baseline" not in json.loads((project / "plain.json").read_text(encoding="utf-8"))

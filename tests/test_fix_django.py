@@ -6,11 +6,15 @@ way a real migration would: the ``django.test`` re-exports of the test case clas
 and ``override_settings`` become aliases of their defining modules (SSOT112), and
 ``django.http.HttpResponse`` / ``django.db.models.Q`` are deprecated in favour of their
 defining modules (SSOT111). ``fix`` must rewrite every one of those imports, leave code
-that still compiles, and a following ``check`` must report none of them.
+that still compiles, and a following ``check`` must report none of them; and every file
+it touches that passed ruff's import sorting (``ruff check --select I`` with ruff's
+default isort settings and the registry's packages as first party) before still passes
+it after: the new imports are merged, placed and wrapped as a sorter would.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -65,10 +69,23 @@ def _compile_errors(root: Path, targets: list[str]) -> set[str]:
     return set(re.findall(r"\*\*\* Error compiling '([^']+)'", done.stdout))
 
 
+def unsorted_files(root: Path, targets: list[str], first_party: list[str]) -> set[str]:
+    """Files ruff's import sorting (rule I001, default settings) would change."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I",
+         "--output-format", "json", "--no-cache",
+         "--config", f"lint.isort.known-first-party = {json.dumps(first_party)}", *targets],
+        cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    return {Path(item["filename"]).resolve().relative_to(root.resolve()).as_posix()
+            for item in json.loads(done.stdout)}
+
+
 def test_fix_migrates_hundreds_of_django_imports(django_root: Path) -> None:
     root = django_root
     assert sum(1 for _ in root.rglob("*.py")) >= 2000
     errors_before = _compile_errors(root, ["django", "tests"])
+    unsorted_before = unsorted_files(root, ["django", "tests"], ["django"])
     before = [f for f in run_check(root) if f.code in MOVED]
     assert len(before) >= 500
 
@@ -82,6 +99,9 @@ def test_fix_migrates_hundreds_of_django_imports(django_root: Path) -> None:
     after = run_check(root)
     assert [f for f in after if f.code in MOVED] == []
     assert _compile_errors(root, changed) == set()
+    sorted_before = [path for path in changed if path not in unsorted_before]
+    assert len(sorted_before) >= 100  # most of Django is isort-clean
+    assert unsorted_files(root, sorted_before, ["django"]) == set()
     assert _compile_errors(root, ["django", "tests"]) == errors_before  # the one file that
     # is a syntax error on purpose (tests/test_runner_apps/tagged/tests_syntax_error.py)
     second = run_fix(root)

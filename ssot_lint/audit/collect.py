@@ -17,6 +17,7 @@ from ssot_lint.audit.advice import advice_for
 from ssot_lint.audit.model import (
     NO_SERVICE,
     Audit,
+    BaselineDebt,
     DeprecatedSymbol,
     FileTotal,
     HealthItem,
@@ -26,6 +27,7 @@ from ssot_lint.audit.model import (
 )
 from ssot_lint.audit.run import AuditRun
 from ssot_lint.audit.services import ServiceMap, package_of, service_edges, unregistered_symbols
+from ssot_lint.baseline import Entry, apply_baseline
 from ssot_lint.model.finding import SEVERITY_ORDER, Finding
 from ssot_lint.model.registry import match_entry
 from ssot_lint.rules import rule_by_code
@@ -71,8 +73,31 @@ def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return {key: sorted(groups[key]) for key in sorted(groups)}
 
 
-def collect(run: AuditRun, *, title: str | None = None) -> Audit:
-    """The audit of ``run``; finding paths must be relative to the project root."""
+def _baseline(run: AuditRun, entries: Iterable[Entry], name: str) -> BaselineDebt:
+    """Split the findings by ``entries``; compliance counted over the new ones only."""
+    root = run.project.config.root
+    scope = {source.rel for source in run.files}
+    outcome = apply_baseline(run.findings, entries, scope, root, root)
+    new_ids = {id(f) for f in outcome.new}
+    known = [f for f in run.findings if id(f) not in new_ids]
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for finding in outcome.new:
+        by_path[finding.path].append(finding)
+    paths = sorted(scope)
+    return BaselineDebt(
+        file=name, known=len(known), new=len(outcome.new), stale=len(outcome.stale),
+        files=len({f.path for f in known}),
+        by_rule=dict(sorted(Counter(f.code for f in known).items())),
+        compliance_without=_scope("new", paths, by_path).compliance)
+
+
+def collect(run: AuditRun, *, title: str | None = None,
+            baseline: Iterable[Entry] | None = None, baseline_name: str = "") -> Audit:
+    """The audit of ``run``; finding paths must be relative to the project root.
+
+    With ``baseline`` entries, the debt they record is summarised apart
+    (``Audit.baseline``); every other figure still counts every finding.
+    """
     project, findings = run.project, run.findings
     registry = project.registry
     root = project.config.root
@@ -107,7 +132,8 @@ def collect(run: AuditRun, *, title: str | None = None) -> Audit:
         generated_at=generated_at(),
         registry=display_path(project.config.registry_path, root),
         overall=_overall(paths, by_path, findings),
-        by_severity={k: severity[k] for k in sorted(severity, key=lambda s: SEVERITY_ORDER.get(s, 9))},
+        by_severity={k: severity[k]
+                     for k in sorted(severity, key=lambda s: SEVERITY_ORDER.get(s, 9))},
         rules=_rule_totals(findings),
         services=service_scopes,
         packages=package_scopes,
@@ -120,6 +146,7 @@ def collect(run: AuditRun, *, title: str | None = None) -> Audit:
         service_names=services.names,
         edges=service_edges(project, run.files, services),
         advice=advice_for([f.code for f in findings]),
+        baseline=_baseline(run, baseline, baseline_name) if baseline is not None else None,
     )
 
 

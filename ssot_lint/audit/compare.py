@@ -8,6 +8,7 @@ wrong (exit code 2) instead of a traceback.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def load_previous(path: Path) -> dict[str, Any]:
     where = path.as_posix()
     hint = "pass a file written by `ssot-lint audit --json FILE`"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     except FileNotFoundError:
         raise ConfigError(f"previous audit not found; {hint}", file=where) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -76,6 +77,11 @@ def load_previous(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ConfigError(f"not valid JSON ({exc.msg}); {hint}", file=where,
                           line=exc.lineno) from None
+    except RecursionError:
+        raise ConfigError(f"not an ssot-lint audit (nested too deeply); {hint}",
+                          file=where) from None
+    except ValueError as exc:  # NaN/Infinity, an integer of thousands of digits
+        raise ConfigError(f"audit data is damaged ({exc}); {hint}", file=where) from None
     if not isinstance(data, dict) or "version" not in data:
         raise ConfigError(f"not an ssot-lint audit (no \"version\"); {hint}", file=where)
     if data["version"] != AUDIT_FORMAT_VERSION:
@@ -98,10 +104,22 @@ def load_previous(path: Path) -> dict[str, Any]:
     return data
 
 
+#: Larger counts or percentages are damage, not data: an audit of any real codebase
+#: stays far below, and arithmetic on 10**400 would overflow when turned into a float.
+LARGEST_NUMBER = 10**15
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number an audit writes")
+
+
 def _number(value: Any) -> float:
-    """A JSON number as written (ints stay ints); TypeError for anything else."""
+    """A JSON number as written (ints stay ints); TypeError/ValueError for anything else
+    (NaN, infinities and absurd magnitudes included)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected a number, got {value!r}")
+    if abs(value) > LARGEST_NUMBER or not math.isfinite(value):  # abs first: no float()
+        raise ValueError(f"{value!r:.40} is out of range")
     return value
 
 
@@ -148,5 +166,5 @@ def _get(row: dict[str, Any] | None, key: str) -> float | None:
         return None
     try:
         return _number(row.get(key))
-    except TypeError:
+    except (TypeError, ValueError):
         return None

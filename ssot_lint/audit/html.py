@@ -23,7 +23,7 @@ UNREGISTERED_SHOWN = 50
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d232b;margin:0;
 background:#f6f7f9}
-main{max-width:1180px;margin:0 auto;padding:24px 32px 64px}
+main{margin:0;padding:24px 32px 64px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:34px 0 10px;border-bottom:1px solid
 #d5dae1;padding-bottom:4px}
 .meta{color:#5c6570}.headline{font-size:22px;font-weight:600;margin:14px 0}
@@ -93,7 +93,8 @@ def render_html(audit: Audit, comparison: Comparison | None = None) -> str:
     """The whole report page."""
     o = audit.overall
     chips = "".join(f'<span class="chip sev-{e(k)}">{e(k)}: {v}</span>'
-                    for k, v in audit.by_severity.items()) or '<span class="chip">no findings</span>'
+                    for k, v in audit.by_severity.items()) \
+        or '<span class="chip">no findings</span>'
     body = [
         f"<h1>{e(audit.title)}</h1>",
         f'<div class="meta">generated {e(audit.generated_at)} \u00b7 registry '
@@ -101,6 +102,8 @@ def render_html(audit: Audit, comparison: Comparison | None = None) -> str:
         f'<p class="headline" id="headline">{e(audit.headline())}</p>',
         f"<div>{chips}</div>",
     ]
+    if audit.baseline is not None:
+        body.append(_baseline(audit))
     if comparison is not None:
         body.append(_progress(comparison))
     body += [_services(audit), _rules(audit), _deprecated(audit), _top_files(audit),
@@ -111,6 +114,24 @@ def render_html(audit: Audit, comparison: Comparison | None = None) -> str:
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{e(audit.title)}</title>\n<style>{_CSS}</style></head>\n"
             "<body><main>\n" + "\n".join(body) + "\n</main></body></html>\n")
+
+
+def _baseline(audit: Audit) -> str:
+    b = audit.baseline
+    assert b is not None
+    head = f'<h2 id="baseline">Baseline <code>{e(b.file)}</code></h2>'
+    figures = _table(["", "findings", "compliance"], [
+        ("every finding", num(audit.overall.findings), f"{audit.overall.compliance:.1f}%"),
+        ("new (not in the baseline)", num(b.new), f"{b.compliance_without:.1f}%"),
+        (f"known debt the baseline records ({plural(b.files, 'file')})", num(b.known), ""),
+    ], numeric=(1, 2))
+    rules = _table(["rule", "known findings"],
+                   [(f"<code>{e(k)}</code>", num(v)) for k, v in b.by_rule.items()],
+                   numeric=(1,)) if b.by_rule else '<p class="empty">No known findings.</p>'
+    stale = (f"<p>{plural(b.stale, 'entry')} matched nothing (fixed or stale): remove "
+             "them with <code>ssot-lint check --baseline FILE --update-baseline</code>.</p>"
+             if b.stale else "")
+    return "\n".join([head, figures, "<h3>Known debt per rule</h3>", rules, stale])
 
 
 def _progress(c: Comparison) -> str:

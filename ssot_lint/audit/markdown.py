@@ -60,6 +60,21 @@ def render_markdown(audit: Audit, comparison: Comparison | None = None) -> str:
            f"**{text(audit.headline())}**", ""]
     if audit.by_severity:
         out += [", ".join(f"{text(k)}: {v}" for k, v in audit.by_severity.items()), ""]
+    if audit.baseline is not None:
+        b = audit.baseline
+        out += [f"## Baseline {code(b.file)}", "",
+                _table(["", "findings", "compliance"], [
+                    ("every finding", str(audit.overall.findings),
+                     f"{audit.overall.compliance:.1f}%"),
+                    ("new (not in the baseline)", str(b.new), f"{b.compliance_without:.1f}%"),
+                    (f"known debt the baseline records ({b.files} files)", str(b.known), ""),
+                ], numeric=(1, 2)), ""]
+        if b.by_rule:
+            out += [_table(["rule", "known findings"],
+                           [(code(k), str(v)) for k, v in b.by_rule.items()], numeric=(1,)),
+                    ""]
+        if b.stale:
+            out += [f"{b.stale} baseline entries matched nothing (fixed or stale).", ""]
     if comparison is not None:
         out += _progress(comparison)
     out += ["## Services", "",

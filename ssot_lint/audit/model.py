@@ -128,6 +128,24 @@ class Advice:
 
 
 @dataclass(frozen=True)
+class BaselineDebt:
+    """What a ``--baseline`` file tolerates, shown apart from the new findings.
+
+    ``compliance_without`` is the share of files with no *new* error-level finding: the
+    compliance the team gets credit for while it pays the recorded debt off;
+    ``Audit.overall.compliance`` keeps counting every finding.
+    """
+
+    file: str
+    known: int  # findings the baseline records
+    new: int  # findings it does not
+    stale: int  # entries that matched nothing (fixed, or moved)
+    files: int  # files with known findings
+    by_rule: dict[str, int] = field(default_factory=dict)  # known findings per rule
+    compliance_without: float = 100.0
+
+
+@dataclass(frozen=True)
 class Audit:
     """Everything the report shows, computed once."""
 
@@ -149,6 +167,7 @@ class Audit:
     edges: tuple[ServiceEdge, ...]
     advice: tuple[Advice, ...]
     version: int = AUDIT_FORMAT_VERSION
+    baseline: BaselineDebt | None = None  # with --baseline
 
     @property
     def violating_edges(self) -> tuple[ServiceEdge, ...]:
@@ -157,18 +176,25 @@ class Audit:
     def headline(self) -> str:
         """The one line a team reports by hand: "87.2% compliant, 285 violations in 118 files"."""
         o = self.overall
-        return (f"{o.compliance:.1f}% compliant, {plural(o.findings, 'violation')} in "
+        line = (f"{o.compliance:.1f}% compliant, {plural(o.findings, 'violation')} in "
                 f"{plural(o.files_with_findings, 'file')} ({plural(o.files, 'file')} checked)")
+        if self.baseline is not None:
+            b = self.baseline
+            line += (f"; {b.compliance_without:.1f}% without the baseline's {b.known} known "
+                     f"finding{'' if b.known == 1 else 's'} ({b.new} new)")
+        return line
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document written by ``--json`` (compliance figures included)."""
         data = asdict(self)
         data["overall"]["compliance"] = self.overall.compliance
-        for scope, raw in zip(self.services, data["services"]):
+        for scope, raw in zip(self.services, data["services"], strict=True):
             raw["compliance"] = scope.compliance
-        for scope, raw in zip(self.packages, data["packages"]):
+        for scope, raw in zip(self.packages, data["packages"], strict=True):
             raw["compliance"] = scope.compliance
-        for item, raw in zip(self.deprecated, data["deprecated"]):
+        for item, raw in zip(self.deprecated, data["deprecated"], strict=True):
             raw["references"] = item.references
+        if data["baseline"] is None:
+            del data["baseline"]  # the document of an audit without --baseline is unchanged
         ordered = {"version": data.pop("version"), **data}
         return ordered

@@ -5,7 +5,10 @@ only (longest paths over their strongly connected components, with networkx), so
 services sit above the services they may import, and an edge that breaks
 ``may_import`` typically runs upwards, against the flow, in red. Edges between
 adjacent rows are drawn directly; longer ones run in lanes outside the rows (allowed
-on the left, violating on the right) so they never cross a box. Every text is
+on the left, violating on the right) so they never cross a box. Each edge's label (its
+import-site count) is placed on its own curve where it overlaps no other label and no
+box — tried at the middle first, then further along the curve, then pushed clear — and
+the drawing grows to hold every label, so none overlaps or is clipped. Every text is
 escaped; element ids never contain names.
 """
 
@@ -23,6 +26,10 @@ BAD, OK, NODE_FILL, NODE_STROKE = "#d62728", "#8a94a6", "#eef3fb", "#3b5b92"
 NODE_H, GAP_X, GAP_Y, MARGIN, LEGEND_W = 46, 48, 140, 40, 640
 BEND = 56  # how far a same-row arc bulges (its peak is 3/4 of this)
 LANE_PAD, LANE_GAP = 34, 36
+LABEL_H, LABEL_GAP = 18, 2  # an edge label's height and the space kept around it
+_ALONG = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88)  # where on a curve to try a label
+
+Rect = tuple[float, float, float, float]  # x, y, width, height
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,8 @@ class _Layout:
                 ports[(index, end)] = box.x + box.w * (0.15 + 0.7 * (i + 1) / (len(items) + 1))
         return ports
 
-    def route(self, index: int, edge: ServiceEdge) -> tuple[str, float, float]:
-        """SVG path data and the label position for one edge."""
+    def route(self, index: int, edge: ServiceEdge) -> tuple[str, list[tuple[float, float]]]:
+        """SVG path data and the places on it a label may go, the middle first."""
         a, b = self.boxes[edge.source], self.boxes[edge.target]
         xa, xb = self.ports[(index, "source")], self.ports[(index, "target")]
         side_a, _ = _sides(a, b)
@@ -145,18 +152,62 @@ class _Layout:
             path = (f"M{xa:.1f},{ya:.1f} C{xa:.1f},{ya + 34 * d:.1f} {lane:.1f},{ya + 16 * d:.1f} "
                     f"{lane:.1f},{ya + 56 * d:.1f} L{lane:.1f},{yb - 56 * d:.1f} "
                     f"C{lane:.1f},{yb - 16 * d:.1f} {xb:.1f},{yb - 34 * d:.1f} {xb:.1f},{yb:.1f}")
-            return path, lane, (ya + yb) / 2
+            top, bottom = ya + 56 * d, yb - 56 * d
+            return path, [(lane, top + (bottom - top) * t) for t in _ALONG]
         if kind == "arc":
             bend = -BEND if side_a == "top" else BEND
             p = [(xa, ya), (xa, ya + bend), (xb, yb + bend), (xb, yb)]
         else:
             d = 1 if yb > ya else -1
             p = [(xa, ya), (xa, ya + d * GAP_Y / 2), (xb, yb - d * GAP_Y / 2), (xb, yb)]
-        mx = (p[0][0] + 3 * p[1][0] + 3 * p[2][0] + p[3][0]) / 8
-        my = (p[0][1] + 3 * p[1][1] + 3 * p[2][1] + p[3][1]) / 8
         path = "M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}".format(
             *(c for point in p for c in point))
-        return path, mx, my
+        return path, [_bezier(p, t) for t in _ALONG]
+
+
+def _bezier(p: list[tuple[float, float]], t: float) -> tuple[float, float]:
+    u = 1 - t
+    weights = (u ** 3, 3 * u * u * t, 3 * u * t * t, t ** 3)
+    return (sum(w * q[0] for w, q in zip(weights, p, strict=True)),
+            sum(w * q[1] for w, q in zip(weights, p, strict=True)))
+
+
+def label_width(label: str) -> float:
+    return float(8 * len(label) + 10)
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return (a[0] < b[0] + b[2] + LABEL_GAP and b[0] < a[0] + a[2] + LABEL_GAP
+            and a[1] < b[1] + b[3] + LABEL_GAP and b[1] < a[1] + a[3] + LABEL_GAP)
+
+
+def place_labels(candidates: list[list[tuple[float, float]]], widths: list[float],
+                 obstacles: list[Rect]) -> list[Rect]:
+    """A box for every label, overlapping no other label and no obstacle (a node box).
+
+    Each label takes the first place on its curve that is free; when none is, it moves
+    down from the middle of its curve, one label height at a time, until it is free
+    (a finite search: every step passes at most one more box). Coordinates may end up
+    outside the drawing; the caller grows the drawing to hold them.
+    """
+    placed: list[Rect] = []
+    for points, width in zip(candidates, widths, strict=True):
+        taken = [*obstacles, *placed]
+
+        def free(box: Rect, taken: list[Rect] = taken) -> bool:
+            return not any(_overlaps(box, other) for other in taken)
+
+        boxes = [(x - width / 2, y - LABEL_H / 2, width, float(LABEL_H)) for x, y in points]
+        choice = next((box for box in boxes if free(box)), None)
+        if choice is None:
+            x, y, w, h = boxes[0]
+            for _ in range(len(taken) * 3 + 1):
+                y += h + LABEL_GAP
+                if free((x, y, w, h)):
+                    break
+            choice = (x, y, w, h)
+        placed.append(choice)
+    return placed
 
 
 def render_svg(names: tuple[str, ...], edges: tuple[ServiceEdge, ...],
@@ -166,7 +217,17 @@ def render_svg(names: tuple[str, ...], edges: tuple[ServiceEdge, ...],
         return ""
     ordered = sorted(edges, key=lambda e: (not e.allowed, e.source, e.target))  # red on top
     layout = _Layout(names, ordered)
-    width, height = layout.width, layout.height
+    routes = [layout.route(index, edge) for index, edge in enumerate(ordered)]
+    nodes = [(b.x, b.y, b.w, float(NODE_H)) for b in layout.boxes.values()]
+    labels = place_labels([points for _, points in routes],
+                          [label_width(str(e.imports)) for e in ordered], nodes)
+    # grow the drawing (and shift everything right/down) so that no label is clipped
+    shift_x = max(0.0, MARGIN / 2 - min((x for x, _, _, _ in labels), default=MARGIN))
+    shift_y = max(0.0, MARGIN / 2 - min((y for _, y, _, _ in labels), default=MARGIN))
+    width = max(layout.width, max((x + w for x, _, w, _ in labels), default=0) + MARGIN / 2
+                ) + shift_x
+    height = max(layout.height, max((y + h for _, y, _, h in labels), default=0) + MARGIN + 50
+                 ) + shift_y
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" role="img" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
@@ -178,10 +239,16 @@ def render_svg(names: tuple[str, ...], edges: tuple[ServiceEdge, ...],
           for kind, color in (("ok", OK), ("bad", BAD))),
         "</defs>",
     ]
-    for index, edge in enumerate(ordered):
-        parts.append(_edge(edge, *layout.route(index, edge)))
+    if shift_x or shift_y:
+        parts.append(f'<g transform="translate({shift_x:.1f},{shift_y:.1f})">')
+    for edge, (path, _) in zip(ordered, routes, strict=True):
+        parts.append(_edge(edge, path))
+    for edge, label in zip(ordered, labels, strict=True):
+        parts.append(_label(edge, label))  # after every edge: no line crosses a label
     for name in names:
         parts.append(_node(name, layout.boxes[name], files.get(name, 0)))
+    if shift_x or shift_y:
+        parts.append("</g>")
     y = height - 40
     parts.append(
         f'<g class="legend" font-family="sans-serif" font-size="12">'
@@ -196,21 +263,30 @@ def render_svg(names: tuple[str, ...], edges: tuple[ServiceEdge, ...],
     return "\n".join(parts)
 
 
-def _edge(edge: ServiceEdge, path: str, mx: float, my: float) -> str:
+def _tip(edge: ServiceEdge) -> str:
+    return (f"{edge.source} \u2192 {edge.target}: {plural(edge.imports, 'import site')}"
+            f"{'' if edge.allowed else ' (not in may_import)'}")
+
+
+def _edge(edge: ServiceEdge, path: str) -> str:
     color, kind = (OK, "ok") if edge.allowed else (BAD, "bad")
     stroke = min(9.0, 1.6 + 1.6 * math.log10(edge.imports + 1)) + (0 if edge.allowed else 1.5)
-    label = str(edge.imports)
-    tip = (f"{edge.source} \u2192 {edge.target}: {plural(edge.imports, 'import site')}"
-           f"{'' if edge.allowed else ' (not in may_import)'}")
-    box_w = 8 * len(label) + 10
     return (f'<g class="edge {"violation" if not edge.allowed else "allowed"}">'
-            f"<title>{escape(tip)}</title>"
+            f"<title>{escape(_tip(edge))}</title>"
             f'<path d="{path}" fill="none" stroke="{color}" stroke-width="{stroke:.1f}" '
-            f'marker-end="url(#arrow-{kind})"/>'
-            f'<rect x="{mx - box_w / 2:.1f}" y="{my - 9:.1f}" width="{box_w}" height="18" '
+            f'marker-end="url(#arrow-{kind})"/></g>')
+
+
+def _label(edge: ServiceEdge, box: Rect) -> str:
+    color = OK if edge.allowed else BAD
+    x, y, w, h = box
+    return (f'<g class="count {"violation" if not edge.allowed else "allowed"}">'
+            f"<title>{escape(_tip(edge))}</title>"
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.0f}" height="{h:.0f}" '
             f'rx="4" fill="#ffffff" stroke="{color}"/>'
-            f'<text x="{mx:.1f}" y="{my + 4:.1f}" text-anchor="middle" font-family="sans-serif" '
-            f'font-size="12" fill="{color}">{escape(label)}</text></g>')
+            f'<text x="{x + w / 2:.1f}" y="{y + h / 2 + 4:.1f}" text-anchor="middle" '
+            f'font-family="sans-serif" font-size="12" fill="{color}">'
+            f"{escape(str(edge.imports))}</text></g>")
 
 
 def _node(name: str, box: _Box, files: int) -> str:

@@ -83,6 +83,9 @@ def _write(path: Path, text: str, what: str) -> None:
 @click.option("--compare", "compare_file", type=click.Path(path_type=Path, dir_okay=False),
               help="A previous --json audit: show progress since then.")
 @click.option("--title", help="Report title (default: \"SSOT audit of <project>\").")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A check baseline: show the debt it records apart, with compliance "
+                   "with and without it.")
 @registry_options
 @selection_options
 @source_options
@@ -92,7 +95,7 @@ def command(paths: tuple[Path, ...], output: Path | None, report_format: str | N
             json_file: Path | None, compare_file: Path | None, title: str | None,
             registry: Path | None, config_file: Path | None, select: tuple[str, ...],
             ignore: tuple[str, ...], target_version: str | None, exclude: tuple[str, ...],
-            progress: bool | None) -> None:
+            progress: bool | None, baseline_file: Path | None) -> None:
     """Write an SSOT compliance report for PATHS (default: the whole project)."""
     import json
 
@@ -101,17 +104,20 @@ def command(paths: tuple[Path, ...], output: Path | None, report_format: str | N
     from ssot_lint.audit.compare import compare, load_previous
     from ssot_lint.audit.html import render_html
     from ssot_lint.audit.markdown import render_markdown
+    from ssot_lint.baseline import read_baseline
     from ssot_lint.commands._common import split_codes as _codes
 
     fmt = _format_for(output, report_format)
     previous = load_previous(compare_file) if compare_file is not None else None
+    entries = read_baseline(baseline_file) if baseline_file is not None else None
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             select=_codes(select), ignore=_codes(ignore),
                             target_version=target_version, exclude=exclude,
                             verify_registry=True)  # registry health is part of the report
     bar = TerminalProgress() if show_progress(progress, sys.stderr, os.environ) else None
     try:
-        result = audit(list(paths), config, title=title, progress=bar)
+        result = audit(list(paths), config, title=title, progress=bar, baseline=entries,
+                       baseline_name=baseline_file.as_posix() if baseline_file else "")
     finally:
         if bar is not None:
             bar.close()

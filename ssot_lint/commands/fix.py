@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,13 @@ from ssot_lint.commands._common import registry_options, selection_options, sour
               help="Also apply renames declared drop-in by fix = \"rename\" entries.")
 @click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when findings remain.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="No summary line.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path),
+              help="Leave findings recorded in this baseline file alone: they are not "
+                   "fixed, not counted as remaining and do not fail the run.")
 def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | None,
             select: tuple[str, ...], ignore: tuple[str, ...], target_version: str | None,
             exclude: tuple[str, ...], show_diff: bool, unsafe_fixes: bool,
-            exit_zero: bool | None, quiet: bool | None) -> None:
+            exit_zero: bool | None, quiet: bool | None, baseline_file: Path | None) -> None:
     """Rewrite imports in PATHS (default: the project) to what the registry says.
 
     Safe fixes: SSOT101/SSOT111 with a resolvable use_instead of the same name,
@@ -32,9 +36,10 @@ def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | 
     re-parsed and compared before an atomic write; see the README for the guarantees.
     """
     from ssot_lint.api import resolve_config
+    from ssot_lint.baseline import read_baseline
     from ssot_lint.commands._common import split_codes as _codes
     from ssot_lint.errors import EXIT_FINDINGS, ExitCode
-    from ssot_lint.fix.report import fix_report, unified_diff
+    from ssot_lint.fix.report import fix_report, unified_diff_bytes, write_diff
     from ssot_lint.fix.run import fix
 
     overrides: dict[str, Any] = {
@@ -43,10 +48,15 @@ def command(paths: tuple[Path, ...], registry: Path | None, config_file: Path | 
     }
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
                             **overrides)
-    result = fix(list(paths), config, unsafe=unsafe_fixes, write=not show_diff)
+    baseline = read_baseline(baseline_file) if baseline_file is not None else None
+    result = fix(list(paths), config, unsafe=unsafe_fixes, write=not show_diff,
+                 baseline=baseline)
     if show_diff:
-        click.echo(unified_diff(result), nl=False)
-        click.echo(fix_report(result, written=False, quiet=True), nl=False, err=True)
+        # the diff alone on stdout, as bytes (git apply needs them exact); what would be
+        # fixed and the summary on stderr
+        write_diff(unified_diff_bytes(result), sys.stdout)
+        click.echo(fix_report(result, written=False, quiet=bool(config.quiet)), nl=False,
+                   err=True)
     else:
         click.echo(fix_report(result, written=True, quiet=bool(config.quiet)), nl=False)
     failed = bool(result.remaining or result.errors or (show_diff and result.diffs))

@@ -58,6 +58,7 @@ def _config(paths: tuple[Path, ...], registry: Path | None,
 def import_markdown(markdown: Path, output: Path | None, root: Path | None, force: bool) -> None:
     """Convert a Markdown import registry (MARKDOWN) to a TOML registry."""
     from ssot_lint.errors import ConfigError
+    from ssot_lint.escape import printable
     from ssot_lint.registry_tools.markdown_merge import convert
     from ssot_lint.registry_tools.toml_writer import render
 
@@ -74,12 +75,13 @@ def import_markdown(markdown: Path, output: Path | None, root: Path | None, forc
         defines = lambda module, name: code_defines(project, module, name)  # noqa: E731
     conversion = convert(text, markdown.name, defines)
     shown = markdown.as_posix()
-    for skipped in conversion.skipped:
-        click.echo(f"{shown}:{skipped.line}: skipped: {skipped.reason}: {skipped.text}", err=True)
+    for skipped in conversion.skipped:  # the document's text: escaped, one note per line
+        click.echo(printable(f"{shown}:{skipped.line}: skipped: {skipped.reason}: "
+                             f"{skipped.text}"), err=True)
     for message in conversion.report.contradictions:
-        click.echo(f"{shown}: contradiction: {message}", err=True)
+        click.echo(printable(f"{shown}: contradiction: {message}"), err=True)
     for message in conversion.report.ties:
-        click.echo(f"{shown}: tie: {message}", err=True)
+        click.echo(printable(f"{shown}: tie: {message}"), err=True)
     counts = conversion.summary()
     click.echo(", ".join(f"{key}: {value}" for key, value in counts.items()), err=True)
     _write(render(conversion.draft), output, force, is_toml=True)

@@ -17,17 +17,21 @@ from libcst.metadata import MetadataWrapper
 
 from ssot_lint.discover import SourceFile
 from ssot_lint.fix.imports import ImportOrder, ImportRewriter, import_keys
+from ssot_lint.fix.layout import Style
 from ssot_lint.fix.plan import FilePlan
 from ssot_lint.fix.rename import exported_problem, rename_references
 from ssot_lint.fix.verify import verify_rewrite
 from ssot_lint.resolve.project import Project
 
 
-def rewrite_text(project: Project, source: SourceFile, text: str, plan: FilePlan
-                 ) -> str | None:
-    """The new text, or None when nothing could be applied (reasons go into ``plan``)."""
+def rewrite_text(project: Project, source: SourceFile, text: str, plan: FilePlan,
+                 style: Style | None = None) -> str | None:
+    """The new text, or None when nothing could be applied (reasons go into ``plan``).
+
+    With a ``style``, a run of imports that was sorted stays sorted (``layout``).
+    """
     try:
-        return _rewrite(project, source, text, plan)
+        return _rewrite(project, source, text, plan, style)
     except RecursionError:
         # libcst's code generation and visitors recurse once per nesting level; a long
         # expression chain that CPython parses (a 900-term sum) overflows Python's stack
@@ -35,7 +39,8 @@ def rewrite_text(project: Project, source: SourceFile, text: str, plan: FilePlan
         return None
 
 
-def _rewrite(project: Project, source: SourceFile, text: str, plan: FilePlan) -> str | None:
+def _rewrite(project: Project, source: SourceFile, text: str, plan: FilePlan,
+             style: Style | None) -> str | None:
     if not plan.changes:
         return None
     try:
@@ -73,8 +78,11 @@ def _rewrite(project: Project, source: SourceFile, text: str, plan: FilePlan) ->
         plan.drop(key, "the import could not be located for rewriting")
     if not plan.changes:
         return None
+    package = None  # relative statements stay relative only where the registry allows
+    if project.registry.policy.relative_imports != "forbid" and source.module:
+        package = source.module if source.is_package else source.module.rpartition(".")[0]
     rewriter = ImportRewriter({slots[k]: c for k, c in plan.changes.items()}, order.order,
-                              renamed)
+                              renamed, style=style, package=package or None)
     try:
         new_text = module.visit(rewriter).code
     except (cst.ParserSyntaxError, ValueError) as exc:

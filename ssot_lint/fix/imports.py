@@ -3,25 +3,28 @@
 Changes arrive per imported name, keyed by (the statement's ordinal among the module's
 import statements in source order, the name's index in it); ``import_keys`` maps the
 line/column positions findings report onto those keys with ``ast``, which is far
-cheaper than libcst's position metadata (that re-generates the whole module). For each ``from`` statement the names are grouped by where they will be
+cheaper than libcst's position metadata (that re-generates the whole module). For
+each ``from`` statement the names are grouped by where they will be
 imported from: the group that keeps the original module (or, when every name moves to
 the same place, the whole statement) is edited in place, so its comments, parentheses
 and trailing commas stay. Names that move elsewhere are merged into an existing
 ``from target import ...`` in the same run of import statements when there is one,
 otherwise they get a new statement right after the original. A name the run already
-imports identically is not imported twice.
+imports identically is not imported twice. A relative statement stays relative when the
+registry allows relative imports (the project's style), and a run of imports that was
+sorted the way ruff/isort sort stays sorted (``layout``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-
 import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
 from ssot_lint.facts.visitor import ColumnMap
+from ssot_lint.fix.layout import Style, is_sorted, sort_block
 
 Key = tuple[int, int]  # (line, column), both 1-based, as findings report them
 Slot = tuple[int, int]  # (ordinal of the import statement, index of the name in it)
@@ -124,11 +127,19 @@ class ImportRewriter(cst.CSTTransformer):
     """One pass that applies every import change of a module."""
 
     def __init__(self, changes: Mapping[Slot, AliasChange], order: Mapping[int, int],
-                 renames: Mapping[int, str] | None = None) -> None:
+                 renames: Mapping[int, str] | None = None, *, style: Style | None = None,
+                 package: str | None = None) -> None:
         super().__init__()
         self.changes = changes
         self.order = order  # id() of an original import statement -> its ordinal
         self.renames = renames or {}  # id() of a reference ``Name`` -> its new name
+        self.style = style  # None: never reorder
+        self.package = package  # the package relative imports start from; None: absolute
+        # id() of an original import-only line -> whether its run was sorted
+        self.sortable: dict[int, bool] = {}
+        # id() of a rewritten import-only line -> (the line, its run was sorted, touched)
+        self.lines: dict[int, tuple[cst.SimpleStatementLine, bool, bool]] = {}
+        self.indents: list[int] = []
         self.from_plans: dict[int, _FromPlan] = {}
         self.import_changes: dict[int, dict[int, AliasChange]] = {}
         self.inserts: dict[int, list[_NewImport]] = {}
@@ -144,9 +155,13 @@ class ImportRewriter(cst.CSTTransformer):
     # -- planning (on original nodes, before their children are visited) ------------
     def visit_Module(self, node: cst.Module) -> None:
         self.config = node.config_for_parsing
+        self.default_indent = len(node.default_indent)
+        if self.style is not None:  # wrapped names are indented as the file indents
+            self.style = replace(self.style, indent=node.default_indent)
         self._plan_body(node.body)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.indents.append(self.default_indent if node.indent is None else len(node.indent))
         self._plan_body(node.body)
 
     def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
@@ -168,6 +183,8 @@ class ImportRewriter(cst.CSTTransformer):
                 continue
             if run:
                 self._plan_run(run)
+                flag = self.style is not None and is_sorted(run, self.style)
+                self.sortable.update(dict.fromkeys((id(line) for line in run), flag))
                 run = []
 
     def _plan_run(self, run: Sequence[cst.SimpleStatementLine | cst.SimpleStatementSuite]
@@ -189,16 +206,15 @@ class ImportRewriter(cst.CSTTransformer):
             if isinstance(s.names, cst.ImportStar):
                 continue
             module = "." * len(s.relative) + _dotted(s.module)
-            for alias, change in zip(s.names, changed[id(s)]):
+            for alias, change in zip(s.names, changed[id(s)], strict=True):
                 name = _dotted(alias.name)
                 if change is not None and change.name:  # judge the run as it will be
                     binders.setdefault(change.asname or change.name, set()).add(
                         f"{change.module}.{change.name}")
                     continue
                 binders.setdefault(_asname(alias) or name, set()).add(f"{module}.{name}")
-                if not s.relative:
-                    bound.add((module, name, _asname(alias)))
-            if not s.relative and not any(changed[id(s)]):
+                bound.add((module, name, _asname(alias)))
+            if not any(changed[id(s)]) and all(_asname(a) is None for a in s.names):
                 existing.setdefault(module, s)
         pending: dict[str, _NewImport] = {}
         for line, s in statements:
@@ -222,7 +238,8 @@ class ImportRewriter(cst.CSTTransformer):
         original = "." * len(s.relative) + _dotted(s.module)
         groups: dict[str, list[tuple[int, AliasChange | None]]] = {}
         for index, change in enumerate(changes):
-            groups.setdefault(change.module if change else original, []).append((index, change))
+            destination = original if change is None else self._styled(s, change.module)
+            groups.setdefault(destination, []).append((index, change))
         primary = original if original in groups else next(iter(groups))
         plan = _FromPlan(keep=groups.pop(primary),
                          retarget=primary if primary != original else None)
@@ -239,6 +256,16 @@ class ImportRewriter(cst.CSTTransformer):
                 plan.keep = fresh
             elif "#" not in _code(line):
                 plan.remove = True  # everything it imports is already imported
+            target = existing.get(primary)
+            moved = [(c.name, c.asname) for _, c in plan.keep if c is not None and c.name]
+            if not plan.remove and target is not None and target is not s \
+                    and "#" not in _code(line) and len(moved) == len(plan.keep) \
+                    and all(a is None and unique(n) for n, a in moved):
+                # the new module is already imported from in this run: join it there
+                self.from_plans.setdefault(id(target), _FromPlan(keep=_unchanged(target)))
+                self.from_plans[id(target)].additions.extend(moved)
+                bound.update((primary, n, a) for n, a in moved)
+                plan.remove = True
         for module, members in groups.items():
             items = [(c.name, c.asname) for _, c in members if c is not None and c.name]
             items = [(n, a) for n, a in items
@@ -246,9 +273,9 @@ class ImportRewriter(cst.CSTTransformer):
             if not items:
                 continue
             target = existing.get(module)
-            if target is not None and target is not s and all(unique(a or n) for n, a in items):
-                self.from_plans.setdefault(id(target), _FromPlan(
-                    keep=[(i, None) for i in range(len(target.names))]))  # type: ignore[arg-type]
+            if target is not None and target is not s and all(unique(a or n) for n, a in items) \
+                    and all(a is None for _, a in items):
+                self.from_plans.setdefault(id(target), _FromPlan(keep=_unchanged(target)))
                 self.from_plans[id(target)].additions.extend(items)
             elif module in pending:
                 pending[module].items.extend(items)
@@ -281,7 +308,10 @@ class ImportRewriter(cst.CSTTransformer):
             return cst.RemovalSentinel.REMOVE
         node = updated_node
         if plan.retarget is not None:
-            node = node.with_changes(module=cst.parse_expression(plan.retarget), relative=[])
+            dots = len(plan.retarget) - len(plan.retarget.lstrip("."))
+            rest = plan.retarget[dots:]
+            node = node.with_changes(module=cst.parse_expression(rest) if rest else None,
+                                     relative=[cst.Dot()] * dots)
         if isinstance(node.names, cst.ImportStar):
             return node
         old = list(node.names)
@@ -301,14 +331,74 @@ class ImportRewriter(cst.CSTTransformer):
             updated_node: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
         new = self.inserts.get(id(original_node), [])
-        if not updated_node.body:
+        if not updated_node.body and not new:
             return cst.RemovalSentinel.REMOVE
+        flag = self.sortable.get(id(original_node))
+        if flag is not None and updated_node.body:
+            touched = any(id(s) in self.from_plans or id(s) in self.import_changes
+                          for s in original_node.body)
+            self.lines[id(updated_node)] = (updated_node, flag, touched)
         if not new:
             return updated_node
-        lines = [cst.parse_statement(
-            f"from {n.module} import {', '.join(_item(a, b) for a, b in n.items)}\n",
-            config=self.config) for n in new]
-        return cst.FlattenSentinel([updated_node, *lines])
+        lines: list[cst.BaseStatement] = [self._new_statement(n) for n in new]
+        if not updated_node.body:  # merged away: the first new line takes its place
+            lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+        for line in lines:
+            if isinstance(line, cst.SimpleStatementLine):
+                self.lines[id(line)] = (line, bool(flag), True)
+        return cst.FlattenSentinel([updated_node, *lines] if updated_node.body else lines)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module
+                     ) -> cst.Module:
+        return updated_node.with_changes(body=self._sorted_body(updated_node.body, 0))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        indent = sum(self.indents)
+        self.indents.pop()
+        return updated_node.with_changes(body=self._sorted_body(updated_node.body, indent))
+
+    def _sorted_body(self, body: Sequence[cst.BaseStatement], indent: int
+                     ) -> list[cst.BaseStatement]:
+        """Re-sort each touched run of imports that was sorted before (see ``layout``)."""
+        out: list[cst.BaseStatement] = []
+        run: list[cst.SimpleStatementLine] = []
+
+        def flush() -> None:
+            infos = [self.lines[id(line)] for line in run]
+            if self.style is not None and any(t for _, _, t in infos) \
+                    and all(f for _, f, _ in infos):
+                touched = {id(line) for line, _, t in infos if t}
+                done = sort_block(run, touched, self.style, indent)
+                out.extend(done if done is not None else run)
+            else:
+                out.extend(run)
+            run.clear()
+
+        for stmt in body:
+            known = self.lines.get(id(stmt))
+            if known is not None and known[0] is stmt:
+                run.append(stmt)
+                continue
+            if run:
+                flush()
+            out.append(stmt)
+        if run:
+            flush()
+        return out
+
+    def _styled(self, statement: cst.ImportFrom, module: str) -> str:
+        """``module`` written relative when the statement was and the registry allows it."""
+        if not statement.relative or self.package is None:
+            return module
+        base = self.package.split(".")
+        parts = module.split(".")
+        common = 0
+        while common < min(len(base), len(parts)) and base[common] == parts[common]:
+            common += 1
+        if common == 0:
+            return module  # another top-level package: absolute
+        return "." * (len(base) - common + 1) + ".".join(parts[common:])
 
     def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite,
                                    updated_node: cst.SimpleStatementSuite
@@ -316,10 +406,24 @@ class ImportRewriter(cst.CSTTransformer):
         new = self.inserts.get(id(original_node), [])
         if not new:
             return updated_node
-        extra = [cst.parse_statement(
-            f"from {n.module} import {', '.join(_item(a, b) for a, b in n.items)}\n",
-            config=self.config).body[0] for n in new]  # type: ignore[attr-defined]
+        extra: list[cst.BaseSmallStatement] = []
+        for n in new:
+            line = self._new_statement(n)
+            assert isinstance(line, cst.SimpleStatementLine)
+            extra.extend(line.body)
         return updated_node.with_changes(body=[*updated_node.body, *extra])
+
+    def _new_statement(self, new: _NewImport) -> cst.BaseStatement:
+        code = f"from {new.module} import {', '.join(_item(a, b) for a, b in new.items)}\n"
+        if self.config is None:
+            return cst.parse_statement(code)
+        return cst.parse_statement(code, config=self.config)
+
+
+def _unchanged(statement: cst.ImportFrom) -> list[tuple[int, AliasChange | None]]:
+    """A plan entry keeping every name of ``statement`` (names are added to it)."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    return [(i, None) for i in range(len(statement.names))]
 
 
 def _renamed(alias: cst.ImportAlias, change: AliasChange | None) -> cst.ImportAlias:

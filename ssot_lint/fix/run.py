@@ -4,19 +4,28 @@ Fixing is repeated in memory (at most ``MAX_ROUNDS`` times) because one fix can 
 another — a relative import made absolute may turn out to be a deprecated path — so
 that a second ``fix`` run finds nothing left to do. Files are written only at the end,
 each atomically and only if it still has the bytes that were checked.
+
+Every location ``fix`` reports is in the file as it was before the first round (the
+``-`` side of ``fix --diff``): a finding of a later round is mapped back through each
+round's line changes. With a baseline, tolerated findings are left as they are: they
+are not rewritten, do not count as remaining and do not fail the run, like ``check
+--baseline`` hides them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_lint.api import build_project, select_files
+from ssot_lint.baseline import Entry, apply_baseline
 from ssot_lint.discover import SourceFile
 from ssot_lint.engine import run_rules
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.fix.apply import rewrite_text
+from ssot_lint.fix.layout import project_style
 from ssot_lint.fix.plan import FIXABLE, plan_file
 from ssot_lint.fix.source import SourceError, SourceText, atomic_write, read_source
 from ssot_lint.model.config import Config
@@ -38,6 +47,8 @@ class FixResult:
     diffs: list[tuple[str, str, str]] = field(default_factory=list)  # path, before, after
     errors: list[tuple[str, str]] = field(default_factory=list)  # path, why not written
     files_checked: int = 0
+    encodings: dict[str, str] = field(default_factory=dict)  # path -> the file's encoding
+    baselined: int = 0  # findings left alone because the baseline tolerates them
 
 
 @dataclass
@@ -50,27 +61,70 @@ class _FileState:
     fixed: list[Finding] = field(default_factory=list)
     not_fixed: list[tuple[Finding, str]] = field(default_factory=list)
     needs_unsafe: list[Finding] = field(default_factory=list)
+    # line in the current text (index, 1-based; 0 unused) -> line in the original file
+    origin: list[int] = field(default_factory=list)
+
+    def original_line(self, finding: Finding) -> Finding:
+        """``finding`` with its lines counted in the file before ``fix`` changed it."""
+        if not self.origin:
+            return finding
+        def back(line: int | None) -> int | None:
+            return self.origin[line] if line is not None and 0 < line < len(self.origin) \
+                else line
+        return replace(finding, line=back(finding.line) or finding.line,
+                       end_line=back(finding.end_line))
+
+    def advance(self, new_text: str) -> None:
+        """Record that the text became ``new_text``, keeping lines traceable."""
+        old_lines, new_lines = self.text.split("\n"), new_text.split("\n")
+        origin = self.origin or list(range(len(old_lines) + 1))
+        mapped = [0] * (len(new_lines) + 1)
+        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            for offset in range(j2 - j1):
+                # an equal line is itself; a changed or added one belongs to the import
+                # line it replaces (or follows)
+                old = i1 + offset if tag == "equal" or offset < i2 - i1 else \
+                    (i2 - 1 if i2 > i1 else max(i1 - 1, 0))
+                mapped[j1 + offset + 1] = origin[min(old + 1, len(origin) - 1)]
+        self.origin = mapped
+        self.text = new_text
 
 
 def fix(paths: Sequence[Path], config: Config, *, unsafe: bool = False, write: bool = True,
-        cwd: Path | None = None) -> FixResult:
+        cwd: Path | None = None, baseline: Iterable[Entry] | None = None) -> FixResult:
     """Fix ``paths`` (default: the project); with ``write=False`` only compute diffs."""
     project = build_project(config)
     return fix_project(project, select_files(project, paths), unsafe=unsafe, write=write,
-                       cwd=cwd)
+                       cwd=cwd, baseline=baseline)
 
 
 def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool = False,
-                write: bool = True, cwd: Path | None = None) -> FixResult:
+                write: bool = True, cwd: Path | None = None,
+                baseline: Iterable[Entry] | None = None) -> FixResult:
     """Fix ``files`` of an already scanned ``project``.
 
     A file whose bytes no longer match the facts of the scan is left alone, so what is
-    rewritten is always what was checked.
+    rewritten is always what was checked. Findings ``baseline`` tolerates are neither
+    fixed nor counted as remaining.
     """
     config = project.config
     result = FixResult(files_checked=len(files))
-    findings = _by_file(files, run_rules(project, files, config.select, config.ignore, cwd),
-                        cwd)
+    entries = list(baseline) if baseline is not None else None
+
+    def found(paths: Sequence[SourceFile]) -> list[Finding]:
+        raw = run_rules(project, paths, config.select, config.ignore, cwd)
+        if entries is None:
+            return raw
+        return apply_baseline(raw, entries, None, config.root, cwd or Path.cwd()).new
+
+    initial = run_rules(project, files, config.select, config.ignore, cwd)
+    if entries is not None:
+        kept = apply_baseline(initial, entries, None, config.root, cwd or Path.cwd()).new
+        result.baselined = len(initial) - len(kept)
+        initial = kept
+    findings = _by_file(files, initial, cwd)
+    style = project_style(frozenset(project.first_party), config.root)
     states: dict[str, _FileState] = {}
     todo = [f for f in files if any(x.code in FIXABLE for x in findings.get(f.rel, []))]
     for _ in range(MAX_ROUNDS):
@@ -82,13 +136,14 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
                 continue
             states[source.rel] = state
             plan = plan_file(project, source, findings.get(source.rel, []), unsafe)
-            new_text = rewrite_text(project, source, state.text, plan)
-            state.not_fixed = plan.skipped
-            state.needs_unsafe = plan.needs_unsafe
+            new_text = rewrite_text(project, source, state.text, plan, style)
+            state.not_fixed = [(state.original_line(f), why) for f, why in plan.skipped]
+            state.needs_unsafe = [state.original_line(f) for f in plan.needs_unsafe]
             if new_text is None:
                 continue
-            state.text = new_text
-            state.fixed.extend(f for key in sorted(plan.fixes) for f in plan.fixes[key])
+            state.fixed.extend(state.original_line(f)
+                               for key in sorted(plan.fixes) for f in plan.fixes[key])
+            state.advance(new_text)
             changed.append(source)
         if not changed:
             break
@@ -97,9 +152,14 @@ def fix_project(project: Project, files: Sequence[SourceFile], *, unsafe: bool =
             project.facts[source.rel] = extract_facts(data, config.target_version)
         project = Project(config=config, registry=project.registry, files=project.files,
                           facts=project.facts)
-        findings.update(_by_file(changed, run_rules(project, changed, config.select,
-                                                    config.ignore, cwd), cwd))
+        findings.update(_by_file(changed, found(changed), cwd))
         todo = changed
+    if any(state.text != state.original.text for state in states.values()):
+        # Graph rules (cycles, boundary chains, layers) judge the whole import graph: a
+        # fix in one file can clear a finding reported in another, untouched file. So
+        # what remains is judged again on the final project, for every file.
+        findings = _by_file(files, run_rules(project, files, config.select, config.ignore,
+                                             cwd), cwd)
     for rel in sorted(states):
         _finish(states[rel], write, result, findings)
     result.remaining = sorted((f for rel in sorted(findings) for f in findings[rel]),
@@ -128,8 +188,9 @@ def _open(project: Project, source: SourceFile, config: Config, result: FixResul
         result.errors.append((display_path(source.path, cwd), str(exc)))
         return None
     if extract_facts(original.data, config.target_version) != project.facts.get(source.rel):
-        result.errors.append((display_path(source.path, cwd), "the file changed while it was being checked; "
-                                          "not rewritten (run fix again)"))
+        result.errors.append((display_path(source.path, cwd),
+                              "the file changed while it was being checked; not rewritten "
+                              "(run fix again)"))
         return None
     return _FileState(source=source, original=original, text=original.text,
                       display=display_path(source.path, cwd), initial=list(initial))
@@ -152,3 +213,4 @@ def _finish(state: _FileState, write: bool, result: FixResult,
             return
     result.fixed.extend(state.fixed)
     result.diffs.append((state.display, state.original.text, state.text))
+    result.encodings[state.display] = state.original.encoding

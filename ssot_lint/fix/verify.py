@@ -1,8 +1,11 @@
 """Prove a rewrite touched only what it was asked to touch.
 
 First the text: every line that differs must be a line of an import statement (or be
-added right after one), so comments and formatting elsewhere provably stay — unless
-references were renamed, which the caller guards by a libcst round trip instead. Then
+added right after one), or a blank or comment line *between* two import statements
+(sorting a block moves the comments above a statement with it and puts one blank line
+between sections), so comments and formatting elsewhere provably stay — unless
+references were renamed, which the caller guards by a libcst round trip instead; and
+the file keeps exactly the comments it had (moved, never lost or duplicated). Then
 both versions are parsed with ``ast``. Import statements are taken out of every
 statement list and turned into *bindings* — (block, bound name, absolute path) — and
 the rest of each tree is dumped without positions. The dumps must be equal (after
@@ -16,6 +19,9 @@ from __future__ import annotations
 
 import ast
 import difflib
+import io
+import tokenize
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -110,6 +116,8 @@ def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
     if not renames and not _only_import_lines_changed(old, new, before.import_lines):
         return ("the rewrite would change text outside the edited imports (libcst does not "
                 "reproduce this file byte for byte: CR-only line endings?); not written")
+    if _comments(old) != _comments(new):
+        return "the rewrite would lose or duplicate a comment; not written"
     if before.dump != after.dump:
         return "the rewrite would change code outside the imports; not written"
     expected = set()
@@ -130,7 +138,10 @@ def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
 
 def _only_import_lines_changed(old: str, new: str, import_lines: set[int]) -> bool:
     """Every line that differs is an import statement's line, or was added after one."""
-    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    # Lines as ``ast`` numbers them: ``str.splitlines`` would also break at a form feed
+    # or U+2028 inside a line and shift every later line number.
+    before, after = old.split("\n"), new.split("\n")
+    import_lines = import_lines | _between_imports(before, import_lines)
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, _, _ in matcher.get_opcodes():
         if tag == "equal":
@@ -141,3 +152,37 @@ def _only_import_lines_changed(old: str, new: str, import_lines: set[int]) -> bo
         elif any(line not in import_lines for line in range(i1 + 1, i2 + 1)):
             return False
     return True
+
+
+def _between_imports(lines: list[str], import_lines: set[int]) -> set[int]:
+    """Blank and comment-only lines with an import statement right above and below.
+
+    Only such lines separate statements of one import block, so they may move when the
+    block is sorted (a line inside a string literal is never between two imports).
+    """
+    found: set[int] = set()
+    stretch: list[int] = []
+    after_import = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if number in import_lines:
+            if after_import:
+                found.update(stretch)
+            stretch, after_import = [], True
+        elif not stripped or stripped.startswith("#"):
+            stretch.append(number)
+        else:
+            stretch, after_import = [], False
+    return found
+
+
+def _comments(text: str) -> Counter[str]:
+    """Every comment of ``text`` (the text parses: ``ast`` read it before)."""
+    found: Counter[str] = Counter()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.string] += 1
+    except (tokenize.TokenError, SyntaxError):
+        found["<untokenizable>"] += 1
+    return found

@@ -19,6 +19,7 @@ from typing import Any
 import pathspec
 
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
+from ssot_lint.fspath import link_problem, real_path
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
 from ssot_lint.model.config import NEWEST_TARGET, Config
 
@@ -28,6 +29,56 @@ FORMATS = ("text", "json", "sarif", "github", "junit")
 CONFIG_KEYS = ("registry", "exclude", "extend_exclude", "respect_gitignore", "select", "ignore",
                "target_version", "format", "max_file_size", "jobs", "cache_dir",
                "verify_registry", "per_file_ignores", "extend_per_file_ignores")
+
+
+#: Every place ssot-lint reads in a pyproject.toml, with the TOML type it must have there.
+#: Checked before any value is used, so ``tool = 1`` or ``project = "x"`` is a config
+#: error naming the line, not an AttributeError; keys *inside* ``[tool.ssot-lint]`` are
+#: checked by ``load_config`` itself.
+PYPROJECT_SHAPE: tuple[tuple[tuple[str, ...], type], ...] = (
+    (("tool",), dict),
+    (("tool", "ssot-lint"), dict),
+    (("project",), dict),
+    (("project", "requires-python"), str),
+)
+TOML_TYPES = {dict: "a table", list: "an array", str: "a string", bool: "a boolean",
+              int: "an integer", float: "a float"}
+
+
+def toml_type(value: Any) -> str:
+    """How TOML calls the type of ``value`` ("an integer", "a table", ...)."""
+    for kind, name in TOML_TYPES.items():  # bool before int: True is an int in Python
+        if type(value) is kind:
+            return name
+    return "a date or time"
+
+
+def shape_errors(data: dict[str, Any], text: str, display: str,
+                 only: tuple[str, ...] = ()) -> list[SsotLintError]:
+    """A ConfigError for each place of ``PYPROJECT_SHAPE`` (or of those starting with a
+    key in ``only``) holding the wrong TOML type; a wrong parent hides its children."""
+    errors: list[SsotLintError] = []
+    lines: LineIndex | None = None
+    for path, kind in PYPROJECT_SHAPE:
+        if only and path[0] not in only:
+            continue
+        node: Any = data
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        parent: Any = data
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if node is None or not isinstance(parent, dict) or isinstance(node, kind):
+            continue
+        lines = lines or LineIndex(text)
+        errors.append(ConfigError(f"expected {TOML_TYPES[kind]}, got {toml_type(node)}",
+                                  file=display, line=lines.line_of(*path), key=".".join(path)))
+    return errors
+
+
+def _raise(errors: list[SsotLintError]) -> None:
+    if errors:
+        raise MultiError(errors) if len(errors) > 1 else errors[0]
 
 
 def _has_tool_section(pyproject: Path) -> bool:
@@ -44,7 +95,11 @@ def _has_tool_section(pyproject: Path) -> bool:
             raise ConfigError(f"invalid TOML: {exc}", file=pyproject.as_posix(),
                               line=decode_error_line(exc, text)) from None
         return False
-    return "ssot-lint" in data.get("tool", {})
+    errors = shape_errors(data, text, pyproject.as_posix(), only=("tool",))
+    if errors and "ssot-lint" in text:  # mentions us but is malformed: say so
+        _raise(errors)
+    tool = data.get("tool")
+    return not errors and isinstance(tool, dict) and "ssot-lint" in tool
 
 
 def find_root(start: Path) -> Path | None:
@@ -95,11 +150,11 @@ def load_config(start: Path, *, config_file: Path | None = None,
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"config file not found: {config_file}", file=str(config_file))
-        root = config_file.resolve().parent
+        root = real_path(config_file).parent
         section, lines, display = _read_section(config_file)
     else:
         found = find_root(start)
-        root = found if found is not None else Path.cwd().resolve()
+        root = found if found is not None else real_path(Path.cwd())
         pyproject = root / "pyproject.toml"
         if pyproject.is_file():
             section, lines, display = _read_section(pyproject)
@@ -149,7 +204,8 @@ def load_config(start: Path, *, config_file: Path | None = None,
         else:
             err("expected true or false", "verify_registry")
     if "max_file_size" in section:
-        if isinstance(section["max_file_size"], int) and section["max_file_size"] > 0:
+        size = section["max_file_size"]
+        if isinstance(size, int) and not isinstance(size, bool) and size > 0:
             values["max_file_size"] = section["max_file_size"]
         else:
             err("expected a positive number of bytes", "max_file_size")
@@ -200,12 +256,18 @@ def load_config(start: Path, *, config_file: Path | None = None,
         if not registry_path.exists() and (root / REGISTRY_DIR).is_dir():
             registry_path = root / REGISTRY_DIR
     exclude = values.pop("exclude", ()) + values.pop("extend_exclude", ())
-    config = Config(root=root, registry_path=Path(os.path.realpath(registry_path)),
+    registry_path = (Path(os.path.abspath(registry_path)) if link_problem(registry_path)
+                     else real_path(registry_path))  # a bad link is reported as itself
+    config = Config(root=root, registry_path=registry_path,
                     config_file=config_file, exclude=exclude, target_version=target, **values)
     if overrides:
         if "exclude" in overrides:
             overrides["exclude"] = config.exclude + tuple(overrides["exclude"])
         config = replace(config, **overrides)
+    if config.executor == "dask" and not config.scheduler:
+        # decided here, before anything runs: a warm cache (nothing to extract) must not
+        # accept what a cold run refuses
+        raise ConfigError("--executor dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
     return config
 
 
@@ -295,7 +357,10 @@ def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:
                           line=decode_error_line(exc, text))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", file=display)
-    section = data.get("tool", {}).get("ssot-lint", {})
+    if path.name == "pyproject.toml":
+        _raise(shape_errors(data, text, display))
+    tool = data.get("tool", {})
+    section = tool.get("ssot-lint", {}) if isinstance(tool, dict) else {}
     if path.name != "pyproject.toml" and not section:
         section = data  # a standalone ssot-lint.toml holds the keys at top level
         text = "[tool.ssot-lint]\n" + text  # so line lookups share one key path (off by one)
@@ -322,10 +387,13 @@ def _project_requires_python(root: Path) -> tuple[int, int] | None:
     if not pyproject.is_file():
         return None
     try:
-        data = load_toml(pyproject.read_text(encoding="utf-8"))
+        text = pyproject.read_text(encoding="utf-8")
+        data = load_toml(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    spec = data.get("project", {}).get("requires-python")
+    _raise(shape_errors(data, text, pyproject.as_posix(), only=("project",)))
+    project = data.get("project", {})
+    spec = project.get("requires-python") if isinstance(project, dict) else None
     return _requires_python_floor(spec) if isinstance(spec, str) else None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
+from ssot_lint.fspath import link_problem, not_regular, real_path
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, toml_key, tomllib
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
@@ -28,6 +29,7 @@ from ssot_lint.model.registry import (
     RuleEntry,
     Service,
     SymbolEntry,
+    match_entry,
 )
 
 TOP_KEYS = ("version", "project", "policy", "symbols", "broken", "deprecated", "services",
@@ -104,10 +106,9 @@ class _Reader:
         value = table.get(key)
         if value is None:
             return ()
-        if isinstance(value, str):
-            value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error("expected a list of strings", *path, key)
+            hint = f' (write ["{value}"])' if isinstance(value, str) else ""
+            self.error(f"expected a list of strings{hint}", *path, key)
             return ()
         for item in value:
             if dotted and not is_dotted_path(item):  # "*" belongs only in may_import
@@ -145,10 +146,14 @@ class _Reader:
                 "the registry is empty; start it with `version = 1` (or generate one with "
                 "`ssot-lint registry init`)", file=self.file, line=1))
         self.unknown(data, TOP_KEYS)
-        version = data.get("version", 1)
-        if version != 1:
-            self.error(f"unsupported registry version {version!r}; this ssot-lint reads version 1",
-                       "version")
+        if "version" not in data:
+            if data:
+                self.errors.append(RegistryError(
+                    "missing `version = 1` (the registry format version) at the top of the file",
+                    file=self.file, line=1, key="version"))
+        elif type(data["version"]) is not int or data["version"] != 1:  # not True, not 1.0
+            self.error(f"unsupported registry version {data['version']!r}; this ssot-lint "
+                       "reads version 1 (an integer)", "version")
         out: dict[str, Any] = {"project": {}, "policy": {}, "symbols": {}, "broken": {},
                                "deprecated": {}, "services": {}, "layers": [], "contracts": [],
                                "patterns": []}
@@ -318,6 +323,10 @@ class _Reader:
 
 
 def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintError]]:
+    problem = not_regular(path)
+    if problem:
+        return {}, [RegistryError(f"registry file {problem}; remove it or make it a file",
+                                  file=display)]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -332,14 +341,23 @@ def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintE
 
 
 def registry_files(path: Path) -> list[Path]:
-    """The TOML files making up a registry path (a file, or a directory's ``*.toml``)."""
+    """The TOML files making up a registry path (a file, or a directory's ``*.toml``).
+
+    In a directory, a ``*.toml`` entry that is not a regular file -- a dangling or
+    looping symbolic link, a FIFO, a directory -- is listed too, so that loading reports
+    it: ignoring it would silently drop part of the registry.
+    """
     if path.is_dir():
-        return sorted(p for p in path.glob("*.toml") if p.is_file())
+        return sorted(path.glob("*.toml"))
     return [path]
 
 
 def load_registry(path: Path, display_base: Path | None = None) -> Registry:
     """Load, merge and validate a registry; raise ``MultiError`` listing every problem."""
+    problem = link_problem(path)
+    if problem:
+        raise RegistryError(f"the registry path {problem}; fix it or pass --registry PATH",
+                            file=str(path))
     if not path.exists():
         raise RegistryError(f"registry not found: {path}. Create one (see `ssot-lint registry "
                             "init`) or pass --registry PATH.", file=str(path))
@@ -372,7 +390,9 @@ def load_registry(path: Path, display_base: Path | None = None) -> Registry:
                     seen_in[(section, key)] = getattr(value, "origin", Origin(display))
                     merged[section][key] = value
         for section in ("layers", "contracts", "patterns"):
-            merged[section].extend(data[section])
+            for item in data[section]:  # the same declaration in two files counts once
+                if not any(_same_entry(kept, item) for kept in merged[section]):
+                    merged[section].append(item)
     registry = Registry(
         packages=tuple(merged["project"].get("packages", ())),
         source_roots=tuple(merged["project"].get("source_roots", ())) or (".",),
@@ -400,7 +420,8 @@ def _same_entry(a: Any, b: Any) -> bool:
 def _display(path: Path, base: Path | None) -> str:
     if base is not None:
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            # the entry's own name: a symbolic link is shown as itself, not its target
+            return (real_path(path.parent) / path.name).relative_to(real_path(base)).as_posix()
         except ValueError:
             pass
     return path.as_posix()
@@ -445,6 +466,7 @@ def _contradictions(registry: Registry) -> list[SsotLintError]:
             if rule_entry.use_instead and rule_entry.use_instead == path:
                 errors.append(_err(f"use_instead points at the {kind} path itself",
                                    rule_entry.origin, kind, path))
+    errors.extend(_use_instead_cycles(registry))
     owners: dict[str, str] = {}
     for name, service in sorted(registry.services.items()):
         for target in service.may_import:
@@ -461,4 +483,42 @@ def _contradictions(registry: Registry) -> list[SsotLintError]:
                 errors.append(_err(f"package {package!r} belongs to services {owners[package]!r} "
                                    f"and {name!r}", service.origin, "services", name))
             owners[package] = name
+    return errors
+
+
+def _use_instead_cycles(registry: Registry) -> list[SsotLintError]:
+    """``use_instead`` advice that leads back to where it started (A -> B -> A).
+
+    Following it never ends, so ``fix`` could not apply it and every finding would
+    send the reader in a circle. A target is followed like an import: the entry for
+    it or its longest prefix, the rest of the path carried over. One error per cycle,
+    at its first entry in sorted order; each entry is walked once (linear time).
+    """
+    entries = {**registry.deprecated, **registry.broken}
+    errors: list[SsotLintError] = []
+    done: set[str] = set()
+    for start in sorted(entries):
+        chain = [start]
+        target = entries[start].use_instead
+        while target:
+            entry = match_entry(entries, target)
+            if entry is None or entry.path in done:
+                break
+            if entry.path in chain:
+                cycle = chain[chain.index(entry.path):]
+                first = min(cycle)
+                itself = cycle == [first] and entries[first].use_instead == first  # reported
+                if not itself:
+                    turn = cycle.index(first)
+                    cycle = cycle[turn:] + cycle[:turn]
+                    errors.append(_err(
+                        "use_instead leads in a circle: " + " -> ".join([*cycle, first])
+                        + "; point one of them at the real replacement",
+                        entries[first].origin, entries[first].kind, first))
+                break
+            chain.append(entry.path)
+            if entry.use_instead is None:
+                break
+            target = entry.use_instead + target[len(entry.path):]
+        done.update(chain)
     return errors

@@ -118,5 +118,24 @@ def decode_error_line(error: Exception, text: str | None = None) -> int | None:
 
 
 def load_toml(text: str) -> dict[str, Any]:
-    """Parse TOML text (raises ``tomllib.TOMLDecodeError``)."""
-    return tomllib.loads(text)
+    """Parse TOML text (raises ``tomllib.TOMLDecodeError``).
+
+    tomllib parses nested arrays and inline tables recursively: a document nested a
+    few hundred levels deep (``x = [[[[...]]]]``) raises RecursionError. That is bad
+    input like any other, so it becomes a decode error too -- every TOML file
+    ssot-lint reads (registry, configuration, baseline) comes through here.
+    """
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except RecursionError:
+        raise _decode_error("values are nested too deeply", text) from None
+    return data
+
+
+def _decode_error(message: str, text: str) -> Exception:
+    error: Exception
+    if sys.version_info >= (3, 14):  # (msg, doc, pos); free-form arguments are deprecated
+        error = tomllib.TOMLDecodeError(message, text, 0)
+    else:
+        error = tomllib.TOMLDecodeError(message)
+    return error

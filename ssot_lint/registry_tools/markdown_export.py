@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ssot_lint.escape import printable
 from ssot_lint.model.registry import Registry, RuleEntry, SymbolEntry
 from ssot_lint.rules._imports import import_line
 
@@ -98,7 +99,9 @@ def export_markdown(registry: Registry, source: str) -> str:
                     lines.pop()
                 out += [title, *_fence(lines)]
     out += _architecture(registry)
-    return "\n".join(out).rstrip("\n") + "\n"
+    # registry text (a reason, a service name) may hold a line break or a terminal
+    # escape: each line stays one line, nothing reaches a terminal raw
+    return "\n".join(printable(line) for line in out).rstrip("\n") + "\n"
 
 
 def _architecture(registry: Registry) -> list[str]:

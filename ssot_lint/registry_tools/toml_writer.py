@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import tomlkit
 from tomlkit.items import Array, Table
 
+from ssot_lint.escape import printable
 from ssot_lint.registry_tools.draft import Draft, DraftRule, DraftService, DraftSymbol
 
 
@@ -29,7 +30,7 @@ def _array(values: Iterable[str]) -> Array:
 
 def _comments(table: Table, lines: Iterable[str]) -> None:
     for line in lines:
-        table.add(tomlkit.comment(line))
+        table.add(tomlkit.comment(printable(line)))
 
 
 def _symbol(entry: DraftSymbol) -> Table:
@@ -86,7 +87,7 @@ def _section(draft: Draft, tables: dict[str, Table]) -> tuple[Table, str | None]
                 first = group
             else:
                 previous.add(tomlkit.nl())
-                previous.add(tomlkit.comment(group))
+                previous.add(tomlkit.comment(printable(group)))
         section.add(path, table)
         previous = table
     return section, first
@@ -96,7 +97,7 @@ def render(draft: Draft) -> str:
     """The TOML text of ``draft`` (loads with ``ssot_lint.load.registry``)."""
     doc = tomlkit.document()
     for line in draft.header:
-        doc.add(tomlkit.comment(line))
+        doc.add(tomlkit.comment(printable(line)))
     doc.add("version", 1)
     if draft.packages or draft.source_roots:
         project = tomlkit.table()
@@ -129,11 +130,11 @@ def render(draft: Draft) -> str:
     for key, table, first in sections:
         doc.add(tomlkit.nl())
         if first:
-            doc.add(tomlkit.comment(first))
+            doc.add(tomlkit.comment(printable(first)))
         doc.add(key, table)
     if draft.notes:
         doc.add(tomlkit.nl())
         for line in draft.notes:
-            doc.add(tomlkit.comment(line))
+            doc.add(tomlkit.comment(printable(line)))
     text = tomlkit.dumps(doc)
     return text if text.endswith("\n") else text + "\n"

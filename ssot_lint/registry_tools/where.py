@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from ssot_lint.escape import printable
 from ssot_lint.model.registry import Registry, RuleEntry, SymbolEntry, match_entry
 from ssot_lint.rules._imports import import_line
 
@@ -85,4 +86,4 @@ def render(answer: Answer) -> str:
         lines.append(f"`{answer.query}` is not in the registry.")
         if answer.suggestions:
             lines.append("Did you mean: " + ", ".join(answer.suggestions) + "?")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"  # registry text, escaped

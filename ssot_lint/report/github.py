@@ -9,6 +9,7 @@ end a property early.
 
 from __future__ import annotations
 
+from ssot_lint.escape import printable
 from ssot_lint.model.finding import Finding
 from ssot_lint.report.summary import Summary
 
@@ -24,14 +25,16 @@ def escape_property(text: str) -> str:
 
 
 def annotation(f: Finding) -> str:
-    props = [("file", f.path), ("line", str(f.line)), ("col", str(f.column))]
+    props = [("file", printable(f.path)), ("line", str(f.line)), ("col", str(f.column))]
     if f.end_line is not None and f.end_column is not None:
         props += [("endLine", str(f.end_line)), ("endColumn", str(f.end_column))]
     props.append(("title", f"{f.code} {f.rule}"))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    message = f"{f.code} {f.message}"
+    # line breaks become %0A (escape_data): a message may span lines, never forge one;
+    # every other control character (a terminal escape) is escaped like in text output
+    message = f"{f.code} {printable(f.message, keep=chr(10))}"
     if f.hint and f.hint not in f.message:
-        message += f"\n{f.hint}"
+        message += f"\n{printable(f.hint, keep=chr(10))}"
     return f"::{COMMANDS.get(f.severity, 'error')} {rendered}::{escape_data(message)}"
 
 

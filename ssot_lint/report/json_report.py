@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ssot_lint.escape import json_safe
 from ssot_lint.model.finding import Finding
 from ssot_lint.report.summary import Summary
 
@@ -39,4 +40,4 @@ def render_json(findings: list[Finding], summary: Summary, quiet: bool = False) 
         document["summary"]["changed_files"] = summary.changed_files  # type: ignore[index]
     if summary.failures:  # --strict-baseline: the run fails for these reasons too
         document["summary"]["failures"] = list(summary.failures)  # type: ignore[index]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

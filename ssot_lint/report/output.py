@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ssot_lint.escape import portable
 from ssot_lint.model.finding import SEVERITY_ORDER
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -97,7 +98,8 @@ def deliver(result: Any, config: Any, paths: Sequence[Path], values: dict[str, A
         findings = filter_changed(findings, changed, cwd)
         changed_in_scope = {rel for rel in scope if (config.root / rel).resolve() in changed}
         changed_count = len(changed_in_scope)
-        scope = {root_relative(f.path, config.root, cwd) for f in findings} | changed_in_scope
+        scope = {portable(root_relative(f.path, config.root, cwd)) for f in findings} | \
+            changed_in_scope
 
     if opts.write_baseline is not None:
         previous = read_baseline(opts.write_baseline) if opts.write_baseline.is_file() else []

@@ -13,12 +13,14 @@ every other output, and the run says so (``columnKind``).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ssot_lint import __version__
 from ssot_lint.baseline import SARIF_FINGERPRINT, fingerprint_of
+from ssot_lint.escape import json_safe
 from ssot_lint.model.finding import Finding
 from ssot_lint.report.sarif_fixes import sarif_fix
 from ssot_lint.report.summary import Summary
@@ -60,7 +62,9 @@ def _region(f: Finding) -> dict[str, int]:
 
 def result(f: Finding, rule_index: dict[str, int], cwd: Path) -> dict[str, Any]:
     text = f.message + (f"\nHint: {f.hint}" if f.hint and f.hint not in f.message else "")
-    location = {"uri": quote(Path(f.path).as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+    # percent-encode the name's bytes: a name that is not UTF-8 keeps its exact bytes
+    location = {"uri": quote(os.fsencode(Path(f.path).as_posix()), safe="/"),
+                "uriBaseId": "%SRCROOT%"}
     data: dict[str, Any] = {
         "ruleId": f.code,
         "level": LEVELS.get(f.severity, "warning"),
@@ -100,4 +104,4 @@ def render_sarif(findings: list[Finding], summary: Summary, quiet: bool = False,
             "properties": {"filesChecked": summary.files_checked},
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"

@@ -1,22 +1,13 @@
-"""``path:line:col: CODE message`` lines and a summary, like compilers and ruff."""
+"""``path:line:col: CODE message`` lines and a summary, like compilers and ruff.
+
+Paths and messages go through ``ssot_lint.escape.printable``: one finding, one line.
+"""
 
 from __future__ import annotations
 
+from ssot_lint.escape import printable
 from ssot_lint.model.finding import Finding
 from ssot_lint.report.summary import Summary
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters escaped (``\\n``, ``\\x1b``), so one finding is one line.
-
-    File names may contain line breaks and escape sequences: printed raw, a crafted name
-    would forge extra lines -- in GitHub Actions, ``::warning ...::`` workflow commands --
-    or drive the terminal.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-                   for c in text)
 
 
 def render_text(findings: list[Finding], summary: Summary, quiet: bool = False) -> str:

@@ -47,16 +47,29 @@ class ModuleIndex:
         return None
 
     def kind(self, name: str) -> str | None:
-        """"package", "module", "namespace", or None when ``name`` cannot be imported."""
+        """"package", "module", "namespace", or None when ``name`` cannot be imported.
+
+        Walks the prefixes from the top (a name exists only if every parent is a package
+        or namespace), iteratively: a dotted name in analysed code may have thousands
+        of components.
+        """
         try:
             return self._kinds[name]
         except KeyError:
             pass
-        parent, dot, _ = name.rpartition(".")
-        if dot and self.kind(parent) not in ("package", "namespace"):
+        found: str | None = "namespace"  # the root admits every top-level name
+        end = -1
+        while found in ("package", "namespace") and end < len(name):
+            end = name.find(".", end + 1)
+            if end == -1:
+                end = len(name)
+            prefix = name[:end]
+            try:
+                found = self._kinds[prefix]
+            except KeyError:
+                found = self._kinds[prefix] = self._own_kind(prefix)
+        if end < len(name):  # a parent is missing or a plain module: nothing below exists
             found = None
-        else:
-            found = self._own_kind(name)
         self._kinds[name] = found
         return found
 

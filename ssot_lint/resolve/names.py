@@ -22,6 +22,12 @@ MODULE_ATTRIBUTES = frozenset({"__name__", "__file__", "__doc__", "__spec__", "_
                                "__cached__"})
 
 
+#: How many ``from m import *`` hops a lookup follows. Python itself has no limit, but
+#: each hop is a nested call here; a longer chain (600 modules were seen in a
+#: hostile tree) is answered "unknown" -- never a false finding, never a RecursionError.
+STAR_CHAIN_LIMIT = 100
+
+
 @dataclass(frozen=True)
 class NameLookup:
     status: str
@@ -122,6 +128,8 @@ class NameResolver:
                 return NameLookup(UNKNOWN, f"star import from {target}")
             if target in seen or not self.index.exists(target):
                 continue
+            if len(seen) >= STAR_CHAIN_LIMIT:
+                return NameLookup(UNKNOWN, f"star-import chain longer than {STAR_CHAIN_LIMIT}")
             if name.startswith("_") and not self._in_all(target, name):
                 continue
             if not self._exported(target, name):

@@ -152,7 +152,7 @@ def test_a_symlink_loop_named_on_the_command_line_is_a_usage_error(tmp_path: Pat
                              "pkg/loop_a.py\n")
     looped_registry = run_cli(["check", "--registry", "pkg/loop_a.py"], root)
     assert_clean_exit(looped_registry, 2)
-    assert "registry not found" in looped_registry.stderr
+    assert "the registry path is a symbolic link loop" in looped_registry.stderr
 
 
 def test_invalid_gitignore_lines_are_skipped_like_git_does(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import os
 import pickle
 import socket
 import sqlite3
+import subprocess
 import sys
 import zlib
 from collections.abc import Iterator
@@ -207,6 +208,118 @@ def test_a_crafted_file_name_cannot_forge_output_lines(tmp_path: Path) -> None:
     text = run_cli_subprocess(["check", "--no-cache"], root).stdout.splitlines()
     assert text[0] == ("pkg/a\\n::error file=setup.py,line=1::forged\\n\\x1b[2Jb.py:1:8: SSOT102 "
                        "module `pkg.missing` does not exist")
+
+
+# --- python -m: what runs before ssot-lint's first line ---------------------------------
+
+_TRANSPARENT_SHADOW = """\
+import sys
+open({marker!r} + __name__, "w").close()
+_saved = sys.path[:]
+sys.path[:] = [p for p in sys.path if p not in ("", {root!r})]
+del sys.modules[__name__]
+try:
+    sys.modules[__name__] = __import__(__name__)
+finally:
+    sys.path[:] = _saved
+"""
+
+
+def _shadow_everything(root: Path, marker: Path) -> None:
+    """A module for every standard-library and dependency name in ``root``: each records
+    that it ran, then hands over to the real module so Python keeps working and every
+    later shadow gets its chance to run too."""
+    names = set(getattr(sys, "stdlib_module_names", ())) | {
+        "click", "tomli", "tomllib", "pathspec", "networkx", "libcst", "tomlkit",
+        "typing_extensions"}
+    for name in sorted(names - {"sys", "builtins"}):
+        (root / f"{name}.py").write_text(
+            _TRANSPARENT_SHADOW.format(marker=str(marker) + "/", root=str(root)))
+
+
+def _ran(marker: Path) -> set[str]:
+    names = {p.name for p in marker.iterdir()}
+    for p in marker.iterdir():
+        p.unlink()
+    return names
+
+
+def _bare_python(*args: str, cwd: Path, pythonpath: list[str]) -> subprocess.CompletedProcess[str]:
+    """``python -S ARGS``: no site, so nothing is imported before the command line is
+    run -- the interpreter state of a plain (non-editable) install, the worst case."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(pythonpath)}
+    env.pop("PYTHONSAFEPATH", None)
+    return subprocess.run([sys.executable, "-S", *args], cwd=cwd, capture_output=True,
+                          text=True, env=env, timeout=600, check=False)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="needs sys.stdlib_module_names")
+def test_python_dash_m_runs_no_project_module_beyond_what_python_imports_first(
+        tmp_path: Path) -> None:
+    """The project shadows every standard-library and dependency module. ``python -m
+    ssot_lint`` may run only the shadows that the interpreter itself imports (runpy and
+    its imports, e.g. ``contextlib``) before any ssot-lint code exists -- measured with an
+    empty package started the same way -- and none under ``-P``: in particular not
+    ``__future__`` (imported by a ``from __future__`` line) nor anything ssot-lint imports."""
+    import sysconfig
+
+    import ssot_lint
+
+    root = write_project(tmp_path / "proj", {"pkg/a.py": "import pkg.missing\n"},
+                         packages=("pkg",))
+    marker = tmp_path / "ran"
+    marker.mkdir()
+    _shadow_everything(root, marker)
+    probe = tmp_path / "probe" / "emptyprobe"
+    probe.mkdir(parents=True)
+    (probe / "__init__.py").write_text("")
+    (probe / "__main__.py").write_text("")
+    paths = [str(Path(ssot_lint.__file__).parents[1]), sysconfig.get_paths()["purelib"],
+             str(probe.parent)]
+
+    baseline = _bare_python("-m", "emptyprobe", cwd=root, pythonpath=paths)
+    assert baseline.returncode == 0, baseline.stderr
+    before_us = _ran(marker)
+    assert before_us, "the probe should show what runpy imports from the working directory"
+
+    result = _bare_python("-m", "ssot_lint", "check", "--no-cache", cwd=root, pythonpath=paths)
+    assert result.returncode == 1, result.stderr
+    assert "SSOT102" in result.stdout
+    ran = _ran(marker)
+    assert ran <= before_us, sorted(ran - before_us)
+    assert "__future__" not in ran
+
+    if sys.version_info >= (3, 11):
+        safe = _bare_python("-P", "-m", "ssot_lint", "check", "--no-cache", cwd=root,
+                            pythonpath=paths)
+        assert safe.returncode == 1, safe.stderr
+        assert _ran(marker) == set()
+
+
+def test_python_dash_m_refuses_when_a_project_module_was_imported_before_it(
+        tmp_path: Path) -> None:
+    """A project ``contextlib.py`` that stays imported (it copies the real module's names
+    into itself) has run before ssot-lint could stop it: the run is refused, not trusted."""
+    import sysconfig
+
+    import ssot_lint
+
+    root = write_project(tmp_path / "proj", {"pkg/a.py": "x = 1\n"}, packages=("pkg",))
+    (root / "contextlib.py").write_text(
+        "import sys\n"
+        "_saved = sys.path.pop(0)\n"
+        "_me = sys.modules.pop(__name__)\n"
+        "import contextlib as _real\n"
+        "sys.modules[__name__] = _me\n"
+        "sys.path.insert(0, _saved)\n"
+        "globals().update({k: v for k, v in vars(_real).items() if not k.startswith('__')})\n"
+    )
+    paths = [str(Path(ssot_lint.__file__).parents[1]), sysconfig.get_paths()["purelib"]]
+    result = _bare_python("-m", "ssot_lint", "check", "--no-cache", cwd=root, pythonpath=paths)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("ssot-lint: error: python -m imported contextlib from the "
+                                    "current directory")
 
 
 def test_the_language_server_runs_no_project_code(hostile: tuple[Path, Path],

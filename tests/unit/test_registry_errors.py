@@ -12,20 +12,38 @@ import pytest
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
 from ssot_lint.load.registry import load_registry
 
+_SHIFTED: set[str] = set()
+
+
+def write_registry(path: Path, text: str) -> None:
+    """Write a registry file that starts with the required ``version = 1`` line unless
+    ``text`` is about the version (or empty); ``errors_of`` reports lines relative to
+    ``text`` as the test wrote it."""
+    if text and not text.startswith("version"):
+        text = "version = 1\n" + text
+        _SHIFTED.add(path.name)
+    path.write_text(text, encoding="utf-8")
+
 
 def errors_of(path: Path) -> list[SsotLintError]:
     try:
         load_registry(path, display_base=path.parent if path.is_file() else path)
     except MultiError as exc:
-        return list(exc.errors)
+        errors = list(exc.errors)
     except SsotLintError as exc:
-        return [exc]
-    raise AssertionError("the registry was accepted")
+        errors = [exc]
+    else:
+        raise AssertionError("the registry was accepted")
+    for error in errors:
+        if error.line and Path(error.file or "").name in _SHIFTED:
+            error.line -= 1
+    _SHIFTED.clear()
+    return errors
 
 
 def one_error(tmp_path: Path, text: str) -> RegistryError:
     path = tmp_path / "ssot-registry.toml"
-    path.write_text(text, encoding="utf-8")
+    write_registry(path, text)
     [error] = errors_of(path)
     assert isinstance(error, RegistryError)
     assert error.file == "ssot-registry.toml"
@@ -87,7 +105,7 @@ def test_non_dotted_paths(tmp_path: Path) -> None:
     text = ('[symbols."app.my-mod.Name"]\n\n[broken."app/old"]\n\n'
             '[deprecated."app.ok"]\nuse_instead = "app new"\n\n[symbols.Lonely]\n')
     path = tmp_path / "ssot-registry.toml"
-    path.write_text(text, encoding="utf-8")
+    write_registry(path, text)
     found = sorted((e.line, e.message) for e in errors_of(path))
     assert [line for line, _ in found] == [1, 3, 6, 8]
     assert "'app.my-mod.Name' is not a dotted import path" in found[0][1]
@@ -101,7 +119,7 @@ def test_canonical_and_broken(tmp_path: Path) -> None:
     error = one_error(tmp_path, text)
     assert error.line == 1
     assert "'app.mod.Name' is registered as canonical and as broken" in error.message
-    assert "ssot-registry.toml:3" in error.message
+    assert "ssot-registry.toml:4" in error.message
 
 
 @pytest.mark.parametrize(("text", "fragment"), [
@@ -131,7 +149,7 @@ def test_may_import_unknown_service_and_itself(tmp_path: Path) -> None:
     text = ('[services.api]\npackages = ["api"]\nmay_import = ["api", "sharde"]\n\n'
             '[services.shared]\npackages = ["shared"]\n')
     path = tmp_path / "ssot-registry.toml"
-    path.write_text(text, encoding="utf-8")
+    write_registry(path, text)
     messages = sorted(e.message for e in errors_of(path))
     assert messages == [
         "may_import names unknown service 'sharde'; known: api, shared",
@@ -153,7 +171,7 @@ def test_every_error_is_reported_at_once(tmp_path: Path) -> None:
     text = ('[projet]\n\n[policy]\nrelative_imports = "never"\n\n'
             '[symbols."a.m.X"]\n\n[broken."a.m.X"]\n')
     path = tmp_path / "ssot-registry.toml"
-    path.write_text(text, encoding="utf-8")
+    write_registry(path, text)
     errors = errors_of(path)
     assert [e.line for e in errors] == [1, 4, 6]  # sorted by line, whatever found them
     assert [e.key for e in errors] == ["projet", "policy.relative_imports", 'symbols."a.m.X"']
@@ -162,22 +180,22 @@ def test_every_error_is_reported_at_once(tmp_path: Path) -> None:
 def test_directory_merge_conflict_names_both_files(tmp_path: Path) -> None:
     directory = tmp_path / "ssot-registry"
     directory.mkdir()
-    (directory / "auth.toml").write_text('[deprecated."shared.old"]\nuse_instead = "shared.a"\n')
-    (directory / "backend.toml").write_text('version = 1\n\n[deprecated."shared.old"]\n'
+    write_registry(directory / "auth.toml", '[deprecated."shared.old"]\nuse_instead = "shared.a"\n')
+    write_registry(directory / "backend.toml", 'version = 1\n\n[deprecated."shared.old"]\n'
                                             'use_instead = "shared.b"\n')
     [error] = errors_of(directory)
     assert error.file == "backend.toml" and error.line == 3
-    assert "declared differently in auth.toml:1 and in this file" in error.message
+    assert "declared differently in auth.toml:2 and in this file" in error.message
 
 
 def test_directory_merge_identical_duplicates_and_sections(tmp_path: Path) -> None:
     directory = tmp_path / "ssot-registry"
     directory.mkdir()
     shared = '[symbols."shared.env.Env"]\naliases = ["shared.Env"]\n'
-    (directory / "a.toml").write_text('[project]\npackages = ["shared", "api"]\n' + shared)
-    (directory / "b.toml").write_text("# the same entry, other line\n\n" + shared +
+    write_registry(directory / "a.toml", '[project]\npackages = ["shared", "api"]\n' + shared)
+    write_registry(directory / "b.toml", "# the same entry, other line\n\n" + shared +
                                       '[[layers]]\norder = ["api.web", "api.db"]\n')
-    (directory / "notes.md").write_text("not a registry file")
+    write_registry(directory / "notes.md", "not a registry file")
     registry = load_registry(directory, display_base=directory)
     assert registry.files == ("a.toml", "b.toml")
     assert list(registry.symbols) == ["shared.env.Env"]
@@ -189,10 +207,10 @@ def test_directory_merge_identical_duplicates_and_sections(tmp_path: Path) -> No
 def test_cross_file_contradiction_is_found(tmp_path: Path) -> None:
     directory = tmp_path / "ssot-registry"
     directory.mkdir()
-    (directory / "a.toml").write_text('[symbols."app.m.X"]\n')
-    (directory / "b.toml").write_text('\n[broken."app.m.X"]\n')
+    write_registry(directory / "a.toml", '[symbols."app.m.X"]\n')
+    write_registry(directory / "b.toml", '\n[broken."app.m.X"]\n')
     [error] = errors_of(directory)
-    assert error.file == "a.toml" and "(at b.toml:2)" in error.message
+    assert error.file == "a.toml" and "(at b.toml:3)" in error.message
 
 
 def test_empty_registry_directory(tmp_path: Path) -> None:
