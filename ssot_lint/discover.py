@@ -22,6 +22,12 @@ from ssot_lint.fspath import link_problem, real_path
 from ssot_lint.model.config import DEFAULT_EXCLUDES
 
 PY_SUFFIXES = (".py", ".pyi")
+# Modules whose names cannot be read: compiled extensions (``foo.so``, ``foo.abi3.so``,
+# ``foo.cpython-311-x86_64-linux-gnu.so``, ``foo.pyd``, ``foo.cp311-win_amd64.pyd``) and
+# Cython sources (``foo.pyx``, compiled to such a module by the build). They exist for
+# resolution (and are graph nodes) but are never read.
+OPAQUE_SUFFIXES = (".so", ".pyd", ".pyx")
+MODULE_SUFFIXES = PY_SUFFIXES + OPAQUE_SUFFIXES
 UNWATCHABLE = "\0"  # in discover()'s ``watch``: the walk cannot be replayed
 
 
@@ -40,6 +46,11 @@ class SourceFile:
     @property
     def is_stub(self) -> bool:
         return self.path.suffix == ".pyi"
+
+    @property
+    def is_opaque(self) -> bool:
+        """A compiled extension or Cython source: a module whose names are unknown."""
+        return self.path.suffix in OPAQUE_SUFFIXES
 
 
 def _spec(lines: list[str]) -> pathspec.PathSpec:
@@ -330,12 +341,20 @@ def _names(package: str | None, importable: bool,
     """Module name, whether the file is an ``__init__``, and the package of a file whose
     own name is not importable, for ``filename`` in a directory that ``_package_of``
     described (discovery computes that once per directory, not once per file)."""
-    stem = filename.rsplit(".", 1)[0]
+    stem = _stem(filename)
     if stem == "__init__":
         return package, True, None
     if importable and stem.isidentifier():
         return (f"{package}.{stem}" if package else stem), False, None
     return None, False, package
+
+
+def _stem(filename: str) -> str:
+    """The module name a file provides: ``foo`` for ``foo.py`` and for every compiled
+    extension's ``foo.<platform tag>.so`` (the import system strips the whole tag)."""
+    if filename.endswith((".so", ".pyd")):
+        return filename.split(".", 1)[0]
+    return filename.rsplit(".", 1)[0]
 
 
 def check_source_roots(root: Path, source_roots: tuple[str, ...]) -> None:
@@ -412,7 +431,7 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
                             link = Path(entry.path).is_symlink()
                         if not link:
                             dirs.append(entry)
-                    elif (name := entry.name).endswith(PY_SUFFIXES):
+                    elif (name := entry.name).endswith(MODULE_SUFFIXES):
                         files.append(entry)
                     elif name == ".gitignore" and respect_gitignore:
                         gitignore = entry.path
@@ -468,7 +487,7 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
                 found.append(_source_file(full, rel, roots))
             elif where is None:  # under no source root
                 found.append(SourceFile(path=full, rel=rel, module=None,
-                                        is_package=entry.name in ("__init__.py", "__init__.pyi")))
+                                        is_package=_stem(entry.name) == "__init__"))
             else:
                 module, is_package, package = _names(*where, entry.name)
                 found.append(SourceFile(path=full, rel=rel, module=module, is_package=is_package,
@@ -498,7 +517,7 @@ def _source_file(full: Path, rel: str, roots: list[Path]) -> SourceFile:
         module, is_package, package = _names(*_package_of(inner.parts[:-1]), inner.parts[-1])
         return SourceFile(path=full, rel=rel, module=module, is_package=is_package,
                           package=package)
-    return SourceFile(path=full, rel=rel, module=None, is_package=full.stem == "__init__")
+    return SourceFile(path=full, rel=rel, module=None, is_package=_stem(full.name) == "__init__")
 
 
 def source_file_for(path: Path, root: Path, source_roots: tuple[str, ...]) -> SourceFile:

@@ -112,9 +112,10 @@ FILES: dict[str, str] = {
         "def _private():\n"
         "    return '_'\n"
     ),
-    "app/core/lazy.py": (
+    "app/core/lazy.py": (  # serves names nothing static can list
         "def __getattr__(name):\n"
-        "    raise AttributeError(name)\n"
+        "    from importlib import import_module\n"
+        "    return import_module(f'app.plugins.{name}')\n"
     ),
     "app/db.py": "ENGINE = None\n",
     "app/dup.py": "class Engine:\n    pass\n",
@@ -362,6 +363,19 @@ def getattr_removed(root: Path) -> list[str]:
     return ["app/core/lazy.py", PAYMENTS]
 
 
+def getattr_made_literal(root: Path) -> list[str]:
+    """The facade now serves one literal name: every other import from it is missing."""
+    write(root, "app/core/lazy.py", "def __getattr__(name):\n    if name == 'other':\n"
+          "        return 1\n    raise AttributeError(name)\n")
+    return ["app/core/lazy.py", PAYMENTS]
+
+
+def compiled_module_added(root: Path) -> list[str]:
+    """A compiled extension provides the missing module (its bytes are never read)."""
+    (root / "app/missing_module.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF\0\xff")
+    return [REFUNDS]
+
+
 def import_creates_cycle(root: Path) -> list[str]:
     write(root, "app/db.py", "import app.cli\nENGINE = None\n")
     return ["app/db.py", CLI]
@@ -592,7 +606,8 @@ EDITS: list[Edit] = [
     lines_above_lazy_import_with_layer_finding, lazy_import_reindented,
     body_uses_deprecated_symbol, line_at_top_of_cycle_member, line_at_top_of_reporting_file,
     definition_removed, definition_renamed, name_added_to_all, name_removed_from_all,
-    all_made_dynamic, getattr_removed, import_creates_cycle, import_removed_breaks_cycle,
+    all_made_dynamic, getattr_removed, getattr_made_literal, compiled_module_added,
+    import_creates_cycle, import_removed_breaks_cycle,
     lazy_import_made_eager, import_made_relative, import_moved_under_type_checking,
     suppression_added, suppression_of_graph_finding_added, suppression_removed,
     file_level_suppression_added, deprecated_marker_added, deprecated_marker_removed,

@@ -111,9 +111,15 @@ def _overlaid(source: SourceFile, overlay: Overlay | None) -> bytes | None:
     return overlay.get(str(source.path)) if overlay else None
 
 
+# A compiled extension or Cython source is never read: it exists, its names are unknown.
+OPAQUE = FileFacts(opaque=True)
+
+
 def read_facts(source: SourceFile, target: tuple[int, int], max_file_size: int,
                overlay: Overlay | None = None) -> FileFacts:
     """Facts for one file; read errors and oversized files become problems, not exceptions."""
+    if source.is_opaque:
+        return OPAQUE
     data = _overlaid(source, overlay)
     if data is not None:
         if len(data) > max_file_size:
@@ -165,6 +171,9 @@ def scan_uncached(files: list[SourceFile], target: tuple[int, int], max_file_siz
     report = progress or _no_progress
     report("reading", 0, len(files))
     for source in files:
+        if source.is_opaque:
+            results[source.rel] = OPAQUE
+            continue
         if _overlaid(source, overlay) is not None:
             results[source.rel] = read_facts(source, target, max_file_size, overlay)
             continue
@@ -368,6 +377,9 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     unchanged: set[str] = set()  # rels whose stat entry (digest and interface) stands
     buffered: dict[str, str] = {}  # rel -> digest of an unsaved buffer's bytes
     for source in files:
+        if source.is_opaque:
+            ready[source.rel] = OPAQUE
+            continue
         path = str(source.path)
         data = _overlaid(source, overlay)
         if data is not None:  # extracted here, and never remembered as the path's content

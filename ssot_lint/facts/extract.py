@@ -7,9 +7,11 @@ Nothing here raises for bad input: undecodable or unparsable files become a
 from __future__ import annotations
 
 import ast
+import contextlib
 
 from ssot_lint.facts.calls import collect_call_facts, could_have_calls
 from ssot_lint.facts.decode import decode_source
+from ssot_lint.facts.dynamic import module_names
 from ssot_lint.facts.references import collect_usage
 from ssot_lint.facts.suppressions import find_suppressions
 from ssot_lint.facts.syntax import TargetSyntaxError, parse_for_target
@@ -55,21 +57,24 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
                                                   node.end_col_offset or node.col_offset),
                               stmt_line=line)
 
-        try:
+        with contextlib.suppress(RecursionError):
             imports.extend(collect_call_facts(tree, make))
-        except RecursionError:
-            pass
     imports.sort(key=lambda f: (f.line, f.col))
     # ``:=`` is one token, so a walrus in the tree means these two characters are in the
     # text; without them, binding walks can skip expressions (exact, see ``_bind``).
     references, classes = collect_usage(tree, columns, walrus=":=" in text)
+    names = module_names(tree, text, has_getattr_def=visitor.has_getattr,
+                         all_names=visitor.all_names, all_dynamic=visitor.all_dynamic)
     return FileFacts(
         imports=tuple(imports),
         definitions=tuple(visitor.definitions),
         suppressions=suppressions,
-        all_names=tuple(visitor.all_names) if visitor.all_names is not None else None,
-        has_getattr=visitor.has_getattr,
-        all_dynamic=visitor.all_dynamic,
+        all_names=names.all_names,
+        has_getattr=names.dynamic.present,
+        all_dynamic=names.all_dynamic,
         references=references,
         classes=classes,
+        getattr_names=names.dynamic.names,
+        getattr_stub=names.dynamic.stub,
+        names_dynamic=names.computed,
     )

@@ -12,4 +12,7 @@ extractor so the cache (and every warm run) can name it without importing the pa
 # 7: definitions say whether they are optional (an ``except ImportError`` stand-in or
 # that try's ``else``) and which name a ``Name = other`` alias binds; a ``def``/``class``
 # inside ``with pytest.raises(ImportError)`` no longer expects its imports to fail.
-FACTS_VERSION = 7
+# 8: compiled/Cython modules (``opaque``); ``__getattr__ = ...``, ``sys.modules[__name__]``
+# replacement and lazy_loader count as dynamic attributes, with the names they serve
+# when literal (``getattr_names``, ``getattr_stub``).
+FACTS_VERSION = 8

@@ -109,11 +109,20 @@ class FileFacts:
     definitions: tuple[Definition, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     all_names: tuple[str, ...] | None = None  # literal ``__all__``, if any
-    has_getattr: bool = False  # module-level ``def __getattr__``
+    # The module serves attributes dynamically: a module-level ``__getattr__`` (``def`` or
+    # ``__getattr__ = ...``), ``sys.modules[__name__] = ...`` or ``lazy_loader.attach``.
+    has_getattr: bool = False
     all_dynamic: bool = False  # ``__all__`` is computed, so which names it lists is unknown
     problem: SyntaxProblem | None = None
     references: tuple[Reference, ...] = ()  # uses of imported names (SSOT301-303)
     classes: tuple[ClassInfo, ...] = ()  # top-level class bodies (SSOT104)
+    # Exactly the names the dynamic attributes serve, when the code says so literally
+    # (``if name == "x"``, ``name in {...}``, a literal dict, ``lazy_loader.attach`` with
+    # literal lists); None when ``has_getattr`` and the names are not decidable.
+    getattr_names: tuple[str, ...] | None = None
+    getattr_stub: bool = False  # ``lazy_loader.attach_stub``: serves the names of the .pyi
+    opaque: bool = False  # a compiled extension or Cython source: exists, names unknown
+    names_dynamic: bool = False  # binds computed names (``globals()[key] = ...``)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,5 +145,10 @@ class FileFacts:
             problem=SyntaxProblem(**problem) if problem else None,
             references=tuple(Reference.from_dict(d) for d in data.get("references", ())),
             classes=tuple(ClassInfo.from_dict(d) for d in data.get("classes", ())),
+            getattr_names=tuple(data["getattr_names"])
+            if data.get("getattr_names") is not None else None,
+            getattr_stub=bool(data.get("getattr_stub", False)),
+            opaque=bool(data.get("opaque", False)),
+            names_dynamic=bool(data.get("names_dynamic", False)),
             extra=dict(data.get("extra") or {}),
         )

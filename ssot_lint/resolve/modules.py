@@ -12,6 +12,12 @@ from collections.abc import Iterable
 from ssot_lint.discover import SourceFile
 
 
+def _precedence(file: SourceFile) -> tuple[int, str]:
+    """Python's ``FileFinder`` tries extension suffixes before ``.py``; a ``.pyx`` becomes
+    such an extension when built; a ``.pyi`` is never imported."""
+    return (2 if file.is_stub else 1 if not file.is_opaque else 0), file.rel
+
+
 class ModuleIndex:
     """Module names -> files, for the whole project."""
 
@@ -28,7 +34,7 @@ class ModuleIndex:
             for i in range(1, len(parts)):
                 self._namespaces.add(".".join(parts[:i]))
         for files_ in (*self._packages.values(), *self._modules.values()):
-            files_.sort(key=lambda f: (f.is_stub, f.rel))  # .py before .pyi
+            files_.sort(key=_precedence)
         self._kinds: dict[str, str | None] = {}  # the index never changes: memoise lookups
 
     def _own_kind(self, name: str) -> str | None:
@@ -71,7 +77,8 @@ class ModuleIndex:
         return self.kind(name) is not None
 
     def files(self, name: str) -> list[SourceFile]:
-        """The files implementing module ``name`` (.py first, then .pyi); [] for namespaces."""
+        """The files implementing module ``name``, the one the import system loads first
+        (a compiled extension, then ``.py``), then the ``.pyi`` stub; [] for namespaces."""
         kind = self.kind(name)
         if kind == "package":
             return self._packages[name]

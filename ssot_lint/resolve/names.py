@@ -13,11 +13,13 @@ from ssot_lint.resolve.modules import ModuleIndex
 OK = "ok"
 MISSING = "missing"
 TYPE_CHECKING_ONLY = "type_checking_only"
+# Cannot be decided: an unparsable or compiled module, a third-party star import,
+# dynamic attributes or computed names.
 UNKNOWN = "unknown"
 # Every module object has these, whether or not its source mentions them.
 MODULE_ATTRIBUTES = frozenset({"__name__", "__file__", "__doc__", "__spec__", "__loader__",
                                "__package__", "__path__", "__dict__", "__builtins__",
-                               "__cached__"})  # the module cannot be analysed (syntax error, third-party star import)
+                               "__cached__"})
 
 
 #: How many ``from m import *`` hops a lookup follows. Python itself has no limit, but
@@ -41,6 +43,7 @@ class NameResolver:
         self.facts_of = facts_of
         self.is_first_party = is_first_party
         self._cache: dict[tuple[str, str], NameLookup] = {}
+        self._tables: dict[str, dict[str, tuple[str | None, str]]] = {}
 
     def lookup(self, module: str, name: str) -> NameLookup:
         key = (module, name)
@@ -58,35 +61,70 @@ class NameResolver:
             return NameLookup(OK, "module attribute")
         if kind == "namespace":
             return NameLookup(MISSING)
-        result = NameLookup(MISSING)
-        for source in self.index.files(module):
-            facts = self.facts_of(source)
-            if facts is None or facts.problem is not None:
-                return NameLookup(UNKNOWN, "unparsable module")
-            found = self._in_file(source, facts, name, seen | {module})
-            if found.status == OK or found.status == UNKNOWN:
-                return found
-            if found.status == TYPE_CHECKING_ONLY:
-                result = found
-        return result
+        files = self.index.files(module)
+        runtime = next((f for f in files if not f.is_stub), None)
+        stub = next((f for f in files if f.is_stub), None)
+        seen = seen | {module}
+        if runtime is None:  # a stub-only module: its names are the stub's
+            assert stub is not None
+            return self._in_readable(stub, name, seen, is_stub=True)
+        found = self._in_readable(runtime, name, seen)
+        if found.status in (OK, UNKNOWN) or stub is None:
+            return found
+        facts = self.facts_of(runtime)
+        in_stub = self._in_readable(stub, name, seen, is_stub=True)
+        if facts is not None and facts.getattr_stub:
+            # lazy_loader.attach_stub serves exactly what the package's .pyi imports
+            if in_stub.status in (OK, UNKNOWN):
+                return NameLookup(in_stub.status, "attach_stub")
+            return found
+        if found.status == MISSING and in_stub.status == OK:
+            # declared for type checkers only: the .py that runs does not bind it
+            return NameLookup(TYPE_CHECKING_ONLY, "stub")
+        return found
+
+    def _in_readable(self, source: SourceFile, name: str, seen: frozenset[str],
+                     is_stub: bool = False) -> NameLookup:
+        """``name`` in one file, or UNKNOWN when the file cannot be read for names."""
+        if source.is_opaque:
+            return NameLookup(UNKNOWN, "compiled module")
+        facts = self.facts_of(source)
+        if facts is None or facts.problem is not None:
+            return NameLookup(UNKNOWN, "unparsable module")
+        if facts.opaque:
+            return NameLookup(UNKNOWN, "compiled module")
+        return self._in_file(source, facts, name, seen, is_stub)
 
     def _in_file(self, source: SourceFile, facts: FileFacts, name: str,
-                 seen: frozenset[str]) -> NameLookup:
+                 seen: frozenset[str], is_stub: bool = False) -> NameLookup:
+        """The lookup Python's ``from module import name`` makes: the module's namespace
+        (its bindings and what its star imports bind), then its dynamic attributes.
+
+        In a stub everything is for type checkers, so ``if TYPE_CHECKING:`` makes no
+        difference there; in a ``.py`` a name bound only under it (directly or by a star
+        import inside it) does not exist at run time, unless the module is a lazy facade
+        whose dynamic attributes serve it.
+        """
         type_checking_only = False
-        for definition in facts.definitions:
-            if definition.name == name:
-                if not definition.in_type_checking:
-                    return NameLookup(OK, definition.kind)
-                type_checking_only = True
-        if facts.has_getattr:
-            return NameLookup(OK, "__getattr__")
+        bound = self._bindings(source, facts).get(name)
+        if bound is not None:
+            runtime_kind, checking_only = bound
+            if runtime_kind is not None:
+                return NameLookup(OK, runtime_kind)
+            if is_stub:
+                return NameLookup(OK, checking_only)
+            type_checking_only = True
         for fact in facts.imports:
-            if fact.kind != "star" or fact.in_type_checking:
+            if fact.kind != "star":
                 continue
+            guarded = fact.in_type_checking and not is_stub
             target = absolute_module(fact, source)
             if target is None:
                 continue
             if not self.is_first_party(target):
+                if guarded:
+                    type_checking_only = True  # it may bind the name, for type checkers only
+                    continue
                 return NameLookup(UNKNOWN, f"star import from {target}")
             if target in seen or not self.index.exists(target):
                 continue
@@ -97,22 +135,60 @@ class NameResolver:
             if not self._exported(target, name):
                 continue
             found = self._lookup(target, name, seen)
-            if found.status in (OK, UNKNOWN):
+            if found.status in (OK, UNKNOWN) and not guarded:
                 return NameLookup(found.status, f"star import from {target}")
+            if found.status != MISSING:
+                type_checking_only = True
+        if facts.names_dynamic:
+            return NameLookup(UNKNOWN, "computed names")
+        if facts.has_getattr:
+            served = facts.getattr_names
+            if served is None:
+                if type_checking_only:
+                    # a lazy facade provides at run time what it binds for type checkers
+                    return NameLookup(OK, "lazy facade")
+                return NameLookup(UNKNOWN, "__getattr__")
+            if name in served:
+                return NameLookup(OK, "__getattr__")
         if type_checking_only:
             return NameLookup(TYPE_CHECKING_ONLY)
         return NameLookup(MISSING)
 
+    def _bindings(self, source: SourceFile,
+                  facts: FileFacts) -> dict[str, tuple[str | None, str]]:
+        """name -> (kind of its first run-time binding or None, kind of its first binding)
+        for one file, built once: star-import chains through modules with thousands of
+        definitions (transformers' dummy objects) look names up again and again."""
+        table = self._tables.get(source.rel)
+        if table is None:
+            table = {}
+            for definition in facts.definitions:
+                runtime, first = table.get(definition.name, (None, definition.kind))
+                if runtime is None and not definition.in_type_checking:
+                    runtime = definition.kind
+                table[definition.name] = (runtime, first)
+            self._tables[source.rel] = table
+        return table
+
+    def _runtime_facts(self, module: str) -> FileFacts | None:
+        """The facts that decide ``from module import *``: the file Python loads (a stub
+        only for a stub-only module); None when unreadable. Opaque modules give
+        ``FileFacts(opaque=True)``."""
+        files = self.index.files(module)
+        source = next((f for f in files if not f.is_stub), files[0] if files else None)
+        if source is None:
+            return None
+        if source.is_opaque:
+            return FileFacts(opaque=True)
+        return self.facts_of(source)
+
     def _all_names(self, module: str) -> tuple[str, ...] | None:
-        for source in self.index.files(module):
-            facts = self.facts_of(source)
-            if facts is not None and facts.all_names is not None:
-                return facts.all_names
-        return None
+        facts = self._runtime_facts(module)
+        return facts.all_names if facts is not None else None
 
     def _all_dynamic(self, module: str) -> bool:
-        return any((facts := self.facts_of(source)) is not None and facts.all_dynamic
-                   for source in self.index.files(module))
+        facts = self._runtime_facts(module)
+        return facts is not None and (facts.all_dynamic or facts.opaque)
 
     def _in_all(self, module: str, name: str) -> bool:
         if self._all_dynamic(module):
@@ -136,6 +212,7 @@ class NameResolver:
             facts = self.facts_of(source)
             if facts is not None:
                 names.update(d.name for d in facts.definitions if not d.in_type_checking)
+                names.update(facts.getattr_names or ())
         prefix = module + "."
         names.update(m[len(prefix):].split(".")[0] for m in self.index.all_modules()
                      if m.startswith(prefix))

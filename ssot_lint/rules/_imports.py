@@ -32,6 +32,7 @@ class Status:
     status: str
     missing: str | None = None  # the missing module prefix, or the missing name
     suggestion: str | None = None
+    via: str | None = None  # for TYPE_CHECKING_ONLY: "stub" when only the .pyi declares it
 
 
 def status_of(ctx: FileContext, ri: ResolvedImport) -> Status:
@@ -65,7 +66,7 @@ def _status(ctx: FileContext, ri: ResolvedImport) -> Status:
     if found.status == N.UNKNOWN:
         return Status(UNKNOWN)
     if found.status == N.TYPE_CHECKING_ONLY:
-        return Status(TYPE_CHECKING_ONLY, missing=ri.fact.name)
+        return Status(TYPE_CHECKING_ONLY, missing=ri.fact.name, via=found.via)
     return Status(MISSING_NAME, missing=ri.fact.name,
                   suggestion=suggest_name(ri.fact.name, project.names.names_in(ri.module)))
 

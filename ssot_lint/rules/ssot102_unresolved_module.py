@@ -15,6 +15,13 @@ from ssot_lint.rules._imports import (
 from ssot_lint.rules.base import Example, FileContext, Rule
 
 _FILES = {"app/services/__init__.py": "", "app/services/user_context.py": "class Ctx: ...\n"}
+# compiled extensions, a Cython source and a stub-only module are modules too
+_NATIVE = {"app/native/__init__.py": "",
+           "app/native/_speedups.cpython-311-x86_64-linux-gnu.so": "",
+           "app/native/_fast.abi3.so": "", "app/native/_win.cp311-win_amd64.pyd": "",
+           "app/native/_plain.so": "", "app/native/_cy.pyx": "",
+           "app/native/_typed.pyi": "def f() -> int: ...\n",
+           "app/native/libfoo.so.1": ""}
 
 
 class UnresolvedModuleRule(Rule):
@@ -23,10 +30,13 @@ class UnresolvedModuleRule(Rule):
     Why: the import raises ``ModuleNotFoundError`` the moment the module is loaded;
     in a test file that breaks collection for the whole run. Existence is decided
     statically with the import system's precedence (a package beats a module file
-    beats a namespace directory; a module file has no submodules). The message names
-    the first missing component and suggests the likely intended module: a same-named
-    module next to the importing file (a botched relative-to-absolute rewrite) or the
-    closest existing module.
+    beats a namespace directory; a module file has no submodules). Compiled extensions
+    (``foo.so``, ``foo.abi3.so``, ``foo.cpython-311-x86_64-linux-gnu.so``, ``foo.pyd``),
+    Cython sources (``foo.pyx``, built into such an extension) and stubs (``foo.pyi``)
+    are modules too; a compiled one is preferred over ``foo.py``, as ``FileFinder`` does.
+    The message names the first missing component and suggests the likely intended
+    module: a same-named module next to the importing file (a botched
+    relative-to-absolute rewrite) or the closest existing module.
     """
 
     code = "SSOT102"
@@ -35,11 +45,16 @@ class UnresolvedModuleRule(Rule):
     summary = "first-party module does not exist"
     config = "[project] packages, source_roots; policy.guarded_imports"
     VALID = (Example("from app.services.user_context import Ctx\nimport os.path\n", files=_FILES),
+             Example("from app.native import _speedups, _fast, _win, _plain, _cy, _typed\n"
+                     "import app.native._speedups\nfrom app.native._cy import anything\n",
+                     files=_NATIVE),
              Example("try:\n    import app.legacy\nexcept ImportError:\n    pass\n",
                      files=_FILES, registry='[policy]\nguarded_imports = "ignore"\n'))
     INVALID = (Example("from app.service.user_context import Ctx\n", files=_FILES, lines=(1,)),
                Example("import app.services.user_ctx\n", files=_FILES, lines=(1,)),
-               Example("from ...too.far import x\n", files=_FILES, lines=(1,)))
+               Example("from ...too.far import x\n", files=_FILES, lines=(1,)),
+               Example("import app.native.libfoo\n", files=_NATIVE, lines=(1,),
+                       note="a versioned shared library (libfoo.so.1) is no module"))
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         policy = ctx.project.registry.policy

@@ -22,6 +22,12 @@ _FILES = {
         "class External(json.JSONDecoder):\n    pass\n"),
     "app/services/base.py": "class Base:\n    def close(self): ...\n",
     "app/routes.py": "from app.services.bridge import Bridge\n",
+    # a compiled extension: its names are unknown, so patches of it are not judged
+    "app/services/_speedups.cpython-311-x86_64-linux-gnu.so": "",
+    # a lazy facade serving exactly `Bridge` (PEP 562 with a literal test)
+    "app/facade.py": ("def __getattr__(name):\n    if name == 'Bridge':\n"
+                      "        from app.services.bridge import Bridge\n        return Bridge\n"
+                      "    raise AttributeError(name)\n"),
 }
 _REGISTRY = '[broken."app.agents.bridge"]\nuse_instead = "app.services.bridge"\n'
 MAX_DEPTH = 8
@@ -39,8 +45,10 @@ class UnresolvedPatchTargetRule(Rule):
     ``module.Class.attribute`` must be a method, class attribute or ``self.x``
     assignment of the class or of a base class that can be seen. When a class has a
     base that cannot be seen (third-party, computed) or a metaclass or
-    ``__getattr__``, nothing is reported. Targets matching a ``[broken]`` entry are
-    reported too.
+    ``__getattr__``, nothing is reported; a module's dynamic attributes and compiled
+    modules are judged as SSOT103 judges them (a literal ``__getattr__`` serves exactly
+    its names; a compiled module's names are unknown). Targets matching a ``[broken]``
+    entry are reported too.
     """
 
     code = "SSOT104"
@@ -58,7 +66,11 @@ class UnresolvedPatchTargetRule(Rule):
         "@mock.patch('os.path.exists')\n"
         "@mock.patch('app.services.bridge.json.dumps')\n"
         "def test(*mocks): ...\n", files=_FILES,
-        note="a target through an imported third-party module is not ours to judge"),)
+        note="a target through an imported third-party module is not ours to judge"),
+        Example("from unittest import mock\n\n"
+                "@mock.patch('app.services._speedups.fast_path')\n"
+                "@mock.patch('app.facade.Bridge')\n"
+                "def test(*mocks): ...\n", files=_FILES))
     INVALID = (Example(
         "from unittest import mock\n\n"
         "def test(monkeypatch, mocker):\n"
@@ -67,7 +79,10 @@ class UnresolvedPatchTargetRule(Rule):
         "    mocker.patch('app.services.bridge.Bridge.sned')\n"
         "    monkeypatch.setattr('app.service.bridge.Bridge', None)\n"
         "    mock.patch.dict('app.agents.bridge.CONFIG', {})\n",
-        files=_FILES, registry=_REGISTRY, lines=(4, 6, 7, 8)),)
+        files=_FILES, registry=_REGISTRY, lines=(4, 6, 7, 8)),
+        Example("from unittest import mock\n\n@mock.patch('app.facade.Gateway')\n"
+                "def test(m): ...\n", files=_FILES, lines=(3,),
+                note="the facade's __getattr__ serves only `Bridge`"))
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         project = ctx.project

@@ -10,7 +10,9 @@ from ssot_lint.rules._imports import broken_advice, replacement_for
 from ssot_lint.rules.base import Example, FileContext, Rule, advice
 
 _FILES = {"app/plugins/__init__.py": "", "app/plugins/email.py": "def send(): ...\n",
-          "app/plugins/legacy_sms.py": "def send(): ...\n"}
+          "app/plugins/legacy_sms.py": "def send(): ...\n",
+          # compiled extensions and Cython sources are modules too (never read)
+          "app/plugins/_fax.cpython-311-x86_64-linux-gnu.so": "", "app/plugins/_telex.pyx": ""}
 _REGISTRY = """
 [deprecated."app.plugins.legacy_sms"]
 use_instead = "app.plugins.email"
@@ -26,7 +28,8 @@ class DynamicImportRule(Rule):
     tested. A literal first-party module name that does not exist, or that matches a
     ``[broken]`` or ``[deprecated]`` entry, is reported (broken and missing modules as
     errors; deprecated ones with the entry's severity). Names built at runtime (f-strings,
-    concatenation) and relative names are not checked.
+    concatenation) and relative names are not checked. A compiled extension or Cython
+    source is a module like any other (see SSOT102).
     """
 
     code = "SSOT122"
@@ -37,7 +40,9 @@ class DynamicImportRule(Rule):
     VALID = (Example("import importlib\nimportlib.import_module('app.plugins.email')\n"
                      "importlib.import_module('json')\nname = 'x'\n"
                      "importlib.import_module(f'app.plugins.{name}')\n",
-                     files=_FILES, registry=_REGISTRY),)
+                     files=_FILES, registry=_REGISTRY),
+             Example("import importlib\nimportlib.import_module('app.plugins._fax')\n"
+                     "importlib.import_module('app.plugins._telex')\n", files=_FILES),)
     INVALID = (Example("import importlib\nfrom importlib import import_module\n\n"
                        "importlib.import_module('app.plugins.sms')\n"
                        "import_module('app.plugins.legacy_sms')\n"

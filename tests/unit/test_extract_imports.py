@@ -7,6 +7,9 @@ name), and in which context the import runs.
 
 from __future__ import annotations
 
+import pytest
+
+from ssot_lint.codec import decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.facts import FileFacts, ImportFact
 
@@ -268,3 +271,74 @@ def test_computed_dunder_all_is_unknown_not_partial() -> None:
     assert (literal.all_names, literal.all_dynamic) == (("a", "b", "c"), False)
     extended = facts("__all__ = ['a']\n__all__.extend(other.__all__)\n")
     assert (extended.all_names, extended.all_dynamic) == (None, True)
+
+
+# -- dynamic attributes (lazy facades) -------------------------------------------------
+DYNAMIC_CASES = [
+    ("click", "def __getattr__(name: str) -> object:\n    import warnings\n"
+              "    if name == '__version__':\n        return '8'\n    raise AttributeError(name)\n",
+     (True, ("__version__",), False)),
+    ("elif chain over a literal dict and tuple",
+     "_LAZY = {'a': '.x', 'b': '.y'}\ndef __getattr__(name):\n    if name in _LAZY:\n"
+     "        return 1\n    elif name in ('c', 'd'):\n        return 2\n"
+     "    raise AttributeError(name)\n", (True, ("a", "b", "c", "d"), False)),
+    ("negative guard", "def __getattr__(name):\n    if name not in {'a', 'b'}:\n"
+                       "        raise AttributeError(name)\n    return 3\n",
+     (True, ("a", "b"), False)),
+    ("try lookup", "_M = {'a': 1}\ndef __getattr__(name):\n    try:\n        mod = _M[name]\n"
+                   "    except KeyError:\n        raise AttributeError(name) from None\n"
+                   "    return mod\n", (True, ("a",), False)),
+    ("scipy: submodules, else globals()",
+     "submodules = ['linalg', 'fft']\ndef __getattr__(name):\n    if name in submodules:\n"
+     "        return 1\n    else:\n        try:\n            return globals()[name]\n"
+     "        except KeyError:\n            raise AttributeError(name)\n",
+     (True, ("fft", "linalg"), False)),
+    ("a mutated table is not literal", "_M = {'a': 1}\n_M['b'] = 2\ndef __getattr__(name):\n"
+     "    if name in _M:\n        return 1\n    raise AttributeError(name)\n", (True, None, False)),
+    ("falling off the end returns None for every name",
+     "def __getattr__(name):\n    if name == 'a':\n        return 1\n", (True, None, False)),
+    ("computed", "def __getattr__(name):\n    return _load(name)\n", (True, None, False)),
+    ("assigned", "__getattr__ = make(__name__)\n", (True, None, False)),
+    ("lazy_loader.attach", "import lazy_loader as lazy\n__getattr__, __dir__, __all__ = "
+     "lazy.attach(__name__, submodules=['sub'], submod_attrs={'m': ['f', 'g']})\n",
+     (True, ("f", "g", "sub"), False)),
+    ("lazy_loader.attach, computed", "import lazy_loader as lazy\n__getattr__, __dir__, __all__ = "
+     "lazy.attach(__name__, submodules=SUBS)\n", (True, None, False)),
+    ("lazy_loader.attach_stub", "from lazy_loader import attach_stub\n"
+     "__getattr__, __dir__, __all__ = attach_stub(__name__, __file__)\n", (True, (), True)),
+    ("sys.modules replacement", "import sys\nfrom typing import TYPE_CHECKING\n"
+     "if TYPE_CHECKING:\n    from .a import X\nelse:\n"
+     "    sys.modules[__name__] = _LazyModule(__name__, {})\n", (True, None, False)),
+    ("a method is no module __getattr__", "class C:\n    def __getattr__(self, name): ...\n",
+     (False, None, False)),
+    ("in a loop: unknown", "for _ in range(1):\n    def __getattr__(name):\n"
+     "        raise AttributeError(name)\n", (True, None, False)),
+    ("imported from another module", "from ._lazy import __getattr__\n", (True, None, False)),
+    ("a table rebound in a loop is not literal",
+     "_M = {'a': 1}\nfor _M in ({'b': 2},):\n    pass\ndef __getattr__(name):\n"
+     "    if name in _M:\n        return 1\n    raise AttributeError(name)\n",
+     (True, None, False)),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), [(s, e) for _, s, e in DYNAMIC_CASES],
+                         ids=[name for name, _, _ in DYNAMIC_CASES])
+def test_dynamic_attributes(source: str, expected: tuple[bool, object, bool]) -> None:
+    found = facts(source)
+    assert (found.has_getattr, found.getattr_names, found.getattr_stub) == expected
+    # every new field survives the cache's codec and the plain-dict form
+    assert decode_facts(encode_facts(found)) == found
+    assert FileFacts.from_dict(found.to_dict()) == found
+
+
+def test_computed_names_and_all_changed_by_a_function() -> None:
+    numerictypes = ("__all__ = ['dtype']\nfor key in ['int8']:\n"
+                    "    globals()[key] = 1\n    __all__.append(key)\n")
+    assert facts(numerictypes).names_dynamic and facts(numerictypes).all_dynamic
+    dtypes = ("__all__ = []\ndef _add(cls):\n    __all__.append(cls.__name__)\n")
+    found = facts(dtypes)
+    assert (found.names_dynamic, found.all_dynamic, found.all_names) == (True, True, None)
+    plain = facts("__all__ = ['a']\na = 1\ndef f():\n    return locals()\n")
+    assert (plain.names_dynamic, plain.all_names) == (False, ("a",))
+    for each in (facts(numerictypes), found, plain):
+        assert decode_facts(encode_facts(each)) == each

@@ -113,7 +113,7 @@ def test_reexport_submodule_and_getattr(tmp_path: Path) -> None:
     files = {
         "app/__init__.py": "from app.impl import Thing\n",
         "app/impl.py": "class Thing: ...\n",
-        "app/lazy.py": "def __getattr__(name):\n    raise AttributeError(name)\n",
+        "app/lazy.py": "def __getattr__(name):\n    return _load(name)\n",
         "app/pkg/__init__.py": "",
         "app/pkg/leaf.py": "",
         "main.py": ("from app import Thing\nfrom app import impl\nfrom app.pkg import leaf\n"
