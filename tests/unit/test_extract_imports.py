@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ssot_lint.codec import decode_facts, encode_facts
+from ssot_lint.cache.codec import decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.facts import FileFacts, ImportFact
 
