@@ -12,6 +12,8 @@ import os
 import stat
 from pathlib import Path
 
+from ssot_lint.files import kind_of
+
 
 def real_path(path: Path | str) -> Path:
     """``path`` made absolute with symbolic links resolved; a loop or a dangling link is
@@ -43,8 +45,4 @@ def not_regular(path: Path | str) -> str | None:
         return None
     if stat.S_ISREG(mode):
         return None
-    if stat.S_ISDIR(mode):
-        return "is a directory"
-    if stat.S_ISFIFO(mode):
-        return "is a FIFO (named pipe), not a file"
-    return "is not a regular file"
+    return f"is {kind_of(mode)}, not a regular file"  # worded as ssot_lint.files words it

@@ -352,6 +352,7 @@ def test_a_registry_directory_reports_fifo_and_dangling_toml_entries(tmp_path: P
     result = run_cli_subprocess(["check", "--no-cache", "--registry", "registry"], root,
                                 timeout=120)
     assert_clean_exit(result, 2)
-    assert "pipe.toml: cannot read registry: a FIFO (named pipe), not a regular file" \
+    assert "pipe.toml: registry file is a FIFO (named pipe), not a regular file" \
         in result.stderr
-    assert "dangling.toml: cannot read registry: No such file or directory" in result.stderr
+    assert "dangling.toml: registry file is a symbolic link to 'nowhere.toml', which does " \
+        "not exist" in result.stderr
