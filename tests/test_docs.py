@@ -126,3 +126,11 @@ def test_every_configuration_key_is_documented() -> None:
 
 def test_readme_stays_short() -> None:
     assert len((REPO / "README.md").read_text(encoding="utf-8").splitlines()) <= 200
+
+
+def test_readme_demo_output_is_what_the_demo_prints() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    printed = CliRunner().invoke(cli, ["check", "--no-cache", str(REPO / "examples" / "demo")])
+    lines = [line.replace(str(REPO) + "/", "") for line in printed.output.splitlines()]
+    assert shown and all(line in lines for line in shown), shown
