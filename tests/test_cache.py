@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.cache import store as cache_module
 from ssot_lint.cache import parallel
+from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME, FactsCache, decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.finding import Finding

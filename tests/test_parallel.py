@@ -18,9 +18,15 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from ssot_lint.cache.parallel import (
+    MIN_PARALLEL_FILES,
+    _batches,
+    encode_batch,
+    extract,
+    extract_batch,
+)
 from ssot_lint.cache.store import decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
-from ssot_lint.cache.parallel import MIN_PARALLEL_FILES, _batches, encode_batch, extract, extract_batch
 from tests.helpers import write_project
 
 REGISTRY = """

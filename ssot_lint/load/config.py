@@ -19,8 +19,8 @@ from typing import Any
 import pathspec
 
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
-from ssot_lint.fspath import link_problem, real_path
 from ssot_lint.files import default_max_file_size, read_text, reason
+from ssot_lint.fspath import link_problem, real_path
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
 from ssot_lint.model.config import NEWEST_TARGET, Config
 

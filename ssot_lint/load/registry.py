@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
-from ssot_lint.fspath import link_problem, not_regular, real_path
 from ssot_lint.files import read_text, reason
+from ssot_lint.fspath import link_problem, not_regular, real_path
 from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, toml_key, tomllib
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
