@@ -45,7 +45,8 @@ hint = "Cart is thread-safe"
 
 def shop_files() -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {
-        "shop/core.py": "__all__ = ['Cart', 'OldCart']\nclass Cart: ...\nclass OldCart(Cart): ...\n",
+        "shop/core.py": ("__all__ = ['Cart', 'OldCart']\n"
+                         "class Cart: ...\nclass OldCart(Cart): ...\n"),
         "shop/star.py": "from shop.core import *\n",
         "shop/broken_syntax.py": "def f(:\n    pass\n",
         "shop/latin.py": b"# -*- coding: ascii -*-\nname = '\xe9'\n",

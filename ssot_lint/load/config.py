@@ -356,9 +356,9 @@ def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:
         data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=display,
-                          line=decode_error_line(exc, text))
+                          line=decode_error_line(exc, text)) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config: {reason(exc)}", file=display)
+        raise ConfigError(f"cannot read config: {reason(exc)}", file=display) from exc
     if path.name == "pyproject.toml":
         _raise(shape_errors(data, text, display))
     tool = data.get("tool", {})

@@ -379,14 +379,14 @@ def load_registry(path: Path, display_base: Path | None = None) -> Registry:
         for section in ("project", "policy", "symbols", "broken", "deprecated", "services"):
             for key, value in data[section].items():
                 previous = seen_in.get((section, key))
-                if previous is not None and merged[section][key] != value:
-                    if not _same_entry(merged[section][key], value):
-                        errors.append(RegistryError(
-                            f"[{section}] {key!r} is declared differently in {previous} and in "
-                            f"this file; keep one", file=display,
-                            line=getattr(value, "origin", Origin(display)).line,
-                            key=toml_key(section, key)))
-                        continue
+                if (previous is not None and merged[section][key] != value
+                        and not _same_entry(merged[section][key], value)):
+                    errors.append(RegistryError(
+                        f"[{section}] {key!r} is declared differently in {previous} and in "
+                        f"this file; keep one", file=display,
+                        line=getattr(value, "origin", Origin(display)).line,
+                        key=toml_key(section, key)))
+                    continue
                 if previous is None:
                     seen_in[(section, key)] = getattr(value, "origin", Origin(display))
                     merged[section][key] = value
