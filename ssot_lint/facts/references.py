@@ -450,10 +450,10 @@ def _self_attributes(tree: ast.AST) -> set[str]:
     while stack:
         node = pop()
         if type(node) is attribute:
-            value = node.value  # type: ignore[attr-defined]
+            value = node.value
             if type(value) is name and value.id == "self" \
-                    and type(node.ctx) is store:  # type: ignore[attr-defined]
-                found.add(node.attr)  # type: ignore[attr-defined]
+                    and type(node.ctx) is store:
+                found.add(node.attr)
                 continue  # its only child is the name ``self``
         elif type(node) is name:
             continue

@@ -14,7 +14,13 @@ from typing import Any
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
 from ssot_lint.files import read_text, reason
 from ssot_lint.fspath import link_problem, not_regular, real_path
-from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, toml_key, tomllib
+from ssot_lint.load.toml_lines import (
+    LineIndex,
+    TOMLDecodeError,
+    decode_error_line,
+    load_toml,
+    toml_key,
+)
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
     FIX_MODES,
@@ -334,7 +340,7 @@ def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintE
         return {}, [RegistryError(f"cannot read registry: {reason(exc)}", file=display)]
     try:
         data = load_toml(text)
-    except tomllib.TOMLDecodeError as exc:
+    except TOMLDecodeError as exc:
         return {}, [RegistryError(f"invalid TOML: {exc}", file=display,
                                   line=decode_error_line(exc, text))]
     reader = _Reader(display, text)
