@@ -187,7 +187,8 @@ def _expect(outcome: Outcome, label: str, result: Run, codes: tuple[int, ...]) -
 
 def _same(outcome: Outcome, label: str, first: str, second: str) -> None:
     if first != second:
-        lines = [a for a, b in zip(first.splitlines(), second.splitlines()) if a != b][:3]
+        pairs = zip(first.splitlines(), second.splitlines(), strict=False)
+        lines = [a for a, b in pairs if a != b][:3]
         outcome.problems.append(f"{label}: outputs differ (first differing lines: {lines})")
 
 

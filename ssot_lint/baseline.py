@@ -87,7 +87,7 @@ def with_fingerprints(findings: Sequence[Finding], root: Path | None = None,
                       cwd: Path | None = None) -> list[Finding]:
     """Attach each finding's fingerprint as ``extra[("fingerprint", hex)]``."""
     out = []
-    for f, identity in zip(findings, identities(findings, root, cwd)):
+    for f, identity in zip(findings, identities(findings, root, cwd), strict=True):
         extra = tuple(kv for kv in f.extra if kv[0] != FINGERPRINT_KEY)
         out.append(replace(f, extra=extra + ((FINGERPRINT_KEY, identity.fingerprint()),)))
     return out
@@ -199,7 +199,7 @@ def apply_baseline(findings: Sequence[Finding], entries: Iterable[Entry],
     scope = None if in_scope is None else set(in_scope)
     new: list[Finding] = []
     used: set[Identity] = set()
-    for f, identity in zip(findings, identities(findings, root, cwd)):
+    for f, identity in zip(findings, identities(findings, root, cwd), strict=True):
         if identity in by_identity:
             used.add(identity)
         else:
@@ -220,7 +220,7 @@ def entries_for(findings: Sequence[Finding], root: Path | None = None,
     """Baseline entries for ``findings``, keeping ``reason``/``owner`` of earlier entries."""
     old = {entry.identity: entry for entry in previous}
     entries = []
-    for f, identity in zip(findings, identities(findings, root, cwd)):
+    for f, identity in zip(findings, identities(findings, root, cwd), strict=True):
         before = old.get(identity)
         entries.append(Entry(identity, portable(f.message), before.reason if before else "",
                              before.owner if before else ""))

@@ -53,7 +53,7 @@ class SourceFile:
         return self.path.suffix in OPAQUE_SUFFIXES
 
 
-def _spec(lines: list[str]) -> pathspec.PathSpec:
+def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     for pattern in spec.patterns:
         regex = getattr(pattern, "regex", None)
@@ -119,7 +119,7 @@ def _is_pattern(line: str) -> bool:
     return True
 
 
-def _gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
+def _gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
     """A ``.gitignore``'s patterns; like git, a line that is no valid pattern (``!``, a
     lone ``\\``, ``[z-a]``) is skipped rather than failing the run."""
     try:
@@ -128,7 +128,7 @@ def _gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
         return _spec([line for line in lines if _is_pattern(line)])
 
 
-def _exclude_spec(exclude: tuple[str, ...]) -> pathspec.PathSpec:
+def _exclude_spec(exclude: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """The default and configured excludes; a bad configured pattern is a user error."""
     bad = [pattern for pattern in exclude if not _is_pattern(pattern)]
     if bad:
@@ -282,7 +282,7 @@ def _prefilter(regexes: list[re.Pattern[str]]) -> Callable[[str], object] | None
     return combined.match if anchored else combined.search
 
 
-def _rule(spec: pathspec.PathSpec, cut: int) -> _Rule | None:
+def _rule(spec: pathspec.GitIgnoreSpec, cut: int) -> _Rule | None:
     """How to apply ``spec`` cheaply but exactly; None when it can never ignore anything.
 
     ``spec.match_file`` is True only when the deciding pattern is an include pattern, so
@@ -310,7 +310,7 @@ def _ignored(probe: str, rules: tuple[_Rule, ...]) -> bool:
     return False
 
 
-def _read_gitignore(path: Path) -> pathspec.PathSpec | None:
+def _read_gitignore(path: Path) -> pathspec.GitIgnoreSpec | None:
     from ssot_lint.files import read_bytes
 
     try:  # a FIFO or device named .gitignore is not read (nor waited for)

@@ -7,7 +7,6 @@ each carries the file, line and key so the message tells the user what to edit.
 
 from __future__ import annotations
 
-
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 #: An internal error -- a bug in ssot-lint, never a verdict on the code or the inputs --
 #: so CI can tell a crash from a failing lint (1) and from bad input (2).

@@ -53,7 +53,8 @@ FILES: dict[str, str] = {
     "shared/client.py": "class Client:\n    pass\n",
     "shared/legacy.py": "class OldClient:\n    pass\n\n\ndef make_session():\n    return None\n",
     "shared/retired.py": "VALUE = 1\n",
-    "shared/tokens.py": "from auth.keys import signing_key\n\n\ndef sign(x):\n    return signing_key()\n",
+    "shared/tokens.py": ("from auth.keys import signing_key\n\n\n"
+                         "def sign(x):\n    return signing_key()\n"),
     "auth/keys.py": "def signing_key():\n    return 'k'\n",
     "auth/login.py": "from shared.client import Client\n",
     "api/routes.py": (

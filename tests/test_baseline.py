@@ -66,14 +66,16 @@ code = "SSOT101"
 path = "app/service.py"
 symbol = "app.legacy.make_bridge"
 occurrence = 0
-message = "`app.legacy.make_bridge` is a broken import path: moved; use `app.services.bridge.make_bridge` instead"
+message = "`app.legacy.make_bridge` is a broken import path: moved; use \
+`app.services.bridge.make_bridge` instead"
 
 [[finding]]
 code = "SSOT101"
 path = "app/service.py"
 symbol = "app.legacy.make_bridge"
 occurrence = 1
-message = "`app.legacy.make_bridge` is a broken import path: moved; use `app.services.bridge.make_bridge` instead"
+message = "`app.legacy.make_bridge` is a broken import path: moved; use \
+`app.services.bridge.make_bridge` instead"
 ''')
     assert not re.search(r"^(line|column)\s*=", text, re.M)  # never the position
     code, out, err = run_cli(["check", "--baseline", "ssot-baseline.toml"], capsys)
@@ -202,7 +204,8 @@ def test_sarif_carries_the_baseline_fingerprints(project: Path,
     ('version = 2\n', "b.toml:1: [version] expected version = 1"),
     ('version = 1\n[[finding]\ncode = "SSOT101"\n', "b.toml:2: invalid TOML"),
 ])
-def test_malformed_baseline_is_a_clear_usage_error(project: Path, capsys: pytest.CaptureFixture[str],
+def test_malformed_baseline_is_a_clear_usage_error(project: Path,
+                                                   capsys: pytest.CaptureFixture[str],
                                                    content: str, message: str) -> None:
     (project / "b.toml").write_text(content, encoding="utf-8")
     code, _, err = run_cli(["check", "--baseline", "b.toml"], capsys)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.cache import store as cache_module
 from ssot_lint.cache import parallel
+from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME, FactsCache, decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.finding import Finding
@@ -283,7 +283,8 @@ def test_cache_dir_setting_env_and_option(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 1, result.output
     assert (root / "build/facts" / DB_NAME).is_file()
     env_dir = tmp_path / "from-env"
-    result = runner.invoke(cli, ["check", "-q", str(root)], env={"SSOT_LINT_CACHE_DIR": str(env_dir)})
+    result = runner.invoke(cli, ["check", "-q", str(root)],
+                           env={"SSOT_LINT_CACHE_DIR": str(env_dir)})
     assert result.exit_code == 1 and (env_dir / DB_NAME).is_file()
     option_dir = tmp_path / "from-option"
     result = runner.invoke(cli, ["check", "-q", "--cache-dir", str(option_dir), str(root)],

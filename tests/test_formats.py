@@ -26,7 +26,8 @@ GITHUB = """\
 ::error file=app/main.py,line=1,col=31,endLine=1,endColumn=42,title=SSOT101 broken-import::\
 SSOT101 `app.agents.bridge.make_bridge` is a broken import path: moved, 100%25 sure: see <docs> \
 & "notes"; use `app.services.bridge.make_bridge` instead%0Aline one%0Aline two
-::warning file=app/main.py,line=2,col=26,endLine=2,endColumn=34,title=SSOT112 non-canonical-import::\
+::warning file=app/main.py,line=2,col=26,endLine=2,endColumn=34,\
+title=SSOT112 non-canonical-import::\
 SSOT112 `Registry` is imported via the alias `app.registry.Registry`; its canonical home is \
 `app.registry.canonical.Registry`: use `from app.registry.canonical import Registry`
 ::error file=app/main.py,line=3,col=8,endLine=3,endColumn=28,title=SSOT102 unresolved-module::\
@@ -41,8 +42,9 @@ JUNIT = """\
 <testsuites name="ssot-lint" tests="3" failures="2" errors="0">
   <testsuite name="ssot-lint" tests="3" failures="2" errors="0" skipped="0">
     <testcase classname="ssot-lint" name="app/main.py" file="app/main.py" line="1">
-      <failure message="3 findings" type="SSOT101,SSOT102,SSOT112">app/main.py:1:31: SSOT101 \
-[error] `app.agents.bridge.make_bridge` is a broken import path: moved, 100% sure: see &lt;docs&gt; \
+      <failure message="3 findings" type="SSOT101,SSOT102,SSOT112">\
+app/main.py:1:31: SSOT101 [error] \
+`app.agents.bridge.make_bridge` is a broken import path: moved, 100% sure: see &lt;docs&gt; \
 &amp; "notes"; use `app.services.bridge.make_bridge` instead
     hint: line one
 line two

@@ -89,7 +89,7 @@ def test_driver_lists_every_rule_with_help_and_level(sarif_log: dict[str, Any]) 
     rules = driver["rules"]
     assert [r["id"] for r in rules] == [rule.code for rule in all_rules()]
     levels = {"error": "error", "warning": "warning", "info": "note"}
-    for descriptor, rule in zip(rules, all_rules()):
+    for descriptor, rule in zip(rules, all_rules(), strict=True):
         assert descriptor["name"] == rule.slug
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["defaultConfiguration"]["level"] == levels[rule.severity]

@@ -47,8 +47,8 @@ def _run(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[in
     return int(exit_info.value.code or 0), out, err
 
 
-def test_service_level_mermaid_counts_and_marks_violations(tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_service_level_mermaid_counts_and_marks_violations(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(_project(tmp_path), "--level", "service", "--format", "mermaid",
                         capsys=capsys)
     assert code == 0
@@ -84,7 +84,8 @@ def test_json_lists_nodes_and_edges_with_import_sites(tmp_path: Path,
     assert edge["sites"] == [{"path": "core/db.py", "line": 2, "column": 12,
                               "importer": "core.db", "target": "web.views",
                               "scope": "function", "kind": "import"}]
-    models = next(e for e in data["edges"] if (e["source"], e["target"]) == ("core.models", "core.db"))
+    models = next(e for e in data["edges"]
+                  if (e["source"], e["target"]) == ("core.models", "core.db"))
     assert models["sites"][0]["kind"] == "from" and models["violations"] == []
 
 
@@ -115,13 +116,15 @@ def test_depth_focus_and_output_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "wrote 3 nodes and 3 edges to g.json" in err
 
 
-def test_paths_limit_the_importing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_paths_limit_the_importing_files(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
     root = _project(tmp_path)
     _, out, _ = _run(root, "web", "--format", "json", capsys=capsys)
     assert {e["source"] for e in json.loads(out)["edges"]} == {"web.views", "web.forms"}
 
 
-def test_suppressed_findings_are_not_marked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_suppressed_findings_are_not_marked(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     files = dict(FILES)
     files["core/db.py"] = "def connect():\n    import web.views  # ssot-lint: ignore[SSOT201]\n"
     _, out, _ = _run(_project(tmp_path, files), "--level", "service", "--format", "dot",
@@ -129,7 +132,8 @@ def test_suppressed_findings_are_not_marked(tmp_path: Path, capsys: pytest.Captu
     assert "red" not in out and "#d62728" not in out
 
 
-def test_cycles_and_partial_files_are_drawn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cycles_and_partial_files_are_drawn(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     root = _project(tmp_path, {"pkg/a.py": "import pkg.b\n", "pkg/b.py": "import pkg.a\n",
                                "pkg/bad.py": "def broken(:\n"}, "")
     _, out, _ = _run(root, "--format", "dot", capsys=capsys)
@@ -159,8 +163,8 @@ def test_bad_depth_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert code == 2
 
 
-def test_service_level_without_services_is_a_usage_error(tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_service_level_without_services_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(_project(tmp_path, registry=""), "--level", "service", capsys=capsys)
     assert code == 2
     assert "--level service needs services: declare [services.NAME] tables" in err

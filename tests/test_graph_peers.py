@@ -52,7 +52,8 @@ DEPENDS = {"web": ["core", "shared", "auth"], "core": ["shared"], "shared": [], 
 
 
 def _tach_toml(ignore_type_checking: bool) -> str:
-    text = f"source_roots = [\".\"]\nignore_type_checking_imports = {str(ignore_type_checking).lower()}\n"
+    text = ("source_roots = [\".\"]\n"
+            f"ignore_type_checking_imports = {str(ignore_type_checking).lower()}\n")
     for name, deps in DEPENDS.items():
         text += f"\n[[modules]]\npath = \"{name}\"\ndepends_on = {json.dumps(deps)}\n"
     return text + '\n[[interfaces]]\nexpose = ["api", "api.*"]\nfrom = ["auth"]\n'
@@ -88,7 +89,8 @@ def test_boundaries_agree_with_tach(tmp_path: Path, ignore_type_checking: bool) 
 LAYER_FILES = {
     "app/routes/api.py": "from app.services import orders\n",
     "app/services/orders.py": "from app.db import session\n",
-    "app/db/session.py": "import app.utils.cache\ndef flush():\n    from app.services import orders\n",
+    "app/db/session.py": ("import app.utils.cache\n"
+                          "def flush():\n    from app.services import orders\n"),
     "app/db/models.py": "X = 1\n",
     "app/utils/cache.py": "import app.utils.web\n",
     "app/utils/web.py": "import app.routes.api\n",

@@ -89,7 +89,8 @@ def test_django_graph_rules_agree_with_tach_and_import_linter(django: Path) -> N
 
     (django / ".importlinter").write_text(
         "[importlinter]\nroot_package = django\n\n[importlinter:contract:layers]\n"
-        "name = django stack\ntype = layers\nlayers =\n" + "".join(f"    {layer}\n" for layer in LAYERS))
+        "name = django stack\ntype = layers\nlayers =\n"
+        + "".join(f"    {layer}\n" for layer in LAYERS))
     linter = _run(django, "lint-imports")
     assert "django stack BROKEN" in linter.stdout, linter.stdout + linter.stderr
     theirs = set(re.findall(r"^(\S+) is not allowed to import (\S+):", linter.stdout, re.M))

@@ -63,7 +63,8 @@ def test_heuristic_breakers_break_every_cycle_and_are_each_needed(
 
 @settings(max_examples=50, deadline=None)
 @given(edge_lists, st.randoms(use_true_random=False))
-def test_results_do_not_depend_on_insertion_order(edges: list[tuple[str, str]], rnd: object) -> None:
+def test_results_do_not_depend_on_insertion_order(edges: list[tuple[str, str]],
+                                                  rnd: object) -> None:
     shuffled = list(edges)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     nodes = sorted({n for edge in edges for n in edge} | {"a"})
@@ -72,7 +73,8 @@ def test_results_do_not_depend_on_insertion_order(edges: list[tuple[str, str]], 
     if not nx.is_directed_acyclic_graph(first):
         assert cycle_breakers(first) == cycle_breakers(second)
         assert _heuristic(first) == _heuristic(second)
-    assert shortest_hops(first, {"a"}, lambda n: True) == shortest_hops(second, {"a"}, lambda n: True)
+    assert (shortest_hops(first, {"a"}, lambda n: True)
+            == shortest_hops(second, {"a"}, lambda n: True))
 
 
 def test_shortest_hops_follow_passable_nodes_only() -> None:

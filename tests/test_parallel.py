@@ -18,9 +18,15 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from ssot_lint.cache.parallel import (
+    MIN_PARALLEL_FILES,
+    _batches,
+    encode_batch,
+    extract,
+    extract_batch,
+)
 from ssot_lint.cache.store import decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
-from ssot_lint.cache.parallel import MIN_PARALLEL_FILES, _batches, encode_batch, extract, extract_batch
 from tests.helpers import write_project
 
 REGISTRY = """
@@ -39,7 +45,8 @@ hint = "Cart is thread-safe"
 
 def shop_files() -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {
-        "shop/core.py": "__all__ = ['Cart', 'OldCart']\nclass Cart: ...\nclass OldCart(Cart): ...\n",
+        "shop/core.py": ("__all__ = ['Cart', 'OldCart']\n"
+                         "class Cart: ...\nclass OldCart(Cart): ...\n"),
         "shop/star.py": "from shop.core import *\n",
         "shop/broken_syntax.py": "def f(:\n    pass\n",
         "shop/latin.py": b"# -*- coding: ascii -*-\nname = '\xe9'\n",

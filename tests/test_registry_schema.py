@@ -100,7 +100,8 @@ VALID = {
     "services": ('[services.a]\npackages = ["a"]\nmay_import = ["*"]\n'
                  '[services.b]\npackages = ["b"]\nmay_import = ["a"]\npublic = ["b.api"]\n'),
     "layers": '[[layers]]\norder = ["app.web", "app.db"]\n',
-    "contract": '[[contracts]]\nsource = ["app.db"]\nforbidden = ["app.web"]\nallow_indirect = true\n',
+    "contract": ('[[contracts]]\nsource = ["app.db"]\nforbidden = ["app.web"]\n'
+                 'allow_indirect = true\n'),
     "pattern": '[[patterns]]\ncall = "app.f"\nwhen = "keyword:!user"\n',
     "policy": ('[policy]\nrelative_imports = "forbid"\ntype_checking_imports = "ignore"\n'
                'unregistered_imports = "warn"\nguarded_imports = "error"\n'

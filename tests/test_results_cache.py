@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.cache import store as cache_module
-from ssot_lint.cache import results
 from ssot_lint.api import CheckResult, check, resolve_config
+from ssot_lint.cache import results
+from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME
 from ssot_lint.model.finding import Finding
 from tests.helpers import write_project

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ssot_lint.rules import all_rules
@@ -23,7 +21,8 @@ def test_rule_prints_doc_severity_fix_config_and_examples(
     assert "Fix available: yes (safe: `ssot-lint fix` applies it)" in lines
     assert f"Configuration: {BrokenImportRule.config}" in lines
     assert "Example 1, reported on line 1:" in lines
-    assert "    from app.agents.agent_websocket_bridge import create_agent_websocket_bridge" in lines
+    assert ("    from app.agents.agent_websocket_bridge import "
+            "create_agent_websocket_bridge") in lines
     assert "  after `ssot-lint fix`:" in lines
     assert "Example 2, not reported (expected to fail):" in lines
     assert not any(line != line.rstrip() for line in lines)

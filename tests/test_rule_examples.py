@@ -42,7 +42,8 @@ def test_rule_example(tmp_path: Path, rule: type[Rule], kind: str, example: Exam
     if kind == "valid":
         assert lines == [], f"{rule.code} fired on a valid example: {found}"
     else:
-        assert lines == sorted(example.lines), f"{rule.code}: expected lines {example.lines}, got {found}"
+        assert lines == sorted(example.lines), (
+            f"{rule.code}: expected lines {example.lines}, got {found}")
     if example.messages:  # the example pins line, column and message text
         pinned = sorted((line, col, message) for line, col, code, message in found
                         if code == rule.code)

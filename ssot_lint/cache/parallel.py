@@ -204,7 +204,8 @@ def connect_dask(scheduler: str) -> Any:
         raise ConfigError("--executor dask needs Dask: pip install 'ssot-lint[distributed]'") \
             from None
     try:
-        return Client(scheduler, timeout="10s")
+        return Client(  # type: ignore[no-untyped-call]  # distributed leaves it unannotated
+            scheduler, timeout="10s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise ConfigError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}; check "
                           "--scheduler (e.g. tcp://host:8786)") from None

@@ -126,9 +126,10 @@ def project_keys(setting: str, files: list[SourceFile], interfaces: dict[str, st
     """(semantic key, graph key): the setting plus every file's place, module name and
     the semantic (resp. graph) part of its interface."""
     places = [f"{f.rel}\t{f.module}\t{f.is_package}\t{f.package}" for f in files]
-    semantic = [setting] + [f"{p}\t{interfaces[f.rel][SEMANTIC]}" for p, f in zip(places, files)]
+    semantic = [setting] + [f"{p}\t{interfaces[f.rel][SEMANTIC]}"
+                            for p, f in zip(places, files, strict=True)]
     graph = [setting]
-    for place, source in zip(places, files):
+    for place, source in zip(places, files, strict=True):
         face = interfaces[source.rel]
         # function-level import lines matter to the graph when cycles count them
         graph.append(f"{place}\t{face[GRAPH]}{face[LAZY] if lazy_cycles else ''}")
@@ -172,7 +173,7 @@ def decode_findings(rows: Any) -> list[Finding]:
         fix = values["fix"]
         if fix is not None:
             if len(fix) != len(_EDIT_TYPES) or any(
-                    type(v) is not t for v, t in zip(fix, _EDIT_TYPES)):
+                    type(v) is not t for v, t in zip(fix, _EDIT_TYPES, strict=True)):
                 raise TypeError("bad fix")
             values["fix"] = Edit(*fix)
         extra = values["extra"]
@@ -204,7 +205,7 @@ def moved(findings: list[Finding], old: list[list[int]], new: list[list[int]]
         return findings
     if len(old) != len(new):
         return None
-    where = {(o[0], o[1]): n for o, n in zip(old, new)}
+    where = {(o[0], o[1]): n for o, n in zip(old, new, strict=True)}
     if len(where) != len(old):
         return None
     out = []

@@ -303,12 +303,16 @@ class LazyFacts(MutableMapping[str, FileFacts]):
     def __len__(self) -> int:
         return len(self._ready) + sum(1 for rel in self._pending if rel not in self._ready)
 
-    def items(self) -> ItemsView[str, FileFacts]:  # type: ignore[override]
+    def _loaded(self) -> dict[str, FileFacts]:
+        """Every file's facts, in iteration order (loading all pending files at once)."""
         self._load(list(self._pending))
-        return {rel: self._ready[rel] for rel in self}.items()
+        return {rel: self._ready[rel] for rel in self}
 
-    def values(self) -> ValuesView[FileFacts]:  # type: ignore[override]
-        return self.items().mapping.values()  # type: ignore[attr-defined]
+    def items(self) -> ItemsView[str, FileFacts]:
+        return self._loaded().items()
+
+    def values(self) -> ValuesView[FileFacts]:
+        return self._loaded().values()
 
 
 def _read_again(todo: list[SourceFile], digests: dict[str, str],

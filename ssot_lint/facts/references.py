@@ -110,9 +110,8 @@ def _bind(scope: _Scope, body: Sequence[ast.AST], walrus: bool = True) -> None:
         elif cls in _MATCH_NAMES:
             if node.name:  # type: ignore[attr-defined]
                 weak.add(node.name)  # type: ignore[attr-defined]
-        elif cls is _MATCH_MAPPING:
-            if node.rest:  # type: ignore[attr-defined]
-                weak.add(node.rest)  # type: ignore[attr-defined]
+        elif cls is _MATCH_MAPPING and node.rest:  # type: ignore[attr-defined]
+            weak.add(node.rest)  # type: ignore[attr-defined]
         fields = targets.get(cls)
         if fields is None:
             extend(children(node))
@@ -378,7 +377,8 @@ class ReferenceCollector:
             target=dotted,
             line=line, col=columns.col(line, where.col_offset), end_line=end_line,
             end_col=columns.col(end_line, where.end_col_offset or where.col_offset),
-            context=context, via_line=via_line, positional=positional, keywords=keywords, star=star))
+            context=context, via_line=via_line, positional=positional, keywords=keywords,
+            star=star))
 
 
 _HANDLERS: dict[type, Callable[[ReferenceCollector, Any], None]] = {
@@ -450,10 +450,10 @@ def _self_attributes(tree: ast.AST) -> set[str]:
     while stack:
         node = pop()
         if type(node) is attribute:
-            value = node.value  # type: ignore[attr-defined]
+            value = node.value
             if type(value) is name and value.id == "self" \
-                    and type(node.ctx) is store:  # type: ignore[attr-defined]
-                found.add(node.attr)  # type: ignore[attr-defined]
+                    and type(node.ctx) is store:
+                found.add(node.attr)
                 continue  # its only child is the name ``self``
         elif type(node) is name:
             continue

@@ -57,7 +57,7 @@ def contract_violations(mg: ModuleGraph, graph: nx.DiGraph, contract: Contract,
                 chain = chain_from(module, succ, hop)
                 site = mg.first_site(module, succ, keep)
                 found.append(GraphViolation(
-                    CODE, site.rel, site=site, edges=tuple(zip(chain, chain[1:])),
+                    CODE, site.rel, site=site, edges=tuple(zip(chain, chain[1:], strict=False)),
                     modules=tuple(chain),
                     message=(f"`{module}` indirectly imports `{chain[-1]}`, forbidden by "
                              f"contract '{contract.name}': {chain_text(mg, chain, keep)}{tail}"),

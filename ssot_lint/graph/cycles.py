@@ -39,16 +39,19 @@ def cycle_violations(mg: ModuleGraph, graph: nx.DiGraph,
         site = mg.first_site(*first, keep)
         cycle = [*first[:1], *nx.shortest_path(sub, first[1], first[0])]
         listed = ", ".join(
-            f"`{a}` -> `{b}` ({mg.first_site(a, b, keep).rel}:{mg.first_site(a, b, keep).fact.line})"
+            f"`{a}` -> `{b}` "
+            f"({mg.first_site(a, b, keep).rel}:{mg.first_site(a, b, keep).fact.line})"
             for a, b in breakers[:SHOWN_BREAKERS])
-        more = f" and {len(breakers) - SHOWN_BREAKERS} more" if len(breakers) > SHOWN_BREAKERS else ""
+        more = (f" and {len(breakers) - SHOWN_BREAKERS} more"
+                if len(breakers) > SHOWN_BREAKERS else "")
         size = f"{len(members)} modules" if len(members) > len(cycle) - 1 else ""
         message = f"import cycle: {' -> '.join(cycle)}"
         if size:
             message += f" (one of the cycles among {size}: {', '.join(members[:8])}"
             message += ", ...)" if len(members) > 8 else ")"
         plural = "s" if len(breakers) > 1 else ""
-        message += f"; to break it, make lazy or remove {len(breakers)} import{plural}: {listed}{more}"
+        message += (f"; to break it, make lazy or remove {len(breakers)} import{plural}: "
+                    f"{listed}{more}")
         found.append(GraphViolation(
             CODE, site.rel, message, site=site, edges=tuple(breakers), modules=tuple(members),
             hint=("move the import into the function that needs it, import the module instead "

@@ -31,7 +31,8 @@ def render_dot(view: GraphView) -> str:
     lines = ["digraph ssot_lint {", "  rankdir=LR;",
              '  node [shape=box, fontname="Helvetica"];', '  edge [fontname="Helvetica"];']
     for node in view.nodes:
-        style = ', style=dashed, tooltip="cannot be parsed: imports unknown"' if node.partial else ""
+        style = (', style=dashed, tooltip="cannot be parsed: imports unknown"'
+                 if node.partial else "")
         lines.append(f"  {_quote(node.id)}{f' [{style[2:]}]' if style else ''};")
     for edge in view.edges:
         attrs = []

@@ -77,6 +77,6 @@ def _violation(mg: ModuleGraph, stack: Layers, module: str, own: int, higher: in
     hint = ("invert the dependency (pass it in, or move the shared code down a layer)"
             if len(chain) == 2 else
             f"remove or move the import of `{chain[1]}`, or cut the chain further along")
-    edges = tuple(zip(chain, chain[1:]))
+    edges = tuple(zip(chain, chain[1:], strict=False))
     return GraphViolation(CODE, site.rel, message, site=site, hint=hint, edges=edges,
                           modules=tuple(chain))

@@ -19,9 +19,9 @@ from typing import Any
 import pathspec
 
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
-from ssot_lint.fspath import link_problem, real_path
 from ssot_lint.files import default_max_file_size, read_text, reason
-from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, tomllib
+from ssot_lint.fspath import link_problem, real_path
+from ssot_lint.load.toml_lines import LineIndex, TOMLDecodeError, decode_error_line, load_toml
 from ssot_lint.model.config import NEWEST_TARGET, Config
 
 REGISTRY_FILE = "ssot-registry.toml"
@@ -91,7 +91,7 @@ def _has_tool_section(pyproject: Path) -> bool:
         return False
     try:
         data = load_toml(text)
-    except tomllib.TOMLDecodeError as exc:
+    except TOMLDecodeError as exc:
         if "tool.ssot-lint" in text:
             raise ConfigError(f"invalid TOML: {exc}", file=pyproject.as_posix(),
                               line=decode_error_line(exc, text)) from None
@@ -354,11 +354,11 @@ def _read_section(path: Path) -> tuple[dict[str, Any], LineIndex, str]:
     try:
         text = read_text(path)
         data = load_toml(text)
-    except tomllib.TOMLDecodeError as exc:
+    except TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", file=display,
-                          line=decode_error_line(exc, text))
+                          line=decode_error_line(exc, text)) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config: {reason(exc)}", file=display)
+        raise ConfigError(f"cannot read config: {reason(exc)}", file=display) from exc
     if path.name == "pyproject.toml":
         _raise(shape_errors(data, text, display))
     tool = data.get("tool", {})
@@ -391,7 +391,7 @@ def _project_requires_python(root: Path) -> tuple[int, int] | None:
     try:
         text = read_text(pyproject)
         data = load_toml(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, TOMLDecodeError):
         return None
     _raise(shape_errors(data, text, pyproject.as_posix(), only=("project",)))
     project = data.get("project", {})

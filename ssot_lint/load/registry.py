@@ -12,9 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from ssot_lint.errors import MultiError, RegistryError, SsotLintError
-from ssot_lint.fspath import link_problem, not_regular, real_path
 from ssot_lint.files import read_text, reason
-from ssot_lint.load.toml_lines import LineIndex, decode_error_line, load_toml, toml_key, tomllib
+from ssot_lint.fspath import link_problem, not_regular, real_path
+from ssot_lint.load.toml_lines import (
+    LineIndex,
+    TOMLDecodeError,
+    decode_error_line,
+    load_toml,
+    toml_key,
+)
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
     FIX_MODES,
@@ -334,7 +340,7 @@ def _read_file(path: Path, display: str) -> tuple[dict[str, Any], list[SsotLintE
         return {}, [RegistryError(f"cannot read registry: {reason(exc)}", file=display)]
     try:
         data = load_toml(text)
-    except tomllib.TOMLDecodeError as exc:
+    except TOMLDecodeError as exc:
         return {}, [RegistryError(f"invalid TOML: {exc}", file=display,
                                   line=decode_error_line(exc, text))]
     reader = _Reader(display, text)
@@ -379,14 +385,14 @@ def load_registry(path: Path, display_base: Path | None = None) -> Registry:
         for section in ("project", "policy", "symbols", "broken", "deprecated", "services"):
             for key, value in data[section].items():
                 previous = seen_in.get((section, key))
-                if previous is not None and merged[section][key] != value:
-                    if not _same_entry(merged[section][key], value):
-                        errors.append(RegistryError(
-                            f"[{section}] {key!r} is declared differently in {previous} and in "
-                            f"this file; keep one", file=display,
-                            line=getattr(value, "origin", Origin(display)).line,
-                            key=toml_key(section, key)))
-                        continue
+                if (previous is not None and merged[section][key] != value
+                        and not _same_entry(merged[section][key], value)):
+                    errors.append(RegistryError(
+                        f"[{section}] {key!r} is declared differently in {previous} and in "
+                        f"this file; keep one", file=display,
+                        line=getattr(value, "origin", Origin(display)).line,
+                        key=toml_key(section, key)))
+                    continue
                 if previous is None:
                     seen_in[(section, key)] = getattr(value, "origin", Origin(display))
                     merged[section][key] = value

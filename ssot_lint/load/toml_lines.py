@@ -21,6 +21,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+TOMLDecodeError = tomllib.TOMLDecodeError  # re-exported for the loaders' ``except`` clauses
+
 Key = tuple[Any, ...]
 
 

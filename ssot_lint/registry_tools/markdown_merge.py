@@ -43,8 +43,9 @@ def _rule(kind: str, path: str, found: list[Observation], source: str,
     return DraftRule(path=path, kind=kind, use_instead=replacements[0] if replacements else None,
                      reason=next((o.reason for o in found if o.reason), None),
                      hint=next((o.hint for o in found if o.hint), None),
-                     comments=[f"from {where}"] + ([f"use_instead from line {first.use_instead_line}"]
-                                                   if first.use_instead_line else []))
+                     comments=[f"from {where}"]
+                     + ([f"use_instead from line {first.use_instead_line}"]
+                        if first.use_instead_line else []))
 
 
 def _verified(found: list[Observation]) -> _dt.date | bool | None:

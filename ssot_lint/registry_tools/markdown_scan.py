@@ -105,7 +105,8 @@ def scan_markdown(text: str) -> Document:
         heading = _HEADING.match(raw)
         if heading:
             level = len(heading.group(1))
-            headings = [(lvl, h) for lvl, h in headings if lvl < level] + [(level, heading.group(2))]
+            headings = ([(lvl, h) for lvl, h in headings if lvl < level]
+                        + [(level, heading.group(2))])
             continue
         prose.append((number, raw))
     return Document(fences, prose)

@@ -41,7 +41,8 @@ def render_junit(findings: list[Finding], summary: Summary, quiet: bool = False)
                                 type=codes)
         failure.text = xml_safe("\n".join(
             f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}"
-            + (f"\n    hint: {f.hint}" if f.hint and f.hint not in f.message else "") for f in items))
+            + (f"\n    hint: {f.hint}" if f.hint and f.hint not in f.message else "")
+            for f in items))
     if passing or not findings:
         ET.SubElement(suite, "testcase", classname="ssot-lint",
                       name=f"{passing} file{'s' if passing != 1 else ''} without findings")

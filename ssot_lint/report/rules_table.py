@@ -32,19 +32,22 @@ def rules_table(rules: Sequence[type[Rule]] | None = None) -> str:
     """The Markdown table of every rule, sorted by code."""
     rows = ["| code | slug | default severity | fix | what |", "|---|---|---|---|---|"]
     for rule in rules if rules is not None else all_rules():
-        rows.append(f"| [{rule.code}](docs/rules/{rule.code}.md) | {rule.slug} | {rule.severity} | {rule.fixable} | "
-                    f"{_cell(rule.summary)} |")
+        rows.append(f"| [{rule.code}](docs/rules/{rule.code}.md) | {rule.slug} | "
+                    f"{rule.severity} | {rule.fixable} | {_cell(rule.summary)} |")
     return "\n".join(rows) + "\n"
 
 
 def _example(example: Example, label: str) -> list[str]:
     lines = [f"{label}{' (' + example.note + ')' if example.note else ''}:"]
     if example.registry.strip():
-        lines += ["  registry:", *(("    " + line).rstrip() for line in example.registry.strip().splitlines())]
+        lines += ["  registry:", *(("    " + line).rstrip()
+                                   for line in example.registry.strip().splitlines())]
     for path, content in sorted(example.files.items()):
         if content.strip():
-            lines += [f"  {path}:", *(("    " + line).rstrip() for line in content.rstrip().splitlines())]
-    lines += ["  app/main.py:", *(("    " + line).rstrip() for line in example.code.rstrip().splitlines())]
+            lines += [f"  {path}:", *(("    " + line).rstrip()
+                                      for line in content.rstrip().splitlines())]
+    lines += ["  app/main.py:", *(("    " + line).rstrip()
+                                  for line in example.code.rstrip().splitlines())]
     if example.fixed is not None:
         lines += ["  after `ssot-lint fix`:",
                   *(("    " + line).rstrip() for line in example.fixed.rstrip().splitlines())]

@@ -37,8 +37,9 @@ def rule_descriptors() -> list[dict[str, Any]]:
     for rule in all_rules():
         doc = rule_doc(rule)
         first = doc.split("\n\n", 1)[0].replace("\n", " ").strip() or rule.summary
-        help_text = doc + (f"\n\nConfiguration: {rule.config}" if rule.config else "") \
-            + f"\n\nFix available: {rule.fixable}. Full documentation: `ssot-lint rule {rule.code}`."
+        help_text = (doc + (f"\n\nConfiguration: {rule.config}" if rule.config else "")
+                     + f"\n\nFix available: {rule.fixable}. "
+                     f"Full documentation: `ssot-lint rule {rule.code}`.")
         descriptors.append({
             "id": rule.code,
             "name": rule.slug,

@@ -24,10 +24,10 @@ _Stmt = ast.Import | ast.ImportFrom
 def _statement(tree: ast.AST, line: int) -> _Stmt | None:
     best: _Stmt | None = None
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and \
-                node.lineno <= line <= (node.end_lineno or node.lineno):
-            if best is None or node.lineno >= best.lineno:
-                best = node
+        if (isinstance(node, (ast.Import, ast.ImportFrom))
+                and node.lineno <= line <= (node.end_lineno or node.lineno)
+                and (best is None or node.lineno >= best.lineno)):
+            best = node
     return best
 
 

@@ -25,9 +25,10 @@ class Summary:
            changed_files: int | None = None, failures: tuple[str, ...] = ()) -> Summary:
         severity = Counter(f.severity for f in findings)
         codes = Counter(f.code for f in findings)
+        order = sorted(severity, key=lambda k: SEVERITY_ORDER.get(k, len(SEVERITY_ORDER)))
         return cls(files_checked=files_checked, findings=len(findings),
                    files_with_findings=len({f.path for f in findings}),
-                   by_severity={k: severity[k] for k in sorted(severity, key=SEVERITY_ORDER.get)},
+                   by_severity={k: severity[k] for k in order},
                    by_code=dict(sorted(codes.items())), changed_files=changed_files,
                    failures=failures)
 

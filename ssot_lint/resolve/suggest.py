@@ -60,7 +60,7 @@ def _alike(a: str, b: str) -> float:
 
 def _common_prefix(a: str, b: str) -> int:
     count = 0
-    for x, y in zip(a.split("."), b.split(".")):
+    for x, y in zip(a.split("."), b.split("."), strict=False):
         if x != y:
             break
         count += 1

@@ -77,11 +77,13 @@ class DeprecatedCallPatternRule(Rule):
     summary = "call shape declared deprecated by a registry [[patterns]] entry"
     config = "[[patterns]] call, when, hint, use_instead, severity"
     message = "{shape} of `{call}` is deprecated{advice}"
-    VALID = (Example("from app.engine import ExecutionEngine\nfrom app.engine.execution import run\n"
+    VALID = (Example("from app.engine import ExecutionEngine\n"
+                     "from app.engine.execution import run\n"
                      "ExecutionEngine(ctx=object())\nrun(1, timeout=3)\n"
                      "def f(ExecutionEngine):\n    return ExecutionEngine()\n",
                      files=_FILES, registry=_REGISTRY),)
-    INVALID = (Example("import app.engine.execution as ex\nfrom app.engine import ExecutionEngine as E\n"
+    INVALID = (Example("import app.engine.execution as ex\n"
+                       "from app.engine import ExecutionEngine as E\n"
                        "E()\nex.run(1, legacy=True, timeout=2)\nex.run(2)\n",
                        files=_FILES, registry=_REGISTRY, lines=(3, 4, 5), messages=(
                            (3, 1, "a call without arguments of "

@@ -87,12 +87,12 @@ def test_crlf_suppression_line() -> None:
 
 
 def test_non_ascii_columns_are_character_columns() -> None:
-    source = "x = 'é'; import os\ny = '日本😀'; from a import (b, c)\n".encode("utf-8")
+    source = "x = 'é'; import os\ny = '日本😀'; from a import (b, c)\n".encode()
     assert imports_at(source) == [("os", 1, 17), ("a", 2, 27), ("a", 2, 30)]
     assert extract_facts(source, TARGET).imports[1].end_col == 28
 
 
 def test_non_ascii_syntax_error_column_is_a_character_column() -> None:
-    result = extract_facts("x = '日本' +* 2\n".encode("utf-8"), TARGET)
+    result = extract_facts("x = '日本' +* 2\n".encode(), TARGET)
     assert result.problem is not None
     assert (result.problem.line, result.problem.col) == (1, 11)

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.discover import (_atoms, _gitignore_spec, _ignored, _prefilter, _rule, discover,
-                                module_name)
+from ssot_lint.discover import (
+    _atoms,
+    _gitignore_spec,
+    _ignored,
+    _prefilter,
+    _rule,
+    discover,
+    module_name,
+)
 from ssot_lint.errors import RegistryError
 
 
