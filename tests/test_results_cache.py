@@ -26,12 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lint.cache import store as cache_module
-from ssot_lint.cache import results
 from ssot_lint.api import CheckResult, check, resolve_config
+from ssot_lint.cache import results
+from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME
 from ssot_lint.model.finding import Finding
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 OLD = 1_600_000_000  # a past mtime: the stat fast path trusts such files
 _ticks = itertools.count(1)
