@@ -13,7 +13,7 @@ from pathlib import Path
 from ssot_lint.api import build_project
 from ssot_lint.load.config import load_config
 from ssot_lint.model.finding import Finding
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4  # not text, not Python
 

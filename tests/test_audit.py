@@ -1,4 +1,5 @@
-"""The audit's figures, on the small four-service monorepo of ``tests/audit_project``."""
+"""The audit's figures, on the small four-service monorepo ``make_audit_project`` builds
+(``tests/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from ssot_lint.audit.run import analyse
 from ssot_lint.load.config import load_config
 from ssot_lint.model.config import Config
 from ssot_lint.model.finding import Finding
-from tests.audit_project import make_project
-from tests.helpers import write_project
+from tests.conftest import make_audit_project as make_project
+from tests.conftest import write_project
 
 IMPORT_RULES = ("SSOT0", "SSOT1")  # exact counts below do not depend on later rule families
 

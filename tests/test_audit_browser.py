@@ -22,8 +22,8 @@ from ssot_lint.audit import audit
 from ssot_lint.audit.html import render_html
 from ssot_lint.audit.svg import BAD
 from ssot_lint.load.config import load_config
-from tests.audit_project import make_project
-from tests.corpora import shared_tree
+from tests.conftest import make_audit_project as make_project
+from tests.conftest import shared_tree
 
 pytestmark = pytest.mark.browser
 

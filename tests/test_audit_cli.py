@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from ssot_lint.cli import cli
 from ssot_lint.commands.audit import show_progress
-from tests.audit_project import make_project
+from tests.conftest import make_audit_project as make_project
 
 
 def _run(cwd: Path, *args: str, env: dict[str, str] | None = None

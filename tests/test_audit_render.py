@@ -15,7 +15,7 @@ from ssot_lint.audit.markdown import render_markdown
 from ssot_lint.audit.model import Audit, ServiceEdge
 from ssot_lint.audit.svg import BAD, render_svg
 from ssot_lint.load.config import load_config
-from tests.audit_project import make_project
+from tests.conftest import make_audit_project as make_project
 
 GOLDEN = Path(__file__).parent / "audit_golden"
 UPDATE = os.environ.get("SSOT_LINT_UPDATE_GOLDEN") == "1"  # regenerate on purpose only

@@ -15,7 +15,8 @@ import pytest
 
 from ssot_lint.baseline import Identity, read_baseline
 from ssot_lint.errors import SsotLintError
-from tests.test_formats_support import make_project, run_cli
+from tests.conftest import make_formats_project as make_project
+from tests.conftest import run_cli
 
 REGISTRY = '''
 [broken."app.legacy"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 _FILES = {
     "web/api.py": "ROUTES = []\nAPP = None\n",

@@ -20,7 +20,7 @@ from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME, FactsCache, decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.finding import Finding
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 REGISTRY = """
 [broken."app.old"]

@@ -25,7 +25,7 @@ from ssot_lint.cache import codec
 from ssot_lint.cache import store as store_module
 from ssot_lint.cache.store import DB_NAME
 from ssot_lint.model.facts import FileFacts
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 REGISTRY = """
 [project]

@@ -15,7 +15,8 @@ import pytest
 
 from ssot_lint.changed import changed_files, filter_changed, touched_paths, touches
 from ssot_lint.model.finding import Finding
-from tests.test_formats_support import make_project, run_cli
+from tests.conftest import make_formats_project as make_project
+from tests.conftest import run_cli
 
 REGISTRY = '''
 [broken."app.legacy"]

@@ -15,8 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
-from tests.test_parallel import REGISTRY, run, shop_files
+from tests.conftest import (
+    SHOP_REGISTRY as REGISTRY,
+)
+from tests.conftest import (
+    run_json_check as run,
+)
+from tests.conftest import (
+    shop_files,
+    write_project,
+)
 
 pytestmark = pytest.mark.dask
 

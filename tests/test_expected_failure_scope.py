@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 REGISTRY = """
 [services.app]

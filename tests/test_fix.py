@@ -7,52 +7,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from ssot_lint.cli import cli
-from ssot_lint.fix.run import FixResult, fix
-from ssot_lint.load.config import load_config
-from tests.helpers import run_check, write_project
-
-MODELS = {
-    "app/core/__init__.py": "",
-    "app/core/tracker.py": "def get_execution_tracker(): ...\nclass Tracker: ...\n",
-    "app/core/agent_tracker.py": "def get_agent_state_tracker(): ...\nclass Tracker: ...\n",
-    "app/agents/__init__.py": "",
-    "app/agents/supervisor/__init__.py": "",
-    "app/agents/supervisor/agent_registry.py": "class AgentRegistry: ...\n",
-    "app/agents/registry.py": "from app.agents.supervisor.agent_registry import AgentRegistry\n",
-    "app/agents/state.py": "class DeepAgentState: ...\nclass AgentPhase: ...\n",
-    "app/services/__init__.py": "",
-    "app/services/context.py": "class UserExecutionContext: ...\nclass AgentPhase: ...\n",
-    "app/services/bridge.py": "def create_bridge(): ...\n",
-}
-REGISTRY = """
-[symbols."app.agents.supervisor.agent_registry.AgentRegistry"]
-aliases = ["app.agents.registry.AgentRegistry"]
-
-[broken."app.agents.bridge"]
-use_instead = "app.services.bridge"
-reason = "never existed"
-
-[deprecated."app.agents.state.AgentPhase"]
-use_instead = "app.services.context.AgentPhase"
-
-[deprecated."app.agents.state.DeepAgentState"]
-use_instead = "app.services.context.UserExecutionContext"
-fix = "none"
-
-[deprecated."app.core.tracker.get_execution_tracker"]
-use_instead = "app.core.agent_tracker.get_agent_state_tracker"
-fix = "rename"
-
-[deprecated."app.core.tracker.Tracker"]
-use_instead = "app.core.agent_tracker.Tracker"
-"""
-
-
-def run_fix(root: Path, *, unsafe: bool = False, write: bool = True,
-            **overrides: object) -> FixResult:
-    """Fix the project at ``root``; paths in the result are relative to ``root``."""
-    config = load_config(root, overrides=dict(overrides))
-    return fix([], config, unsafe=unsafe, write=write, cwd=root)
+from tests.conftest import FIX_MODELS as MODELS
+from tests.conftest import FIX_REGISTRY as REGISTRY
+from tests.conftest import run_check, run_fix, write_project
 
 
 def project(tmp_path: Path, main: str, registry: str = REGISTRY,

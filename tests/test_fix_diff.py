@@ -19,8 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 from ssot_lint.cli import cli
-from tests.helpers import write_project
-from tests.test_fix import MODELS, REGISTRY
+from tests.conftest import FIX_MODELS as MODELS
+from tests.conftest import FIX_REGISTRY as REGISTRY
+from tests.conftest import write_project
 
 FEATURES = ("bom", "latin1", "no_final_newline", "form_feed", "u2028", "ansi", "crlf")
 

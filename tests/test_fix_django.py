@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpora import DJANGO, unpack
-from tests.helpers import run_check
-from tests.test_fix import run_fix
+from tests.conftest import DJANGO, run_check, run_fix, unpack
 
 pytestmark = pytest.mark.corpus
 

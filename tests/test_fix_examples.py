@@ -8,8 +8,7 @@ import pytest
 
 from ssot_lint.rules import all_rules
 from ssot_lint.rules.base import Example, Rule
-from tests.helpers import run_check, write_project
-from tests.test_fix import run_fix
+from tests.conftest import run_check, run_fix, write_project
 
 CASES = [
     pytest.param(rule, example, id=f"{rule.code}-invalid-{index}")

@@ -13,8 +13,9 @@ from ssot_lint.fix.run import fix_project
 from ssot_lint.fix.source import SourceError, atomic_write, read_source
 from ssot_lint.fix.verify import PlannedImport, verify_rewrite
 from ssot_lint.load.config import load_config
-from tests.helpers import write_project
-from tests.test_fix import MODELS, REGISTRY, run_fix
+from tests.conftest import FIX_MODELS as MODELS
+from tests.conftest import FIX_REGISTRY as REGISTRY
+from tests.conftest import run_fix, write_project
 
 SPLIT = "from app.agents.state import DeepAgentState, AgentPhase\n"
 SPLIT_FIXED = ("from app.agents.state import DeepAgentState\n"

@@ -20,7 +20,7 @@ import pytest
 
 from ssot_lint.fix.run import fix
 from ssot_lint.load.config import load_config
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 MODULES = {
     "shop/catalog/models.py": "class Product: ...\nclass Category: ...\nPRICE_LIMIT = 10\n",

@@ -19,7 +19,7 @@ from ssot_lint.load.config import load_config
 from ssot_lint.model.finding import Finding
 from ssot_lint.report.sarif import result
 from ssot_lint.report.statistics import rule_counts
-from tests.helpers import run_check
+from tests.conftest import run_check
 
 REPO = Path(__file__).resolve().parent.parent
 # These two scenarios are about a configuration/registry that does not load: no findings.

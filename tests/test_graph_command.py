@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from ssot_lint.cli import main
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 REGISTRY = """
 [services.web]

@@ -19,7 +19,7 @@ import pytest
 
 from ssot_lint.api import build_project
 from ssot_lint.load.config import load_config
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 pytestmark = pytest.mark.peers
 

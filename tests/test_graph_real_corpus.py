@@ -21,7 +21,7 @@ from ssot_lint.api import build_project
 from ssot_lint.cli import main
 from ssot_lint.engine import run_rules
 from ssot_lint.load.config import load_config
-from tests.corpora import DJANGO, unpack
+from tests.conftest import DJANGO, unpack
 
 pytestmark = [pytest.mark.corpus, pytest.mark.peers]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ssot_lint.model.finding import Finding
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 SERVICES = """
 [services.backend]

@@ -14,7 +14,7 @@ import pytest
 from ssot_lint.cli import main
 from ssot_lint.errors import SsotLintError
 from ssot_lint.load.registry import load_registry
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 FILES = {
     "app/schemas/agent_models.py": "class DeepAgentState:\n    pass\n",

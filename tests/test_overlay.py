@@ -13,7 +13,7 @@ import pytest
 
 from ssot_lint.api import check
 from ssot_lint.load.config import load_config
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 REGISTRY = """
 [deprecated."pkg.old.Thing"]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import hypothesmith
@@ -27,56 +25,15 @@ from ssot_lint.cache.parallel import (
 )
 from ssot_lint.cache.store import decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
-from tests.helpers import write_project
-
-REGISTRY = """
-[policy]
-relative_imports = "forbid"
-
-[broken."shop.legacy"]
-use_instead = "shop.core"
-reason = "deleted"
-
-[deprecated."shop.core.OldCart"]
-use_instead = "shop.core.Cart"
-hint = "Cart is thread-safe"
-"""
-
-
-def shop_files() -> dict[str, str | bytes]:
-    files: dict[str, str | bytes] = {
-        "shop/core.py": ("__all__ = ['Cart', 'OldCart']\n"
-                         "class Cart: ...\nclass OldCart(Cart): ...\n"),
-        "shop/star.py": "from shop.core import *\n",
-        "shop/broken_syntax.py": "def f(:\n    pass\n",
-        "shop/latin.py": b"# -*- coding: ascii -*-\nname = '\xe9'\n",
-        "shop/unicode.py": "ß = 'straße'; from shop.core import OldCart\n",
-        "shop/suppressed.py": "from shop.legacy import x  # ssot-lint: ignore[SSOT101]\n"
-                              "import os  # ssot-lint: ignore[SSOT111]\n",
-    }
-    for i in range(MIN_PARALLEL_FILES * 3):
-        lines = [f"from shop.core import {'OldCart' if i % 3 == 0 else 'Cart'}"]
-        if i % 4 == 0:
-            lines.append(f"from . import m{(i + 1) % 10}")
-        if i % 5 == 0:
-            lines.append("from shop.legacy import refund")
-        if i % 7 == 0:
-            lines.append(f"from shop.pkg{i % 2} import nothing_here")
-        lines.append("def handler():\n    from shop.star import Cart as C\n    return C")
-        files[f"shop/pkg{i % 2}/m{i}.py"] = "\n".join(lines) + "\n"
-    return files
+from tests.conftest import SHOP_REGISTRY as REGISTRY
+from tests.conftest import run_json_check as run
+from tests.conftest import shop_files, write_project
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_project(tmp_path_factory.mktemp("par") / "shop", shop_files(), REGISTRY,
                          packages=("shop",))
-
-
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ssot_lint", "check", "--format", "json",
-                           *args, "."], cwd=root, capture_output=True, text=True, check=False,
-                          timeout=600)
 
 
 def test_jobs_do_not_change_the_output(shop: Path, tmp_path: Path) -> None:

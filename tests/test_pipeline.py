@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from ssot_lint.api import check
 from ssot_lint.cli import cli
 from ssot_lint.load.config import load_config
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 REGISTRY = """
 [project]

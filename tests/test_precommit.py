@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 pytestmark = pytest.mark.precommit
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = '''

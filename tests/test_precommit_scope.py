@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_formats_support import make_project, run_cli
+from tests.conftest import make_formats_project as make_project
+from tests.conftest import run_cli
 
 REGISTRY = '''
 [services.app]

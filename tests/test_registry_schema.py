@@ -7,17 +7,15 @@ by both), so the schema cannot drift from the loader unnoticed.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 
 from ssot_lint.errors import SsotLintError
 from ssot_lint.load.registry import load_registry
+from tests.conftest import SCHEMA, schema_errors
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,7 +23,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = json.loads((ROOT / "registry" / "schema.json").read_text(encoding="utf-8"))
 
 
 def shipped_registries() -> list[Path]:
@@ -33,23 +30,6 @@ def shipped_registries() -> list[Path]:
     found |= set(ROOT.glob("examples/**/ssot-registry.toml"))
     found |= set(ROOT.glob("examples/**/ssot-registry/*.toml"))
     return sorted(found)
-
-
-def to_json(value: Any) -> Any:
-    """TOML values as JSON would carry them: dates and times become ISO strings."""
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_json(v) for v in value]
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    return value
-
-
-def schema_errors(toml_text: str) -> list[str]:
-    document = to_json(tomllib.loads(toml_text))
-    validator = jsonschema.Draft202012Validator(SCHEMA)
-    return sorted(e.message for e in validator.iter_errors(document))
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:

@@ -18,8 +18,7 @@ from ssot_lint.load.registry import load_registry
 from ssot_lint.registry_tools.codebase import load_codebase
 from ssot_lint.registry_tools.init import InitReport, bootstrap
 from ssot_lint.registry_tools.toml_writer import render
-from tests.corpora import DJANGO, shared_tree
-from tests.test_registry_schema import schema_errors
+from tests.conftest import DJANGO, schema_errors, shared_tree
 
 pytestmark = pytest.mark.corpus
 

@@ -11,8 +11,7 @@ from ssot_lint.load.registry import load_registry
 from ssot_lint.registry_tools.codebase import load_codebase
 from ssot_lint.registry_tools.init import bootstrap
 from ssot_lint.registry_tools.toml_writer import render
-from tests.helpers import run_check, write_project
-from tests.test_registry_schema import schema_errors
+from tests.conftest import run_check, schema_errors, write_project
 
 MONOREPO = {
     "netra_backend/__init__.py": "",

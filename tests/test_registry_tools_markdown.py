@@ -24,8 +24,7 @@ from ssot_lint.registry_tools.markdown_export import export_markdown
 from ssot_lint.registry_tools.markdown_import import observe
 from ssot_lint.registry_tools.markdown_merge import Conversion, convert
 from ssot_lint.registry_tools.toml_writer import render
-from tests.helpers import write_project
-from tests.test_registry_schema import schema_errors
+from tests.conftest import schema_errors, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = Path(os.environ.get("SSOT_LINT_REAL_REGISTRY", "SSOT_IMPORT_REGISTRY-2025-09-11.md"))

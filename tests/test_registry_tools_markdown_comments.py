@@ -21,7 +21,7 @@ from ssot_lint.registry_tools.markdown_export import export_markdown
 from ssot_lint.registry_tools.markdown_import import observe
 from ssot_lint.registry_tools.markdown_merge import Conversion, convert
 from ssot_lint.registry_tools.toml_writer import render
-from tests.test_registry_schema import schema_errors
+from tests.conftest import schema_errors
 
 DIALECT = Path(__file__).parent / "registry_tools" / "dialect_comments.md"
 

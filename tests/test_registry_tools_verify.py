@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ssot_lint.cli import main
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 FILES = {
     "app/agents/__init__.py": "from app.agents.registry import make\n",

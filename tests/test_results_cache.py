@@ -31,7 +31,7 @@ from ssot_lint.cache import results
 from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME
 from ssot_lint.model.finding import Finding
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 OLD = 1_600_000_000  # a past mtime: the stat fast path trusts such files
 _ticks = itertools.count(1)

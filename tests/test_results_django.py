@@ -17,7 +17,7 @@ import pytest
 
 from ssot_lint.api import check, resolve_config
 from ssot_lint.model.finding import Finding
-from tests.corpora import DJANGO, unpack
+from tests.conftest import DJANGO, unpack
 
 pytestmark = pytest.mark.corpus
 

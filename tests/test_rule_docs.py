@@ -6,7 +6,7 @@ import pytest
 
 from ssot_lint.rules import all_rules
 from ssot_lint.rules.ssot101_broken_import import BrokenImportRule
-from tests.test_formats_support import run_cli
+from tests.conftest import run_cli
 
 
 def test_rule_prints_doc_severity_fix_config_and_examples(

@@ -13,7 +13,7 @@ import pytest
 
 from ssot_lint.rules import all_rules
 from ssot_lint.rules.base import Example, Rule
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 CASES = [
     pytest.param(rule, kind, example, id=f"{rule.code}-{kind}-{index}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ssot_lint.facts.extract import extract_facts
 from ssot_lint.model.facts import FileFacts
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 MODELS = {
     "app/agents/__init__.py": "from app.agents.state import DeepAgentState\n",

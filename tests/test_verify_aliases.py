@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ssot_lint.registry_tools.codebase import definition_site, load_codebase
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 FILES = {
     "app/core/impl.py": "class Engine:\n    pass\n",

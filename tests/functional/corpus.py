@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.corpora import DJANGO, sdist, shared_tree
+from tests.conftest import DJANGO, sdist, shared_tree
 
 DJANGO_VERSION = DJANGO.split("==")[1]
 

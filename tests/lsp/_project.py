@@ -12,7 +12,7 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 
 REGISTRY = """\
 [project]

@@ -9,7 +9,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.lsp._project import apply_edit, edits_of, mark, open_buffer, published, server, uri_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

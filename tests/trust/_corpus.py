@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.corpora import shared_tree
+from tests.conftest import shared_tree
 
 
 def sdist_tree(requirement: str) -> Path:

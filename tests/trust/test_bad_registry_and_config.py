@@ -1,6 +1,6 @@
 """Malformed registries and configurations, end to end: exit 2, file, line and key.
 
-The loader's unit tests (tests/unit/test_registry_errors.py, test_config.py) pin each
+The loader's unit tests (tests/unit/load/test_registry_errors.py, test_config.py) pin each
 message; these run the real command line the way a user or CI does and check the
 contract around it: exit code 2, every problem on stderr as ``file:line: [key] what``,
 nothing half-printed on stdout, no traceback -- and the same for every command that
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import assert_clean_exit, run_cli
 
 SOURCES = {"pkg/a.py": "import pkg.b\n", "pkg/b.py": "X = 1\n"}

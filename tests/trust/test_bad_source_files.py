@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import CliResult, assert_clean_exit, run_cli_subprocess
 
 LONG_LINE = "x = [" + "1, " * 350_000 + "]\n"  # one line of ~1 MB

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import assert_clean_exit, run_cli
 
 ESC = "\x1b[2J"

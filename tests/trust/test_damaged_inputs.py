@@ -23,8 +23,8 @@ from ssot_lint.audit import audit
 from ssot_lint.audit.compare import compare, load_previous
 from ssot_lint.errors import ConfigError
 from ssot_lint.load.config import load_config
-from tests.audit_project import make_project
-from tests.helpers import write_project
+from tests.conftest import make_audit_project as make_project
+from tests.conftest import write_project
 from tests.trust._budget import fuzz
 from tests.trust._cli import assert_clean_exit, run_cli
 

@@ -24,7 +24,7 @@ import pytest
 
 from ssot_lint.fix.run import fix
 from ssot_lint.load.config import load_config
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import assert_clean_exit, run_cli
 from tests.trust._privileges import obey_file_modes
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from ssot_lint.fix.run import fix
 from ssot_lint.load.config import load_config
 from ssot_lint.model.finding import Finding
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._budget import fuzz
 
 SHAPES = [

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import assert_clean_exit, run_cli
 
 FILES = {"app/core/models.py": "class User: pass\n",

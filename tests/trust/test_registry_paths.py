@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import assert_clean_exit, run_cli
 
 FILES = {"pkg/a.py": "import pkg.b\n", "pkg/b.py": "X = 1\n"}

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import CliResult, assert_clean_exit, run_cli_subprocess
 
 RUNNER = Path(__file__).with_name("_audited_run.py")

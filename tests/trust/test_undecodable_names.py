@@ -17,7 +17,7 @@ from urllib.parse import unquote_to_bytes
 
 import pytest
 
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import assert_clean_exit, run_cli_subprocess
 
 NAME = b"svc/caf\xe9.py"

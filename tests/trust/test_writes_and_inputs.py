@@ -23,7 +23,7 @@ import pytest
 from ssot_lint.cache.scan import scan
 from ssot_lint.discover import discover
 from ssot_lint.files import RefusedPath, read_bytes, sweep_temporaries, write_atomic
-from tests.helpers import write_project
+from tests.conftest import write_project
 from tests.trust._cli import assert_clean_exit, run_cli, run_cli_subprocess
 from tests.trust._privileges import obey_file_modes
 

@@ -20,7 +20,7 @@ import pytest
 
 from ssot_lint.facts.extract import extract_facts
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 TARGETS = [(3, 9), (3, 10), (3, 11), (3, 12), (3, 13)]
 
 # (name, source, {first target that accepts it}, line of the finding, needed version)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 LONG = ".".join(["app"] + ["a"] * 1000)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 REGISTRY = """
 [broken."app.plugins"]

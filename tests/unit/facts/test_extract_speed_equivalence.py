@@ -17,7 +17,7 @@ from ssot_lint.facts.extract import extract_facts
 from ssot_lint.facts.references import _bind, _Scope, collect_usage
 from ssot_lint.facts.visitor import ColumnMap
 
-PACKAGE = Path(__file__).resolve().parents[2] / "ssot_lint"
+PACKAGE = Path(__file__).resolve().parents[3] / "ssot_lint"
 TRICKY = '''
 import a.b as c, d
 from y import x

@@ -15,7 +15,7 @@ from ssot_lint.load.config import load_config
 from ssot_lint.model.facts import ImportFact
 from ssot_lint.resolve.imports import absolute_module
 from ssot_lint.resolve.project import Project
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 
 def project(root: Path, files: dict[str, str | bytes], registry: str = "") -> Project:

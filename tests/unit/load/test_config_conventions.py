@@ -11,7 +11,7 @@ from ssot_lint.cli import main
 from ssot_lint.errors import ConfigError, SsotLintError
 from ssot_lint.load.config import load_config
 from ssot_lint.rules import all_rules, rule_codes
-from tests.helpers import run_check, write_project
+from tests.conftest import run_check, write_project
 
 
 def _pyproject(root: Path, body: str) -> Path:

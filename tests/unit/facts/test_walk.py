@@ -55,7 +55,7 @@ def test_children_match_iter_child_nodes_on_every_kind_of_node() -> None:
 
 
 def test_children_match_on_this_package() -> None:
-    root = Path(__file__).resolve().parents[2] / "ssot_lint"
+    root = Path(__file__).resolve().parents[3] / "ssot_lint"
     for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             assert children(node) == _expected(node), (path, ast.dump(node))
