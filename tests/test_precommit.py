@@ -82,7 +82,7 @@ def test_pre_commit_hooks_fail_fix_and_pass(tmp_path: Path) -> None:
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "ssot-lint" in failed.stdout and "Failed" in failed.stdout
     assert ("shop/checkout.py:1:34: SSOT101 `shop.payments.legacy.charge` is a broken import "
-            "path (the legacy module was deleted in the 2025 billing rewrite); use "
+            "path: the legacy module was deleted in the 2025 billing rewrite; use "
             "`shop.payments.gateway.charge` instead") in failed.stdout
 
     fixed = _run([*pre_commit, "try-repo", str(hooks), "ssot-lint-fix", "--ref", rev], user, env)
