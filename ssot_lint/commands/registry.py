@@ -20,6 +20,7 @@ from ssot_lint.commands._common import (
     source_options_without_exclude,
     terminal_progress,
 )
+from ssot_lint.commands.where import command as where_command
 
 if TYPE_CHECKING:
     from ssot_lint.model.config import Config
@@ -203,16 +204,8 @@ def init(path: Path, output: Path | None, source_roots: tuple[str, ...],
     _write(render(draft), output, force, is_toml=True)
 
 
-@command.command(name="where")
-@click.argument("query")
-@click.option("--registry", type=click.Path(path_type=Path), help="Registry file or directory.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="pyproject.toml (or ssot-lint.toml) to read settings from.")
-def where(query: str, registry: Path | None, config_file: Path | None) -> None:
-    """Print the canonical import for NAME_OR_PATH (the same as `ssot-lint where`)."""
-    from ssot_lint.commands.where import answer
-
-    answer(query, registry, config_file)
+# `ssot-lint registry where` is the very command `ssot-lint where` (one definition).
+command.add_command(where_command, name="where")
 
 
 @command.command(name="export-markdown")

@@ -25,6 +25,7 @@ import libcst as cst
 
 from ssot_lint.facts.visitor import ColumnMap
 from ssot_lint.fix.layout import Style, is_sorted, sort_block
+from ssot_lint.fix.layout import dotted_name as _dotted
 
 Key = tuple[int, int]  # (line, column), both 1-based, as findings report them
 Slot = tuple[int, int]  # (ordinal of the import statement, index of the name in it)
@@ -96,16 +97,6 @@ class _FromPlan:
 class _NewImport:
     module: str
     items: list[tuple[str, str | None]]
-
-
-def _dotted(node: cst.BaseExpression | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    raise ValueError(f"not a dotted name: {node!r}")
 
 
 def _asname(alias: cst.ImportAlias) -> str | None:

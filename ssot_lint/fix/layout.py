@@ -134,13 +134,14 @@ def member_key(name: str, asname: str | None) -> tuple[object, ...]:
             (0,) if asname is None else (1, _natural(asname)))
 
 
-def _dotted(node: cst.BaseExpression | None) -> str:
+def dotted_name(node: cst.BaseExpression | None) -> str:
+    """``a.b.c`` for a libcst name or attribute chain ("" for None)."""
     if node is None:
         return ""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+        return f"{dotted_name(node.value)}.{node.attr.value}"
     raise ValueError(f"not a dotted name: {node!r}")
 
 
@@ -152,7 +153,7 @@ def _aliases(stmt: cst.Import | cst.ImportFrom) -> list[tuple[str, str | None]]:
     out = []
     for alias in names:
         asname = alias.asname.name if alias.asname is not None else None
-        out.append((_dotted(alias.name),
+        out.append((dotted_name(alias.name),
                     asname.value if isinstance(asname, cst.Name) else None))
     return out
 
@@ -162,9 +163,9 @@ def category(stmt: cst.Import | cst.ImportFrom, style: Style) -> int:
     if isinstance(stmt, cst.ImportFrom):
         if stmt.relative:
             return LOCAL
-        module = _dotted(stmt.module)
+        module = dotted_name(stmt.module)
     else:
-        module = _dotted(stmt.names[0].name)
+        module = dotted_name(stmt.names[0].name)
     top = module.split(".")[0]
     if top == "__future__":
         return FUTURE
@@ -182,7 +183,7 @@ def statement_key(stmt: cst.Import | cst.ImportFrom) -> tuple[object, ...]:
         name, asname = aliases[0]
         return (0, 0, _natural(name.lower()), _natural(name),
                 () if asname is None else (_natural(asname),))
-    module = _dotted(stmt.module)
+    module = dotted_name(stmt.module)
     first = min(member_key(n, a) for n, a in aliases)
     # further from the package first (``from .. import`` before ``from . import``)
     return (1, -len(stmt.relative), (0,) if stmt.module is None else
@@ -195,7 +196,7 @@ def _merge_key(stmt: cst.Import | cst.ImportFrom) -> tuple[int, str] | None:
         return None
     if any(a is not None for _, a in _aliases(stmt)):
         return None  # ruff keeps `from x import a as b` on its own (combine-as-imports off)
-    return (len(stmt.relative), _dotted(stmt.module))
+    return (len(stmt.relative), dotted_name(stmt.module))
 
 
 # -- the block ------------------------------------------------------------------------
@@ -328,7 +329,7 @@ def layout(line: cst.SimpleStatementLine, style: Style, block_indent: int
         return line  # a comment on a line of its own inside the statement
     names = sorted(_aliases(stmt), key=lambda n: member_key(*n))
     items = [f"{n} as {a}" if a else n for n, a in names]
-    module = "." * len(stmt.relative) + _dotted(stmt.module)
+    module = "." * len(stmt.relative) + dotted_name(stmt.module)
     comment = line.trailing_whitespace.comment
     magic = stmt.rpar is not None and isinstance(stmt.names[-1].comma, cst.Comma)
     single = f"from {module} import {', '.join(items)}"
