@@ -49,7 +49,13 @@ class UnresolvedModuleRule(Rule):
                      "import app.native._speedups\nfrom app.native._cy import anything\n",
                      files=_NATIVE),
              Example("try:\n    import app.legacy\nexcept ImportError:\n    pass\n",
-                     files=_FILES, registry='[policy]\nguarded_imports = "ignore"\n'))
+                     files=_FILES, registry='[policy]\nguarded_imports = "ignore"\n'),
+             Example("from .helpers import setup\n",
+                     files={"src/lib/__init__.py": "", "app/__init__.py": "",
+                            "app/helpers.py": "def setup(): ...\n"},
+                     registry='[project]\nsource_roots = ["src"]\n',
+                     note="app/ is under no source root (an example beside a src layout): "
+                          "its relative imports are not resolved, so not reported"))
     INVALID = (Example("from app.service.user_context import Ctx\n", files=_FILES, lines=(1,)),
                Example("import app.services.user_ctx\n", files=_FILES, lines=(1,)),
                Example("from ...too.far import x\n", files=_FILES, lines=(1,)),
@@ -68,8 +74,13 @@ class UnresolvedModuleRule(Rule):
             if severity is None:
                 continue
             if ri.module is None:
+                if ctx.source.module is None and ctx.source.package is None:
+                    # Under no source root the file has no package Python would give it
+                    # (it depends on how the file is run): its relative imports cannot be
+                    # resolved, so they are unknown, never reported missing.
+                    continue
                 message = (f"relative import `{status.missing}` climbs above the top-level "
-                           "package (or the file is not inside a package)")
+                           "package")
             elif status.missing == ri.module:
                 message = f"module `{ri.module}` does not exist"
             else:
