@@ -80,6 +80,23 @@ def _is_sys_modules_self(target: ast.expr) -> bool:
             and _is_name(value.value, "sys")) or _is_name(value, "modules")
 
 
+def registers_modules(tree: ast.Module, text: str) -> bool:
+    """Whether the module assigns ``sys.modules[key]`` (anywhere, loops included) for a
+    key other than ``__name__``: modules it registers exist at run time under names no
+    file has (``sys.modules[f"requests.packages.{mod}"] = ...``)."""
+    if "modules[" not in text:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and not _is_sys_modules_self(target):
+                    value = target.value
+                    if (isinstance(value, ast.Attribute) and value.attr == "modules"
+                            and _is_name(value.value, "sys")) or _is_name(value, "modules"):
+                        return True
+    return False
+
+
 class _Literals:
     """Module-level names bound once to a literal collection that nothing mutates."""
 

@@ -11,7 +11,7 @@ import contextlib
 
 from ssot_lint.facts.calls import collect_call_facts, could_have_calls
 from ssot_lint.facts.decode import decode_source
-from ssot_lint.facts.dynamic import module_names
+from ssot_lint.facts.dynamic import module_names, registers_modules
 from ssot_lint.facts.references import collect_usage
 from ssot_lint.facts.suppressions import find_suppressions
 from ssot_lint.facts.syntax import TargetSyntaxError, parse_for_target
@@ -77,4 +77,5 @@ def extract_facts(data: bytes, target: tuple[int, int]) -> FileFacts:
         getattr_names=names.dynamic.names,
         getattr_stub=names.dynamic.stub,
         names_dynamic=names.computed,
+        registers_modules=registers_modules(tree, text),
     )

@@ -123,6 +123,9 @@ class FileFacts:
     getattr_stub: bool = False  # ``lazy_loader.attach_stub``: serves the names of the .pyi
     opaque: bool = False  # a compiled extension or Cython source: exists, names unknown
     names_dynamic: bool = False  # binds computed names (``globals()[key] = ...``)
+    # Assigns ``sys.modules[key]`` for a key other than ``__name__`` (requests.packages):
+    # submodules of this module may appear at run time, so a missing one is unknown.
+    registers_modules: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -150,5 +153,6 @@ class FileFacts:
             getattr_stub=bool(data.get("getattr_stub", False)),
             opaque=bool(data.get("opaque", False)),
             names_dynamic=bool(data.get("names_dynamic", False)),
+            registers_modules=bool(data.get("registers_modules", False)),
             extra=dict(data.get("extra") or {}),
         )

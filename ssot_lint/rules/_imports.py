@@ -7,6 +7,7 @@ unresolved report) and compute each import's status once per file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pathspec
 
@@ -15,6 +16,9 @@ from ssot_lint.resolve import names as N
 from ssot_lint.resolve.imports import ResolvedImport
 from ssot_lint.resolve.suggest import suggest_module, suggest_name
 from ssot_lint.rules.base import FileContext, advice
+
+if TYPE_CHECKING:
+    from ssot_lint.resolve.project import Project
 
 IMPORT_KINDS = ("import", "from", "star")
 
@@ -56,6 +60,8 @@ def _status(ctx: FileContext, ri: ResolvedImport) -> Status:
         if project.hidden(ri.module):  # its directory could not be listed: cannot tell
             return Status(UNKNOWN)
         missing = index.first_missing(ri.module)
+        if _registered_at_run_time(project, missing):
+            return Status(UNKNOWN)
         return Status(MISSING_MODULE, missing=missing,
                       suggestion=suggest_module(ri.module, ctx.source.module, index))
     if ri.fact.kind != "from" or not ri.fact.name:
@@ -69,6 +75,15 @@ def _status(ctx: FileContext, ri: ResolvedImport) -> Status:
         return Status(TYPE_CHECKING_ONLY, missing=ri.fact.name, via=found.via)
     return Status(MISSING_NAME, missing=ri.fact.name,
                   suggestion=suggest_name(ri.fact.name, project.names.names_in(ri.module)))
+
+
+def _registered_at_run_time(project: Project, missing: str) -> bool:
+    """Whether the existing module above ``missing`` puts modules into ``sys.modules``
+    under names of its own choosing, so that ``missing`` may exist at run time."""
+    parent = missing.rpartition(".")[0]
+    source = project.file_of_module(parent) if parent else None
+    facts = project.facts_of(source) if source is not None else None
+    return facts is not None and facts.registers_modules
 
 
 def broken_entry(ctx: FileContext, ri: ResolvedImport) -> RuleEntry | None:

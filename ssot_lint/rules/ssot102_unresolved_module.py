@@ -55,7 +55,14 @@ class UnresolvedModuleRule(Rule):
                             "app/helpers.py": "def setup(): ...\n"},
                      registry='[project]\nsource_roots = ["src"]\n',
                      note="app/ is under no source root (an example beside a src layout): "
-                          "its relative imports are not resolved, so not reported"))
+                          "its relative imports are not resolved, so not reported"),
+             Example("from app.packages.urllib3.poolmanager import PoolManager\n",
+                     files={"app/__init__.py": "",
+                            "app/packages.py": "import sys\nfor name in ('urllib3',):\n"
+                                               "    sys.modules[f'app.packages.{name}'] = "
+                                               "__import__(name)\n"},
+                     note="app.packages registers modules in sys.modules under names of its "
+                          "own: what is missing below it may exist at run time"))
     INVALID = (Example("from app.service.user_context import Ctx\n", files=_FILES, lines=(1,)),
                Example("import app.services.user_ctx\n", files=_FILES, lines=(1,)),
                Example("from ...too.far import x\n", files=_FILES, lines=(1,)),

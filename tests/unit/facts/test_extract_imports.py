@@ -342,3 +342,14 @@ def test_computed_names_and_all_changed_by_a_function() -> None:
     assert (plain.names_dynamic, plain.all_names) == (False, ("a",))
     for each in (facts(numerictypes), found, plain):
         assert decode_facts(encode_facts(each)) == each
+
+
+@pytest.mark.parametrize(("source", "registers"), [
+    ("import sys\nfor m in ('a',):\n    sys.modules[f'pkg.vendor.{m}'] = __import__(m)\n", True),
+    ("from sys import modules\nmodules['pkg.compat'] = object()\n", True),
+    ("import sys\nsys.modules[__name__] = object()\n", False),  # replaces itself: a facade
+    ("import sys\nx = sys.modules['json']\n", False),  # reads, does not register
+    ("registry = {}\nregistry['modules'] = 1\n", False),
+])
+def test_registering_modules_in_sys_modules_is_a_fact(source: str, registers: bool) -> None:
+    assert extract_facts(source.encode(), TARGET).registers_modules is registers
