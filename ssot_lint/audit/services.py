@@ -51,7 +51,10 @@ def package_of(source: SourceFile) -> str:
 
 def service_edges(project: Project, files: Iterable[SourceFile],
                   services: ServiceMap) -> tuple[ServiceEdge, ...]:
-    """Import-site counts between different services; ``allowed`` follows ``may_import``.
+    """Import counts between different services; ``allowed`` follows ``may_import``.
+
+    An import is counted as SSOT201 reports it: once per statement and imported module
+    (``from billing.api import a, b`` is one import of ``billing.api``).
 
     ``from pkg import sub`` counts as an import of the submodule ``pkg.sub``.
     TYPE_CHECKING imports are left out when ``policy.type_checking_imports = "ignore"``
@@ -59,7 +62,7 @@ def service_edges(project: Project, files: Iterable[SourceFile],
     """
     registry = project.registry
     skip_tc = registry.policy.type_checking_imports == "ignore"
-    counts: Counter[tuple[str, str]] = Counter()
+    statements: set[tuple[str, str, str, int, str]] = set()
     for source in files:
         origin = services.service_of(source.module)
         if origin is None:
@@ -75,7 +78,8 @@ def service_edges(project: Project, files: Iterable[SourceFile],
                 module = ri.path  # ``from django import forms`` imports django.forms
             target = services.service_of(module)
             if target is not None and target != origin:
-                counts[(origin, target)] += 1
+                statements.add((origin, target, source.rel, fact.stmt_line, module))
+    counts = Counter((origin, target) for origin, target, *_ in statements)
     edges = []
     for (source_name, target_name), count in sorted(counts.items()):
         may = registry.services[source_name].may_import
