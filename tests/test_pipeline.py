@@ -248,3 +248,21 @@ def test_fix_diff_is_remembered_exactly(project: Path, tmp_path: Path,
     assert [(r.exit_code, r.stdout, r.stderr) for r in runs] == [
         (runs[0].exit_code, runs[0].stdout, runs[0].stderr)] * 2
     assert (runs[0].stdout, runs[0].stderr) != edited
+
+
+def test_a_remembered_fix_diff_is_not_replayed_for_another_baseline(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline is part of what a `fix --diff` answer depends on: with one that
+    tolerates every finding, nothing is to be fixed, whatever was remembered before."""
+    monkeypatch.chdir(project)
+    cache = str(tmp_path / "cache")
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["fix", "--diff", "--cache-dir", cache])
+    assert plain.exit_code == 1 and plain.stdout  # remembered, with a diff
+    written = runner.invoke(cli, ["check", "--no-cache", "--write-baseline", "debt.toml"])
+    assert written.exit_code == 0, written.output
+    runs = [runner.invoke(cli, ["fix", "--diff", "--baseline", "debt.toml", *extra])
+            for extra in (["--no-cache"], ["--cache-dir", cache], ["--cache-dir", cache])]
+    assert [(r.exit_code, r.stdout) for r in runs] == [(0, "")] * 3
+    again = runner.invoke(cli, ["fix", "--diff", "--cache-dir", cache])
+    assert (again.exit_code, again.stdout) == (plain.exit_code, plain.stdout)
