@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ from ssot_lint.cli import main
 from ssot_lint.engine import run_rules
 from ssot_lint.fix.run import FixResult, fix
 from ssot_lint.load.config import load_config
+from ssot_lint.load.registry import load_registry
 from ssot_lint.model.finding import Finding
+from ssot_lint.model.registry import Registry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -401,3 +404,19 @@ def schema_errors(toml_text: str) -> list[str]:
     document = to_json(tomllib.loads(toml_text))
     validator = jsonschema.Draft202012Validator(SCHEMA)
     return sorted(e.message for e in validator.iter_errors(document))
+
+
+# -- registries read back (Markdown import/export tests) ------------------------------
+
+def load_text(tmp_path: Path, toml_text: str, name: str = "reg.toml") -> Registry:
+    path = tmp_path / name
+    path.write_text(toml_text, encoding="utf-8")
+    return load_registry(path)
+
+
+def comparable(registry: Registry) -> tuple[object, ...]:
+    """A registry without the positions it was read from."""
+    def strip(entries: dict) -> dict:  # type: ignore[type-arg]
+        return {path: replace(entry, origin=None) for path, entry in entries.items()}
+    return (strip(registry.symbols), strip(registry.broken), strip(registry.deprecated),
+            registry.packages, registry.policy)

@@ -11,20 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ssot_lint.cli import main
 from ssot_lint.load.registry import load_registry
-from ssot_lint.model.registry import Registry
 from ssot_lint.registry_tools.codebase import defines, load_codebase
 from ssot_lint.registry_tools.markdown_export import export_markdown
 from ssot_lint.registry_tools.markdown_import import observe
 from ssot_lint.registry_tools.markdown_merge import Conversion, convert
 from ssot_lint.registry_tools.toml_writer import render
-from tests.conftest import schema_errors, write_project
+from tests.conftest import comparable, load_text, schema_errors, write_project
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = Path(os.environ.get("SSOT_LINT_REAL_REGISTRY", "SSOT_IMPORT_REGISTRY-2025-09-11.md"))
@@ -34,20 +32,6 @@ QUIRKS = Path(__file__).parent / "registry_tools" / "quirks.md"
 def real_text() -> str:
     assert REAL.is_file(), f"SSOT_LINT_REAL_REGISTRY names no file: {REAL}"
     return REAL.read_text(encoding="utf-8")
-
-
-def load_text(tmp_path: Path, toml_text: str, name: str = "reg.toml") -> Registry:
-    path = tmp_path / name
-    path.write_text(toml_text, encoding="utf-8")
-    return load_registry(path)
-
-
-def comparable(registry: Registry) -> tuple[object, ...]:
-    """A registry without the positions it was read from."""
-    def strip(entries: dict) -> dict:  # type: ignore[type-arg]
-        return {path: replace(entry, origin=None) for path, entry in entries.items()}
-    return (strip(registry.symbols), strip(registry.broken), strip(registry.deprecated),
-            registry.packages, registry.policy)
 
 
 @pytest.fixture(scope="module")
