@@ -23,7 +23,7 @@ import pytest
 
 from ssot_lint.cache import codec
 from ssot_lint.cache import store as store_module
-from ssot_lint.cache.store import DB_NAME
+from ssot_lint.cache.store import DB_NAME, REGISTRY_MEMO
 from ssot_lint.model.facts import FileFacts
 from tests.conftest import run_check, write_project
 
@@ -74,7 +74,8 @@ def test_a_new_or_empty_directory_becomes_the_cache(project: Path, tmp_path: Pat
         for _ in range(2):  # the second run finds its own files there
             result = _cli(project, "check", "--cache-dir", str(directory))
             assert result.returncode == 1, result.output
-        assert sorted(p.name for p in directory.iterdir()) == [".gitignore", DB_NAME]
+        assert sorted(p.name for p in directory.iterdir()) == [".gitignore", DB_NAME,
+                                                              REGISTRY_MEMO]
 
 
 def test_a_cache_inside_the_tree_never_hides_the_tree(project: Path) -> None:

@@ -35,6 +35,7 @@ from ssot_lint.model.registry import Registry
 from ssot_lint.resolve.project import Project
 
 if TYPE_CHECKING:
+    from ssot_lint.cache.registry_memo import RegistryMemo
     from ssot_lint.cache.results import ResultsMemo
     from ssot_lint.cache.store import FactsCache
 
@@ -121,9 +122,18 @@ def open_project(config: Config, *, registry: Registry | None = None,
     view of the disk, trusted instead of walking and stat-ing (see :class:`DiskView`).
     """
     buffers = overlay_of(overlay)
+    options = options_for(config)
+    memo: RegistryMemo | None = None
+    memo_key: str | None = None
+    if registry is None and options.cache_dir is not None:
+        from ssot_lint.cache.registry_memo import RegistryMemo, load_remembered
+        from ssot_lint.cache.store import check_cache_directory
+
+        check_cache_directory(options.cache_dir)  # before the memo in it is read
+        memo = RegistryMemo(options.cache_dir)
+        registry, memo_key = load_remembered(config.registry_path, Path.cwd(), memo)
     registry = _registry_for(config, registry)
     check_source_roots(config.root, registry.source_roots)  # refused before writing anything
-    options = options_for(config)
     if options.cache_dir is None:
         from ssot_lint.cache.scan import scan_uncached
 
@@ -142,6 +152,10 @@ def open_project(config: Config, *, registry: Registry | None = None,
     from ssot_lint.cache.store import FactsCache
 
     cache = FactsCache.open(options.cache_dir, config.target_version)
+    if memo is not None:
+        if memo_key is not None and options.cache_dir.is_dir():  # checked and made by open
+            memo.remember(memo_key, registry)
+        cache.notes.extend(memo.notes)
     under = str(config.root) + os.sep
     try:
         if disk is not None:

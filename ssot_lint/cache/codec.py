@@ -116,13 +116,23 @@ def _decoder(hint: Any, layout: list[str]) -> Decoder:
                 raise TypeError(f"expected an array of {len(items)}")
             return tuple(decode(v) for decode, v in zip(items, value, strict=True))
         return fixed
+    if origin is dict and len(args) == 2 and args[0] is str and args[1] is not Any:
+        layout.append("dict[str]")
+        values = _decoder(args[1], layout)
+
+        def mapping(value: Any) -> Any:
+            if type(value) is not dict:
+                raise TypeError("expected an object")
+            return {sys.intern(key): values(item) for key, item in value.items()}
+        return mapping
     if origin is dict or hint is dict:
         layout.append("dict")
         return _dict
     known = {str: _str, int: _int, bool: _bool}
     if hint not in known:
         raise TypeError(f"the facts codec cannot decode {hint}; use str, int, bool, "
-                        "X | None, tuple[X, ...], tuple[X, Y], dict or a facts dataclass")
+                        "X | None, tuple[X, ...], tuple[X, Y], dict, dict[str, X] or a "
+                        "dataclass")
     layout.append(hint.__name__)
     return known[hint]
 
@@ -182,14 +192,17 @@ def _slotted_builder(cls: type, count: int, convert: list[tuple[int, Decoder]],
     return build
 
 
-def _build_root() -> tuple[Decoder, str]:
+def dataclass_codec(cls: type) -> tuple[Decoder, str]:
+    """A checking decoder for the JSON :func:`field_values` makes of a ``cls`` value, and
+    a fingerprint of ``cls``'s field layout (for cache keys). Besides the facts, the
+    parsed registry is stored this way (``registry_memo``)."""
     layout: list[str] = []
-    decoder = _dataclass_decoder(FileFacts, layout)
+    decoder = _dataclass_decoder(cls, layout)
     fingerprint = hashlib.blake2b(";".join(layout).encode(), digest_size=6).hexdigest()
     return decoder, fingerprint
 
 
-_DECODE_ROOT, MODEL_FINGERPRINT = _build_root()
+_DECODE_ROOT, MODEL_FINGERPRINT = dataclass_codec(FileFacts)
 
 
 _REFERENCES_AT = [f.name for f in fields(FileFacts)].index("references")

@@ -118,7 +118,7 @@ def setting_key(config: Config, registry: Registry, cwd: Path) -> str:
                 if f.name not in _NO_EFFECT]
     return _hash("\n".join((f"results {RESULTS_VERSION}", facts_salt(config.target_version),
                             code_fingerprint(), library_versions(), repr(settings),
-                            repr(registry), str(cwd))))
+                            registry.digest or repr(registry), str(cwd))))
 
 
 def project_keys(setting: str, files: list[SourceFile], interfaces: dict[str, str],

@@ -140,7 +140,9 @@ def _busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
-_OURS = (".gitignore", DB_NAME, f"{DB_NAME}-journal", f"{DB_NAME}-wal", f"{DB_NAME}-shm")
+REGISTRY_MEMO = "registry.json"  # the parsed registry (registry_memo.py)
+_OURS = (".gitignore", DB_NAME, f"{DB_NAME}-journal", f"{DB_NAME}-wal", f"{DB_NAME}-shm",
+         REGISTRY_MEMO)
 _IGNORE_TEXT = "# created by ssot-lint: never commit the cache\n*\n"
 
 
@@ -170,7 +172,8 @@ def check_cache_directory(directory: Path) -> None:
         return  # unreadable: opening the database fails, and the run goes on without it
     for name in entries:
         path = os.path.join(directory, name)
-        if name in _OURS or (name.startswith("..gitignore.") and name.endswith(".tmp")):
+        if name in _OURS or (name.startswith(("..gitignore.", f".{REGISTRY_MEMO}."))
+                             and name.endswith(".tmp")):
             if os.path.islink(path):
                 raise ConfigError(f"{path} is a symbolic link; ssot-lint does not follow it: "
                                   f"delete it, or {what}")

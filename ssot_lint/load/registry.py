@@ -377,7 +377,7 @@ def load_registry(path: Path, display_base: Path | None = None) -> Registry:
                               "patterns": []}
     seen_in: dict[tuple[str, str], Origin] = {}
     for file in files:
-        display = _display(file, display_base)
+        display = display_name(file, display_base)
         data, file_errors = _read_file(file, display)
         errors.extend(file_errors)
         if not data:
@@ -407,7 +407,7 @@ def load_registry(path: Path, display_base: Path | None = None) -> Registry:
         symbols=merged["symbols"], broken=merged["broken"], deprecated=merged["deprecated"],
         services=merged["services"], layers=tuple(merged["layers"]),
         contracts=tuple(merged["contracts"]), patterns=tuple(merged["patterns"]),
-        files=tuple(_display(f, display_base) for f in files),
+        files=tuple(display_name(f, display_base) for f in files),
     )
     errors.extend(_contradictions(registry))
     errors.sort(key=lambda e: (e.file or "", e.line or 0))  # stable: same line keeps order
@@ -424,7 +424,7 @@ def _same_entry(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _display(path: Path, base: Path | None) -> str:
+def display_name(path: Path, base: Path | None) -> str:
     """``path`` relative to ``base``; a linked registry file is named by its own entry
     (a dangling ``b.toml -> nowhere.toml`` is reported as ``b.toml``)."""
     if base is not None:

@@ -175,6 +175,10 @@ class Registry:
     contracts: tuple[Contract, ...] = ()
     patterns: tuple[Pattern, ...] = ()
     files: tuple[str, ...] = ()  # the TOML files it was read from
+    # A digest of everything this value was built from (its files' bytes and names, the
+    # loader's code), when known (``cache.registry_memo``): a cheap stand-in for the
+    # whole value in cache keys. Not part of what the registry *is*: not compared.
+    digest: str | None = field(default=None, compare=False, repr=False)
 
     def ignore_entries(self) -> list[tuple[str, IgnoredImport]]:
         """Every ``ignore_imports`` entry with what declares it (``[services.x]``, ...)."""
