@@ -377,7 +377,8 @@ def check_source_roots(root: Path, source_roots: tuple[str, ...]) -> None:
 def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...] = (),
              respect_gitignore: bool = True, follow_links: bool = False,
              watch: list[str] | None = None,
-             unlisted: list[tuple[str, str]] | None = None) -> list[SourceFile]:
+             unlisted: list[tuple[str, str]] | None = None,
+             ignored: list[str] | None = None) -> list[SourceFile]:
     """All Python files under ``root``, sorted by relative path, with module names.
 
     Walks with ``os.scandir`` and plain strings because this runs on every file and
@@ -397,6 +398,11 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     exists but cannot be listed (no read permission): its files are unknown, so the
     caller must say so and must not call its modules missing. Such a walk is never
     replayed (its result depends on permissions, which no mtime records).
+
+    ``ignored``, if given, receives the relative path of each directory ("a/b/") and
+    module file ("a/b/c.py") that an exclude or ``.gitignore`` pattern left out and
+    whose name could be a module's: it exists, so an import of it must not be called
+    missing (a generated ``_version.py`` is typically ignored by git).
     """
     root = real_path(root)
     base = _rule(_exclude_spec(exclude), 0)
@@ -454,11 +460,15 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
             rel = rel_dir + entry.name + "/"
             if not _ignored(rel, rules):
                 stack.append((entry.path, rel, rules))
+            elif ignored is not None and entry.name.isidentifier():
+                ignored.append(rel)
         dir_path: Path | None = None
         where: tuple[str | None, bool] | None = None
         for entry in files:
             rel = rel_dir + entry.name
             if _ignored(rel, rules):
+                if ignored is not None and _stem(entry.name).isidentifier():
+                    ignored.append(rel)
                 continue
             try:
                 regular = entry.is_file()

@@ -56,6 +56,7 @@ class DiskView:
     files: list[SourceFile]
     scanned: dict[str, tuple[str, str]]
     unlisted: tuple[str, ...] = ()  # directories discovery could not list
+    ignored: tuple[str, ...] = ()  # module paths exclude/.gitignore patterns left out
 
 
 @dataclass
@@ -78,7 +79,8 @@ class Reading:
         project = self.project
         # what could not be listed changes findings (Project.hidden) but not the files
         setting = setting_key(project.config, project.registry, cwd or Path.cwd()) + "".join(
-            f"\nunlisted {rel}" for rel in project.unlisted)
+            f"\nunlisted {rel}" for rel in project.unlisted) + "".join(
+            f"\nignored {rel}" for rel in project.ignored)
         keys = project_keys(setting, project.files, self.interfaces,
                             project.registry.policy.cycle_imports == "all")
         return ResultsMemo(self.cache, keys, self.digests, self.interfaces, selected)
@@ -138,13 +140,16 @@ def open_project(config: Config, *, registry: Registry | None = None,
         from ssot_lint.cache.scan import scan_uncached
 
         found: list[tuple[str, str]] = []
+        skipped: list[str] = []
         files = discover(config.root, registry.source_roots, exclude=config.exclude,
-                         respect_gitignore=config.respect_gitignore, unlisted=found)
+                         respect_gitignore=config.respect_gitignore, unlisted=found,
+                         ignored=skipped)
         unlisted = note_unlisted(found)
         facts = scan_uncached(files, config.target_version, config.max_file_size, options,
                               overlay=buffers, progress=progress)
         yield Reading(Project(config=config, registry=registry, files=files, facts=facts,
-                              unlisted=unlisted), overlay=buffers)
+                              unlisted=unlisted, ignored=tuple(sorted(skipped))),
+                      overlay=buffers)
         return
     from ssot_lint.cache.discover_memo import discover_remembered
     from ssot_lint.cache.results import code_fingerprint
@@ -159,23 +164,26 @@ def open_project(config: Config, *, registry: Registry | None = None,
     under = str(config.root) + os.sep
     try:
         if disk is not None:
-            files, unlisted = disk.files, disk.unlisted
+            files, unlisted, ignored = disk.files, disk.unlisted, disk.ignored
         else:
             found = []
+            skipped = []
             files = discover_remembered(config.root, registry.source_roots,
                                         exclude=config.exclude,
                                         respect_gitignore=config.respect_gitignore, cache=cache,
-                                        code=code_fingerprint(), unlisted=found)
+                                        code=code_fingerprint(), unlisted=found,
+                                        ignored=skipped)
             unlisted = note_unlisted(found)
+            ignored = tuple(sorted(skipped))
         scanned = scan_cached(files, config.target_version, config.max_file_size, options,
                               cache, slim=slim, overlay=buffers,
                               trusted=disk.scanned if disk is not None else None,
                               progress=progress)
         cache.flush(under=under)  # new facts to disk, out of memory
         project = Project(config=config, registry=registry, files=files, facts=scanned.facts,
-                          unlisted=unlisted)
+                          unlisted=unlisted, ignored=ignored)
         yield Reading(project, cache, scanned.digests, scanned.interfaces, buffers,
-                      DiskView(files, scanned.on_disk(), unlisted))
+                      DiskView(files, scanned.on_disk(), unlisted, ignored))
         cache.flush(under=under)
     finally:
         cache.close()

@@ -37,8 +37,8 @@ def _stamp(path: str) -> Stamp:
 
 def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...],
                         respect_gitignore: bool, cache: FactsCache,
-                        code: str, unlisted: list[tuple[str, str]] | None = None
-                        ) -> list[SourceFile]:
+                        code: str, unlisted: list[tuple[str, str]] | None = None,
+                        ignored: list[str] | None = None) -> list[SourceFile]:
     """``discover(...)``, replayed from ``cache`` when nothing it depended on changed.
 
     The caller checks the source roots first (``discover.check_source_roots``); a
@@ -48,19 +48,26 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
     root = root.resolve()
     if os.name == "nt":  # paths are rebuilt from POSIX strings below
         return discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
-                        unlisted=unlisted)
+                        unlisted=unlisted, ignored=ignored)
     key = hashlib.blake2b(json.dumps(
         [str(root), list(source_roots), list(exclude), respect_gitignore,
          list(DEFAULT_EXCLUDES), code]).encode(), digest_size=16).hexdigest()
     stored = cache.discovery(key)
     if stored is not None:
-        files = _replay(stored, root)
-        if files is not None:
+        replayed = _replay(stored, root)
+        if replayed is not None:
+            files, left_out = replayed
+            if ignored is not None:
+                ignored.extend(left_out)
             return files
     started = time.time()
     watch: list[str] = []
+    skipped: list[str] = []
     files = discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
-                     watch=watch, unlisted=unlisted)  # a walk with unlisted dirs: not stored
+                     watch=watch, unlisted=unlisted,  # a walk with unlisted dirs: not stored
+                     ignored=skipped)
+    if ignored is not None:
+        ignored.extend(skipped)
     if UNWATCHABLE in watch:
         return files
     stamps = [(path, _stamp(path)) for path in watch]
@@ -68,12 +75,14 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
     if all(stamp is None or max(stamp[0], stamp[1]) < racy for _, stamp in stamps):
         cache.remember_discovery(key, json.dumps({
             "watch": stamps,
-            "files": [[f.rel, f.module, f.is_package, f.package] for f in files]}))
+            "files": [[f.rel, f.module, f.is_package, f.package] for f in files],
+            "ignored": skipped}))
     return files
 
 
-def _replay(stored: str, root: Path) -> list[SourceFile] | None:
-    """The stored walk's files if every watched path still has its stamp, else None."""
+def _replay(stored: str, root: Path) -> tuple[list[SourceFile], list[str]] | None:
+    """The stored walk's files and ignored entries if every watched path still has its
+    stamp, else None."""
     try:
         data = json.loads(stored)
         base = str(root) + os.sep
@@ -93,7 +102,11 @@ def _replay(stored: str, root: Path) -> list[SourceFile] | None:
                 return None  # every file of a walk is in a directory the walk listed
             files.append(SourceFile(path=Path(base + rel), rel=rel, module=module,
                                     is_package=is_package, package=package))
-        return files
+        left_out = data["ignored"]
+        if type(left_out) is not list or not all(
+                type(rel) is str and _inside(rel.rstrip("/")) for rel in left_out):
+            return None
+        return files, left_out
     except (ValueError, TypeError, KeyError):
         return None  # a row from another version, or damaged: walk again
 

@@ -31,6 +31,9 @@ class Project:
     facts: MutableMapping[str, FileFacts]  # by SourceFile.rel (scan.LazyFacts decodes lazily)
     # Directories (root-relative, "a/b/") that exist but could not be listed.
     unlisted: tuple[str, ...] = ()
+    # Module directories ("a/b/") and files ("a/b/c.py") that exist but that exclude
+    # or .gitignore patterns leave out of the analysis (discover's ``ignored``).
+    ignored: tuple[str, ...] = ()
     # Answers rules derive from the whole project (a module's import bindings, where a
     # path is re-exported from), computed once per run instead of once per file.
     shared: dict[object, object] = field(init=False, default_factory=dict, repr=False,
@@ -55,16 +58,25 @@ class Project:
         return {f.module: f for f in self.files if f.module and not f.is_stub}
 
     def hidden(self, module: str) -> bool:
-        """Whether ``module`` could be in a directory that could not be listed: then
-        nobody knows whether it exists, and it must not be called missing."""
-        if not self.unlisted:
+        """Whether ``module`` could be in a directory that could not be listed, or is
+        (or is inside) a module left out by exclude or .gitignore patterns: then nobody
+        knows whether (or what) it is, and it must not be called missing."""
+        if not self.unlisted and not self.ignored:
             return False
-        for rel in self.unlisted:
+        for rel in (*self.unlisted, *self.ignored):
             inside = "" if rel == "./" else rel
+            if not inside.endswith("/"):  # a module file: a/b/c.py is a.b.c
+                stem = inside.rsplit("/", 1)[-1].split(".", 1)[0]
+                inside = inside.rsplit("/", 1)[0] + "/" if "/" in inside else ""
+                inside += "" if stem == "__init__" else stem + "/"
+                if not inside:
+                    continue
             for root in self.registry.source_roots:
                 prefix = "" if root in (".", "") else root.strip("/") + "/"
                 if prefix.startswith(inside):  # the source root itself is unreadable
-                    return True
+                    if rel in self.unlisted:
+                        return True
+                    continue
                 if inside.startswith(prefix):
                     package = inside[len(prefix):].strip("/").replace("/", ".")
                     if module == package or module.startswith(package + "."):

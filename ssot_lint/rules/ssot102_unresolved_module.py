@@ -34,6 +34,9 @@ class UnresolvedModuleRule(Rule):
     (``foo.so``, ``foo.abi3.so``, ``foo.cpython-311-x86_64-linux-gnu.so``, ``foo.pyd``),
     Cython sources (``foo.pyx``, built into such an extension) and stubs (``foo.pyi``)
     are modules too; a compiled one is preferred over ``foo.py``, as ``FileFinder`` does.
+    A module that exists but that an ``exclude`` or ``.gitignore`` pattern leaves out of
+    the analysis (a ``_version.py`` written at build time, generated code) is not
+    missing; what it holds is unknown.
     The message names the first missing component and suggests the likely intended
     module: a same-named module next to the importing file (a botched
     relative-to-absolute rewrite) or the closest existing module.
@@ -62,7 +65,13 @@ class UnresolvedModuleRule(Rule):
                                                "    sys.modules[f'app.packages.{name}'] = "
                                                "__import__(name)\n"},
                      note="app.packages registers modules in sys.modules under names of its "
-                          "own: what is missing below it may exist at run time"))
+                          "own: what is missing below it may exist at run time"),
+             Example("from app._version import version\nimport app.generated.schema\n",
+                     files={"app/__init__.py": "", ".gitignore": "_version.py\ngenerated/\n",
+                            "app/_version.py": "version = '1.0'\n",
+                            "app/generated/__init__.py": "", "app/generated/schema.py": ""},
+                     note="modules left out by .gitignore (or exclude) patterns exist: a "
+                          "version file or code written at build time is not missing"))
     INVALID = (Example("from app.service.user_context import Ctx\n", files=_FILES, lines=(1,)),
                Example("import app.services.user_ctx\n", files=_FILES, lines=(1,)),
                Example("from ...too.far import x\n", files=_FILES, lines=(1,)),

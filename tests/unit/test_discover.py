@@ -242,3 +242,51 @@ def test_quick_pre_check_is_skipped_for_regex_it_does_not_understand() -> None:
     for unknown in (r"\d", r"(a)\1", "(?=a)", "(?i)a", "a{2}", "a|b", "a++", "(?P=x)"):
         assert _atoms(unknown) is None, unknown
     assert _prefilter([re.compile(r"^\d")]) is None
+
+
+# -- what patterns leave out still exists (SSOT102 must not call it missing) ----------
+IGNORED_TREE = {
+    ".gitignore": "_version.py\ngenerated/\n.venv/\n",
+    "src/pkg/__init__.py": "from pkg._version import version\n",
+    "src/pkg/_version.py": "version = '1.0'\n",
+    "src/pkg/generated/__init__.py": "",
+    "src/pkg/generated/schema.py": "",
+    "src/pkg/uses.py": "import pkg.generated.schema\nimport pkg.gone\n",
+    ".venv/lib/site.py": "",
+    "src/pkg/notes-v2.py": "",
+}
+
+
+def test_discovery_names_the_module_paths_patterns_leave_out(tmp_path: Path) -> None:
+    root = tree(tmp_path, IGNORED_TREE)
+    ignored: list[str] = []
+    files = discover(root, ("src",), exclude=("*-v2.py",), ignored=ignored)
+    assert [f.rel for f in files] == ["src/pkg/__init__.py", "src/pkg/uses.py"]
+    # .venv is no module name; notes-v2 neither
+    assert sorted(ignored) == ["src/pkg/_version.py", "src/pkg/generated/"]
+
+
+def test_an_ignored_module_is_not_missing_cold_warm_or_edited(tmp_path: Path) -> None:
+    """Equal to --no-cache in every state, and an ignored file deleted is missing again
+    (the remembered walk and findings depend on what was left out)."""
+    import json
+    import subprocess
+    import sys
+
+    root = tree(tmp_path / "proj", {**IGNORED_TREE, "ssot-registry.toml":
+                                    'version = 1\n[project]\npackages = ["pkg"]\n'
+                                    'source_roots = ["src"]\n'})
+    env = {k: v for k, v in os.environ.items() if k != "SSOT_LINT_CACHE_DIR"}
+
+    def missing(*args: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "ssot_lint", "check", "--format", "json",
+                               "--select", "SSOT102", *args], cwd=root, env=env,
+                              capture_output=True, text=True, check=False)
+        return [f"{d['path']}:{d['line']} {d['message']}"
+                for d in json.loads(done.stdout)["findings"]]
+
+    gone = ["src/pkg/uses.py:2 module `pkg.gone` does not exist"]
+    assert missing("--no-cache") == missing() == missing() == gone
+    (root / "src/pkg/_version.py").unlink()
+    assert missing() == missing("--no-cache") == [
+        "src/pkg/__init__.py:1 module `pkg._version` does not exist", *gone]
