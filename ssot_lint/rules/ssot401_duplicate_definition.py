@@ -43,7 +43,12 @@ class DuplicateDefinitionRule(Rule):
     set; and the real definition behind a canonical path that merely re-exports it
     (``registry verify`` says to make the definition the canonical home). Two entries
     with one name report a definition once, naming both. Files matching
-    ``policy.duplicate_exclude`` globs (for example test fakes) are skipped.
+    ``policy.duplicate_exclude`` globs (for example test fakes) are skipped. A stub
+    (``.pyi``) declares rather than defines: its classes are judged only when it
+    describes a compiled or Cython module (the stub is all there is to read); beside a
+    ``.py`` the ``.py``'s definition is judged, and a stub with no implementation at
+    all (a typeshed-like tree of stubs for *other* modules, as mypy ships) defines
+    nothing that could fork.
     """
 
     code = "SSOT401"
@@ -97,6 +102,8 @@ class DuplicateDefinitionRule(Rule):
         assert isinstance(by_name, dict)
         if path_tolerated(ctx, registry.policy.duplicate_exclude):
             return
+        if ctx.source.is_stub and module not in _opaque_modules(project):
+            return  # a stub declares; the definition is its .py's, or there is none
         for definition in ctx.facts.definitions:
             if definition.kind not in ("class", "function") or definition.optional \
                     or definition.in_type_checking:
@@ -111,6 +118,16 @@ class DuplicateDefinitionRule(Rule):
             yield ctx.finding(self, None, self.render(name=definition.name, module=module,
                                                       canonical=canonical),
                               line=definition.line, col=definition.col, symbol=here)
+
+
+def _opaque_modules(project: Project) -> frozenset[str]:
+    """Modules implemented by a compiled extension or Cython source: for those, the stub
+    is the only readable declaration of what they define."""
+    found = project.shared.get("opaque-modules")
+    if not isinstance(found, frozenset):
+        found = project.shared["opaque-modules"] = frozenset(
+            f.module for f in project.files if f.is_opaque and f.module)
+    return found
 
 
 def _in_packages(packages: tuple[str, ...], module: str) -> bool:
