@@ -207,9 +207,9 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
     if project.config.verify_registry and code_enabled("SSOT902", select, ignore):
         known = memo.registry() if memo is not None else None
         if known is None:
-            from ssot_lint.registry_tools.verify import verify_registry  # the registry as a whole
+            from ssot_lint.rules.ssot902_stale_registry_entry import StaleRegistryEntryRule
 
-            known = list(verify_registry(project, cwd))
+            known = StaleRegistryEntryRule().verify(project, cwd)  # the registry as a whole
             if memo is not None:
                 memo.remember_registry(known)
         findings.extend(known)
