@@ -18,7 +18,7 @@ from ssot_lint.model.finding import Finding
 from ssot_lint.resolve.project import Project
 from ssot_lint.rules import all_rules
 from ssot_lint.rules._graph import EDGE_KEY
-from ssot_lint.rules.base import FileContext, Rule, display_path
+from ssot_lint.rules.base import FileContext, Rule
 from ssot_lint.rules.ssot901_unused_suppression import UnusedSuppressionRule
 
 
@@ -81,21 +81,8 @@ def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[
         else:
             used.setdefault(hit, set()).add(finding.code)
     if code_enabled(UnusedSuppressionRule.code, select, ignore):
-        for index, suppression in enumerate(suppressions):
-            kind = "ignore-file" if suppression.file_level else "ignore"
-            if suppression.codes:
-                unused = [c for c in suppression.codes
-                          if c not in used.get(index, set()) and code_enabled(c, select, ignore)]
-                if not unused:
-                    continue
-                what = f"`# ssot-lint: {kind}[{', '.join(unused)}]` suppresses nothing here"
-            elif index in used or not all(code_enabled(r.code, select, ignore)
-                                          for r in all_rules()):
-                continue  # a bare ignore may be for a rule this run did not select
-            else:
-                what = f"`# ssot-lint: {kind}` suppresses nothing here"
-            kept.append(ctx.finding(UnusedSuppressionRule, None, what + "; remove it",
-                                    line=suppression.line, col=suppression.col))
+        kept += UnusedSuppressionRule().unused(ctx, used,
+                                               lambda code: code_enabled(code, select, ignore))
     return kept
 
 
@@ -114,27 +101,6 @@ def drop_repeated_layer_findings(found: list[Finding]) -> list[Finding]:
     return [f for f in found if f.code != "SSOT203"
             or not any(key == EDGE_KEY and (f.line, f.column, value) in boundary
                        for key, value in f.extra)]
-
-
-def unused_ignore_imports(project: Project, cwd: Path | None) -> list[Finding]:
-    """SSOT901 for each registry ``ignore_imports`` entry that matches no import any more.
-
-    An exemption that exempts nothing is an unused suppression, as an inline comment
-    that suppresses nothing is: reported at the registry line, so it gets removed
-    before it silently exempts the next import that happens to match.
-    """
-    found = []
-    for owner, entry in project.graph.unused_ignores():
-        file = Path(entry.origin.file)
-        path = display_path(file if file.is_absolute() else Path.cwd() / file, cwd)
-        line = entry.origin.line or 1
-        found.append(Finding(
-            path=path, line=line, column=1, end_line=line, end_column=1,
-            code=UnusedSuppressionRule.code, rule=UnusedSuppressionRule.slug,
-            severity=UnusedSuppressionRule.severity, symbol=entry.text,
-            message=(f"{owner} ignore_imports entry `{entry.text}` matches no import; "
-                     "remove it")))
-    return found
 
 
 class FindingsMemo(Protocol):
@@ -203,7 +169,7 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
         findings.extend(final)
     if code_enabled(UnusedSuppressionRule.code, select, ignore) and \
             project.registry.ignore_entries():
-        findings.extend(unused_ignore_imports(project, cwd))
+        findings.extend(UnusedSuppressionRule().unused_ignore_imports(project, cwd))
     if project.config.verify_registry and code_enabled("SSOT902", select, ignore):
         known = memo.registry() if memo is not None else None
         if known is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.config import Config
@@ -18,9 +17,6 @@ from ssot_lint.model.registry import Registry
 from ssot_lint.resolve.imports import ResolvedImport, resolve_import
 from ssot_lint.resolve.modules import ModuleIndex
 from ssot_lint.resolve.names import NameResolver
-
-if TYPE_CHECKING:
-    from ssot_lint.graph.analysis import GraphAnalysis
 
 
 @dataclass
@@ -32,7 +28,8 @@ class Project:
     # Directories (root-relative, "a/b/") that exist but could not be listed.
     unlisted: tuple[str, ...] = ()
     # Answers rules derive from the whole project (a module's import bindings, where a
-    # path is re-exported from), computed once per run instead of once per file.
+    # path is re-exported from, the import graph: ``graph.analysis.analysis_of``),
+    # computed once per run instead of once per file.
     shared: dict[object, object] = field(init=False, default_factory=dict, repr=False,
                                          compare=False)
 
@@ -103,14 +100,3 @@ class Project:
         """
         return any(d.deprecated is not None for facts in self.facts.values()
                    for d in facts.definitions)
-
-    @cached_property
-    def graph(self) -> GraphAnalysis:
-        """The dependency graph and its analyses, built once on first use.
-
-        Imported here, not at module level, so runs that need no graph never load
-        networkx.
-        """
-        from ssot_lint.graph.analysis import GraphAnalysis
-
-        return GraphAnalysis(self)

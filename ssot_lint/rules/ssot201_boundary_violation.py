@@ -54,6 +54,7 @@ class BoundaryViolationRule(Rule):
     severity = "error"
     summary = "a service imports a service not in its may_import (or a non-public module)"
     fixable = "no"
+    graph = True
     config = "[services] packages, may_import, public, reason, owner; policy.type_checking_imports"
     VALID = (
         Example("from billing.api import charge\n", files=_FILES,

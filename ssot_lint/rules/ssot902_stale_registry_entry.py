@@ -11,7 +11,7 @@ from ssot_lint.model.registry import Origin
 from ssot_lint.resolve.definitions import defines, definition_site
 from ssot_lint.resolve.names import OK, UNKNOWN
 from ssot_lint.resolve.project import Project
-from ssot_lint.rules.base import Example, FileContext, Rule, display_path
+from ssot_lint.rules.base import Example, FileContext, Rule, registry_finding
 
 _FILES = {
     "app/agents/__init__.py": "",
@@ -112,15 +112,8 @@ class _Verifier:
         self.findings: list[Finding] = []
 
     def report(self, origin: Origin, symbol: str, message: str, hint: str) -> None:
-        file = Path(origin.file)
-        if not file.is_absolute():
-            file = Path.cwd() / file
-        line = origin.line or 1
-        self.findings.append(Finding(
-            path=display_path(file, self.cwd), line=line, column=1, end_line=line,
-            end_column=1, code=StaleRegistryEntryRule.code, rule=StaleRegistryEntryRule.slug,
-            severity=StaleRegistryEntryRule.severity,
-            message=message, hint=hint, symbol=symbol))
+        self.findings.append(registry_finding(StaleRegistryEntryRule, origin, message,
+                                              cwd=self.cwd, hint=hint, symbol=symbol))
 
     def symbols(self) -> None:
         for path, entry in sorted(self.project.registry.symbols.items()):
