@@ -334,3 +334,58 @@ def test_chain_findings_list_the_files_they_touch(tmp_path: Path) -> None:
     seen_from_parent = run_rules(project, project.files, ("SSOT204",), (), cwd=tmp_path)
     assert [(f.path, f.extra) for f in seen_from_parent] == [
         ("proj/pkg/a.py", (("touches", "proj/pkg/b.py"),))]
+
+
+EXHAUSTIVE = """
+[[layers]]
+name = "app stack"
+order = ["app.web", "app.core.db", "app.core.models"]
+exhaustive = true
+"""
+
+
+def _exhaustive_project(tmp_path: Path, registry: str) -> Path:
+    root = write_project(tmp_path / "proj", {
+        "app/web.py": "import app.core.db\n",
+        "app/core/db.py": "import app.core.models\n",
+        "app/core/models.py": "X = 1\n",
+        "app/core/cache.py": "import app.core.db\n",
+        "app/cli.py": "import app.web\n",
+        "app/plugins/.namespace": "",
+        "app/plugins/extra.py": "import app.web\n",
+    }, registry)
+    return root
+
+
+def test_exhaustive_layers_report_every_unplaced_module_in_its_file(tmp_path: Path) -> None:
+    """A module directly inside a package that holds a layer, in no layer, is reported
+    at line 1 of its own file (a namespace package: its first file); a package that
+    holds layers itself (app.core) is judged through its children, not reported."""
+    root = _exhaustive_project(tmp_path, EXHAUSTIVE)
+    findings = [f for f in run_check(root) if f.code == "SSOT203"]
+    assert [(f.path, f.line, f.column) for f in findings] == [
+        ("app/cli.py", 1, 1), ("app/core/cache.py", 1, 1), ("app/plugins/extra.py", 1, 1)]
+    assert findings[0].message == (
+        "`app.cli` is in no layer of 'app stack', which must place every module of `app` "
+        "(exhaustive = true)")
+    assert "`app.core.cache` is in no layer" in findings[1].message
+    assert "`app.plugins` is in no layer" in findings[2].message
+    assert findings[0].hint == "add `app.cli` to the stack's order where it belongs (highest first)"
+
+
+def test_layers_are_not_exhaustive_unless_asked(tmp_path: Path) -> None:
+    root = _exhaustive_project(tmp_path, EXHAUSTIVE.replace("exhaustive = true\n", ""))
+    assert _of(run_check(root), "SSOT203") == []
+
+
+def test_a_placed_module_is_judged_like_any_layer(tmp_path: Path) -> None:
+    """Placing the modules ends the exhaustive findings; a placed module that imports a
+    higher layer is then an ordinary layer violation."""
+    registry = EXHAUSTIVE.replace(
+        '"app.web", "app.core.db"',
+        '"app.cli", "app.plugins", "app.web", "app.core.db", "app.core.cache"')
+    root = _exhaustive_project(tmp_path, registry)
+    assert _of(run_check(root), "SSOT203") == [("app/core/cache.py", 1)]
+    message = _messages(run_check(root), "SSOT203")[0]
+    assert message.startswith("`app.core.cache` (layer `app.core.cache`) imports `app.core.db` "
+                              "from the higher layer `app.core.db`")

@@ -53,7 +53,7 @@ SYMBOL_KEYS = ("aliases", "verified", "note")
 RULE_KEYS = ("use_instead", "reason", "hint", "docs", "severity", "allow_in", "paths", "fix",
               "scope")
 SERVICE_KEYS = ("packages", "may_import", "public", "reason", "owner", "ignore_imports")
-LAYER_KEYS = ("name", "order", "reason", "owner", "ignore_imports")
+LAYER_KEYS = ("name", "order", "reason", "owner", "ignore_imports", "exhaustive")
 CONTRACT_KEYS = ("name", "kind", "source", "forbidden", "allow_indirect", "reason", "owner",
                  "ignore_imports")
 _IGNORE_SEGMENT = re.compile(r"\*\*|\*|[A-Za-z_][A-Za-z0-9_]*")
@@ -285,7 +285,16 @@ class _Reader:
                       order=order, reason=self.string(table, "reason", "layers", index),
                       owner=self.string(table, "owner", "layers", index),
                       origin=self.origin("layers", index),
-                      ignore_imports=self.ignored_imports(table, "layers", index))
+                      ignore_imports=self.ignored_imports(table, "layers", index),
+                      exhaustive=self.flag(table, "exhaustive", "layers", index))
+
+    def flag(self, table: dict[str, Any], key: str, section: str, index: int) -> bool:
+        """A true/false key (false when absent)."""
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.error("expected true or false", section, index, key)
+            return False
+        return value
 
     def contract(self, index: int, raw: Any) -> Contract | None:
         table = self.table(raw, "contracts", index)
@@ -296,10 +305,7 @@ class _Reader:
         if not source or not forbidden:
             self.error("a contract needs 'source' and 'forbidden' module lists",
                        "contracts", index)
-        allow_indirect = table.get("allow_indirect", False)
-        if not isinstance(allow_indirect, bool):
-            self.error("expected true or false", "contracts", index, "allow_indirect")
-            allow_indirect = False
+        allow_indirect = self.flag(table, "allow_indirect", "contracts", index)
         return Contract(name=self.string(table, "name", "contracts", index)
                         or f"contract #{index + 1}", kind=kind, source=source,
                         forbidden=forbidden, allow_indirect=allow_indirect,

@@ -120,6 +120,9 @@ class Layers:
     owner: str | None = None
     origin: Origin = field(default_factory=lambda: Origin("<registry>"))
     ignore_imports: tuple[IgnoredImport, ...] = ()
+    # Every module directly inside a package that holds a layer must be in a layer
+    # (import-linter's "exhaustive"): a new module is placed, not silently exempt.
+    exhaustive: bool = False
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,10 @@ class LayerViolationRule(GraphRule):
     SSOT203 stays when it shows a chain, or when SSOT201 is not selected or is
     suppressed there. If a file that could be on such a chain cannot be parsed and nothing
     else breaks the stack, the stack is reported as "unknown — partial graph" (a
-    warning) instead of passing silently.
+    warning) instead of passing silently. With ``exhaustive = true`` (import-linter's
+    idea), every module directly inside a package that holds a layer must be in a
+    layer: one that is not is reported in its own file, so a new module is placed in
+    the stack instead of sitting outside it, where chains pass through it unjudged.
     """
 
     code = "SSOT203"
@@ -56,9 +59,11 @@ class LayerViolationRule(GraphRule):
     severity = "error"
     summary = "a lower layer imports a higher layer, directly or indirectly"
     fixable = "no"
-    config = "[[layers]] name, order, reason, owner; policy.type_checking_imports"
+    config = "[[layers]] name, order, reason, owner, exhaustive; policy.type_checking_imports"
     VALID = (
         Example("import app.util\n", files=_FILES, registry=_LAYERS),
+        Example("import app.util\n", files=_FILES, registry=_LAYERS + "exhaustive = true\n",
+                note="exhaustive: app.main is placed (app.helpers is not: reported in its file)"),
     )
     INVALID = (
         Example("from app import api\n", files=_FILES, registry=_LAYERS, lines=(1,)),
@@ -70,6 +75,12 @@ class LayerViolationRule(GraphRule):
                 registry=_LAYERS + '[services.web]\npackages = ["app.api"]\n'
                 '[services.core]\npackages = ["app.main"]\n', lines=(),
                 note="SSOT201 reports this import of this edge: not repeated"),
+        Example("import app.util\n", files=_FILES, registry=_LAYERS.replace(
+                    '"app.main", ', "") + "exhaustive = true\n", lines=(1,), messages=((
+                    1, 1, "`app.main` is in no layer of 'app layers', which must place every "
+                    "module of `app` (exhaustive = true) — why: the API is the entry point; "
+                    "nothing below may call back into it"),),
+                note="exhaustive = true: a module of the stack's package in no layer"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
@@ -79,8 +90,12 @@ class LayerViolationRule(GraphRule):
     def analyse(self, graph: GraphAnalysis) -> list[GraphViolation]:
         """The violations of every ``[[layers]]`` stack, each judged on the edges that
         count (``policy.type_checking_imports``) minus its own ``ignore_imports``."""
-        return [violation for stack in graph.project.registry.layers
-                for violation in _stack_violations(graph, stack)]
+        found = []
+        for stack in graph.project.registry.layers:
+            found += _stack_violations(graph, stack)
+            if stack.exhaustive:
+                found += _unlisted(graph, stack)
+        return found
 
 
 def _stack_violations(analysis: GraphAnalysis, stack: Layers) -> list[GraphViolation]:
@@ -143,3 +158,33 @@ def _violation(mg: ModuleGraph, stack: Layers, module: str, own: int, higher: in
     edges = tuple(zip(chain, chain[1:], strict=False))
     return GraphViolation(LayerViolationRule.code, site.rel, message, site=site, hint=hint,
                           edges=edges, modules=tuple(chain))
+
+
+def _unlisted(analysis: GraphAnalysis, stack: Layers) -> list[GraphViolation]:
+    """``exhaustive = true``: a module directly inside a package that holds a layer, but
+    in no layer, reported in its own file (a namespace package: its first file).
+
+    The packages are the parents of the ``order`` entries; a child that is itself such
+    a package is judged through its own children. Without this, a new module would sit
+    outside the stack, where chains may pass through it unjudged.
+    """
+    mg = analysis.modules
+    containers = {entry.rpartition(".")[0] for entry in stack.order}
+    found = []
+    for module in sorted(mg.graph.nodes):
+        parent = module.rpartition(".")[0]
+        if parent not in containers or module in containers or \
+                under(module, stack.order) is not None:
+            continue
+        rel = mg.file_of.get(module) or min(
+            (rel for name, rel in mg.file_of.items() if name.startswith(module + ".")),
+            default=None)
+        if rel is None:
+            continue
+        where = f"`{parent}`" if parent else "the project"
+        found.append(GraphViolation(
+            LayerViolationRule.code, rel, modules=(module,),
+            message=(f"`{module}` is in no layer of '{stack.name}', which must place every "
+                     f"module of {where} (exhaustive = true){why(stack.reason, stack.owner)}"),
+            hint=f"add `{module}` to the stack's order where it belongs (highest first)"))
+    return found
