@@ -296,7 +296,7 @@ class ResultsMemo:
         if isinstance(summary, dict):
             for name in _SUMMARIES:
                 if isinstance(summary.get(name), bool):
-                    project.__dict__[name] = summary[name]  # fills the cached_property
+                    project.preset(name, summary[name])
 
     def final(self, source: SourceFile) -> list[Finding] | None:
         found = self._findings(self._key("F", source))
@@ -353,7 +353,6 @@ class ResultsMemo:
 
     def save(self, project: Project) -> None:
         """Remember the project summaries this run computed (if any)."""
-        summary = {name: project.__dict__[name] for name in _SUMMARIES
-                   if name in project.__dict__}
+        summary = project.computed(_SUMMARIES)
         if summary and f"P:{self._semantic}" not in self._rows:
             self._put(f"P:{self._semantic}", self._semantic, summary)

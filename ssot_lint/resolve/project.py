@@ -6,7 +6,7 @@ plain inputs, so tests can build one from a ``tmp_path`` tree without mocks.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -67,6 +67,18 @@ class Project:
                     if module == package or module.startswith(package + "."):
                         return True
         return False
+
+    def computed(self, names: Iterable[str]) -> dict[str, object]:
+        """The whole-project answers among ``names`` (cached properties) computed so far:
+        ``cache.results`` remembers them for the next run with the same inputs."""
+        return {name: self.__dict__[name] for name in names if name in self.__dict__}
+
+    def preset(self, name: str, value: object) -> None:
+        """Give the cached property ``name`` a value remembered from an earlier run with
+        the same inputs, so it is not computed again."""
+        if not isinstance(getattr(type(self), name, None), cached_property):
+            raise AttributeError(f"Project.{name} is not a cached property")
+        self.__dict__[name] = value
 
     def facts_of(self, source: SourceFile) -> FileFacts | None:
         return self.facts.get(source.rel)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ssot_lint.api import build_project
 from ssot_lint.discover import SourceFile
 from ssot_lint.load.config import load_config
@@ -274,3 +276,16 @@ def test_suggestions_stay_in_the_top_level_package_and_close(tmp_path: Path) -> 
     write_project(tmp_path / "near", files, '[project]\npackages = ["app", "auth_service"]\n')
     [(_, _, _, message)] = unresolved(tmp_path / "near")
     assert message.endswith("did you mean `app.settings.config`?")
+
+
+def test_remembered_summaries_go_in_and_out_through_the_project_api(tmp_path: Path) -> None:
+    """``cache.results`` reads the summaries a run computed and presets remembered ones
+    through ``computed``/``preset``, never through ``Project.__dict__``."""
+    built = project(tmp_path, {"app/main.py": "X = 1\n"})
+    names = ("has_deprecation_markers", "first_party")
+    assert built.computed(names) == {}
+    built.preset("has_deprecation_markers", True)  # remembered: not computed from the facts
+    assert built.has_deprecation_markers is True
+    assert built.computed(names) == {"has_deprecation_markers": True}
+    with pytest.raises(AttributeError, match="not a cached property"):
+        built.preset("files", [])
