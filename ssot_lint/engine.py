@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from ssot_lint.discover import SourceFile
+from ssot_lint.discover import SourceFile, path_matches
 from ssot_lint.model.facts import FileFacts
 from ssot_lint.model.finding import Finding
 from ssot_lint.resolve.project import Project
@@ -38,16 +38,13 @@ class PerFileIgnores:
     """
 
     def __init__(self, table: Sequence[tuple[str, tuple[str, ...]]]) -> None:
-        import pathspec
-
-        self._specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
-                       for glob, codes in table]
+        self._table = table
 
     def __bool__(self) -> bool:
-        return bool(self._specs)
+        return bool(self._table)
 
     def codes(self, rel: str) -> tuple[str, ...]:
-        return tuple(code for spec, codes in self._specs if spec.match_file(rel)
+        return tuple(code for glob, codes in self._table if path_matches((glob,), rel)
                      for code in codes)
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pathspec
-
+from ssot_lint.discover import path_matches
 from ssot_lint.model.registry import Policy, RuleEntry, match_entry
 from ssot_lint.resolve import names as N
 from ssot_lint.resolve.imports import ResolvedImport
@@ -103,16 +102,7 @@ def tolerated(ctx: FileContext, ri: ResolvedImport, entry: RuleEntry) -> bool:
                 "fallback": fact.in_fallback}
     if any(contexts.get(c, False) for c in entry.allow_in):
         return True
-    if entry.paths:
-        key = ("paths", entry.paths)
-        spec = ctx.memo.get(key)
-        if spec is None:
-            spec = pathspec.GitIgnoreSpec.from_lines(entry.paths)
-            ctx.memo[key] = spec
-        assert isinstance(spec, pathspec.PathSpec)
-        if spec.match_file(ctx.source.rel):
-            return True
-    return False
+    return path_matches(entry.paths, ctx.source.rel)
 
 
 def guarded_severity(policy: Policy, ri: ResolvedImport, severity: str) -> str | None:
