@@ -16,8 +16,6 @@ from ssot_lint.graph.services import ServiceMap
 from ssot_lint.model.registry import match_entry
 from ssot_lint.resolve.project import Project
 
-_IMPORT_KINDS = ("import", "from", "star")
-
 
 def package_of(source: SourceFile) -> str:
     """The package a file belongs to: its own package for ``__init__``, else the parent."""
@@ -49,7 +47,7 @@ def service_edges(project: Project, files: Iterable[SourceFile],
             continue
         for ri in project.resolved_imports(source):
             fact = ri.fact
-            if fact.kind not in _IMPORT_KINDS or fact.expects_failure or ri.module is None:
+            if not fact.is_statement or fact.expects_failure or ri.module is None:
                 continue
             if skip_tc and fact.in_type_checking:
                 continue

@@ -18,7 +18,12 @@ from ssot_lint.model.references import ClassInfo, Reference
 # Import kinds. "import" = ``import a.b``; "from" = ``from a import b``;
 # "star" = ``from a import *``; "patch" = a mock.patch("...") string target;
 # "dynamic" = importlib.import_module("...") / __import__("...").
-IMPORT_KINDS = ("import", "from", "star", "patch", "dynamic")
+# Statements bind names and run where they are written (they are the graph's edges,
+# what import rules judge and what the fixer rewrites); strings name a path that is
+# imported at an unknown time, if ever.
+STATEMENT_KINDS = ("import", "from", "star")
+STRING_KINDS = ("patch", "dynamic")
+IMPORT_KINDS = STATEMENT_KINDS + STRING_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +47,14 @@ class ImportFact:
     in_class: bool = False
 
     @property
+    def is_statement(self) -> bool:
+        """An import statement (``STATEMENT_KINDS``), not a path in a string."""
+        return self.kind in STATEMENT_KINDS
+
+    @property
     def bound_name(self) -> str | None:
         """The local name this import binds (None for star imports)."""
-        if self.kind == "star" or self.kind in ("patch", "dynamic"):
+        if self.kind == "star" or self.kind in STRING_KINDS:
             return None
         if self.asname:
             return self.asname

@@ -19,7 +19,6 @@ from ssot_lint.rules.base import FileContext, advice
 if TYPE_CHECKING:
     from ssot_lint.resolve.project import Project
 
-IMPORT_KINDS = ("import", "from", "star")
 
 # Resolution statuses
 OK = "ok"
@@ -124,7 +123,7 @@ def import_line(path: str, asname: str | None = None) -> str:
 
 
 def checked_imports(ctx: FileContext) -> list[ResolvedImport]:
-    return [ri for ri in ctx.imports if ri.fact.kind in IMPORT_KINDS]
+    return [ri for ri in ctx.imports if ri.fact.is_statement]
 
 
 def replacement_for(imported: str, entry: RuleEntry) -> str | None:
