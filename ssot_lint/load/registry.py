@@ -24,6 +24,7 @@ from ssot_lint.load.toml_lines import (
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
     FIX_MODES,
+    RULE_STATUSES,
     SCOPES,
     SEVERITIES,
     Contract,
@@ -35,6 +36,7 @@ from ssot_lint.model.registry import (
     Registry,
     RuleEntry,
     Service,
+    Status,
     SymbolEntry,
     match_entry,
 )
@@ -181,7 +183,7 @@ class _Reader:
         for path, raw in self.table(data.get("symbols", {}), "symbols").items():
             if self.path_key(path, "symbols") and not self.unquoted("symbols", path, raw):
                 out["symbols"][path] = self.symbol(path, raw)
-        for kind in ("broken", "deprecated"):
+        for kind in RULE_STATUSES:
             for path, raw in self.table(data.get(kind, {}), kind).items():
                 if self.path_key(path, kind) and not self.unquoted(kind, path, raw):
                     out[kind][path] = self.rule_entry(kind, path, raw)
@@ -236,13 +238,13 @@ class _Reader:
                                                            dotted=True),
                            verified=verified_text, origin=self.origin("symbols", path))
 
-    def rule_entry(self, kind: str, path: str, raw: Any) -> RuleEntry:
+    def rule_entry(self, kind: Status, path: str, raw: Any) -> RuleEntry:
         table = self.table(raw, kind, path)
         self.unknown(table, RULE_KEYS, kind, path)
         use_instead = self.string(table, "use_instead", kind, path)
         if use_instead is not None and not is_dotted_path(use_instead):
             self.error(f"{use_instead!r} is not a dotted import path", kind, path, "use_instead")
-        default_severity = "error" if kind == "broken" else "warning"
+        default_severity = "error" if kind == Status.BROKEN else "warning"
         return RuleEntry(
             path=path, kind=kind, use_instead=use_instead,
             reason=self.string(table, "reason", kind, path),
@@ -476,7 +478,7 @@ def _contradictions(registry: Registry) -> list[SsotLintError]:
             errors.append(_err(f"{path!r} is both deprecated and broken "
                                f"(at {registry.broken[path].origin}); keep one",
                                rule_entry.origin, "deprecated", path))
-    for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+    for kind, entries in registry.rule_sections():
         for path, rule_entry in sorted(entries.items()):
             if rule_entry.use_instead and rule_entry.use_instead == path:
                 errors.append(_err(f"use_instead points at the {kind} path itself",

@@ -62,7 +62,7 @@ def describe(registry: Registry, path: str) -> str | None:
     if alias_of is not None:
         lines.append(f"**alias** of the canonical `{alias_of.path}` ({alias_of.origin})")
         lines.append(f"use instead: `{import_line(alias_of.path)}`")
-    for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+    for kind, entries in registry.rule_sections():
         rule = match_entry(entries, path)
         if rule is None:
             continue

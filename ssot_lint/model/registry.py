@@ -9,6 +9,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Status(str, Enum):
+    """What the registry says a path is: the one spelling of these words.
+
+    A ``str`` so an entry's ``kind`` compares, hashes, prints and serialises as the
+    plain word (``"broken"``), as it did before it had a type.
+    """
+
+    CANONICAL = "canonical"  # a [symbols] entry: the one place to import it from
+    ALIAS = "alias"  # listed in a symbol's aliases: works, but is not canonical
+    BROKEN = "broken"  # a [broken] entry: the import fails
+    DEPRECATED = "deprecated"  # a [deprecated] entry: works, but migrate
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+RULE_STATUSES = (Status.BROKEN, Status.DEPRECATED)  # the sections of RuleEntry tables
 
 SEVERITIES = ("error", "warning", "info")
 ALLOW_CONTEXTS = ("type_checking", "function", "fallback")
@@ -50,7 +73,7 @@ class RuleEntry:
     """A ``[broken]`` or ``[deprecated]`` path with its migration advice."""
 
     path: str
-    kind: str  # "broken" | "deprecated"
+    kind: Status  # Status.BROKEN | Status.DEPRECATED (RULE_STATUSES)
     use_instead: str | None = None
     reason: str | None = None
     hint: str | None = None
@@ -188,6 +211,10 @@ class Registry:
         found += [(f"[[contracts]] '{contract.name}'", entry) for contract in self.contracts
                   for entry in contract.ignore_imports]
         return found
+
+    def rule_sections(self) -> tuple[tuple[Status, dict[str, RuleEntry]], ...]:
+        """``((Status.BROKEN, broken), (Status.DEPRECATED, deprecated))``."""
+        return ((Status.BROKEN, self.broken), (Status.DEPRECATED, self.deprecated))
 
     def alias_index(self) -> dict[str, SymbolEntry]:
         """Map every alias path to the symbol entry it is an alias of."""

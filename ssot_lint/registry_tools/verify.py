@@ -22,7 +22,7 @@ def scope_notes(project: Project) -> list[str]:
 
     notes: list[str] = []
     registry = project.registry
-    for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+    for kind, entries in registry.rule_sections():
         for path, entry in sorted(entries.items()):
             if entry.scope is not None:
                 continue

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ssot_lint.model.finding import Finding
-from ssot_lint.model.registry import Origin
+from ssot_lint.model.registry import Origin, Status
 from ssot_lint.resolve.definitions import defines, definition_site
 from ssot_lint.resolve.names import OK, UNKNOWN
 from ssot_lint.resolve.project import Project
@@ -150,15 +150,15 @@ class _Verifier:
 
     def rules(self) -> None:
         registry = self.project.registry
-        for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+        for kind, entries in registry.rule_sections():
             for path, entry in sorted(entries.items()):
                 state = resolves(self.project, path)
-                if kind == "broken" and state == YES:
+                if kind == Status.BROKEN and state == YES:
                     self.report(entry.origin, path, f"[broken] `{path}` is no longer broken: "
                                 "it resolves now; remove the entry or move it to [deprecated]",
                                 "remove it, or move it to [deprecated] if the path should "
                                 "still be avoided")
-                if kind == "deprecated" and state == NO:
+                if kind == Status.DEPRECATED and state == NO:
                     self.report(entry.origin, path, f"[deprecated] `{path}` no longer exists: "
                                 f"{self.missing(path)}", "move it to [broken] so imports of it "
                                 "are reported as errors")
