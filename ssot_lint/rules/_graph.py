@@ -19,6 +19,7 @@ from typing import ClassVar
 from ssot_lint.graph.analysis import GraphAnalysis, analysis_of
 from ssot_lint.graph.violation import GraphViolation
 from ssot_lint.model.finding import Finding
+from ssot_lint.model.registry import Registry
 from ssot_lint.rules.base import FileContext, Rule
 
 EDGE_KEY = "edge"  # Finding.extra key: the one import edge a direct finding is about
@@ -39,12 +40,18 @@ class GraphRule(Rule):
     # cycle: each of its breakers), not only the import it is reported at.
     marks_all_edges: ClassVar[bool] = False
 
+    def applies(self, registry: Registry) -> bool:
+        """Whether the registry declares anything for this rule to judge: when it does
+        not, the graph is not even built."""
+        return True
+
     def analyse(self, graph: GraphAnalysis) -> list[GraphViolation]:
         """Every violation of the project, each located in the file it is reported in."""
         raise NotImplementedError
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        yield from graph_findings(ctx, self)
+        if self.applies(ctx.project.registry):
+            yield from graph_findings(ctx, self)
 
 
 def graph_findings(ctx: FileContext, rule: GraphRule) -> Iterator[Finding]:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ssot_lint.graph.build import chain_from, chain_text, reachable_partial, shortest_hops
 from ssot_lint.graph.sites import by_statement, described, under, why
 from ssot_lint.graph.violation import GraphViolation, unknown_verdict
-from ssot_lint.model.finding import Finding
-from ssot_lint.model.registry import Contract
-from ssot_lint.rules._graph import GraphRule, graph_findings
-from ssot_lint.rules.base import Example, FileContext
+from ssot_lint.model.registry import Contract, Registry
+from ssot_lint.rules._graph import GraphRule
+from ssot_lint.rules.base import Example
 
 if TYPE_CHECKING:
     from ssot_lint.graph.analysis import GraphAnalysis
@@ -65,9 +63,8 @@ class BoundaryChainRule(GraphRule):
                 note="one finding per statement and module, naming `ENGINE`, `SESSION`"),
     )
 
-    def check(self, ctx: FileContext) -> Iterator[Finding]:
-        if ctx.project.registry.contracts:
-            yield from graph_findings(ctx, self)
+    def applies(self, registry: Registry) -> bool:
+        return bool(registry.contracts)
 
     def analyse(self, graph: GraphAnalysis) -> list[GraphViolation]:
         """The violations of every ``[[contracts]]`` entry, each judged on the edges that

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ssot_lint.graph.build import (
@@ -15,10 +14,9 @@ from ssot_lint.graph.build import (
 )
 from ssot_lint.graph.sites import under, why
 from ssot_lint.graph.violation import GraphViolation, unknown_verdict
-from ssot_lint.model.finding import Finding
-from ssot_lint.model.registry import Layers
-from ssot_lint.rules._graph import GraphRule, graph_findings
-from ssot_lint.rules.base import Example, FileContext
+from ssot_lint.model.registry import Layers, Registry
+from ssot_lint.rules._graph import GraphRule
+from ssot_lint.rules.base import Example
 
 if TYPE_CHECKING:
     from ssot_lint.graph.analysis import GraphAnalysis
@@ -83,9 +81,8 @@ class LayerViolationRule(GraphRule):
                 note="exhaustive = true: a module of the stack's package in no layer"),
     )
 
-    def check(self, ctx: FileContext) -> Iterator[Finding]:
-        if ctx.project.registry.layers:
-            yield from graph_findings(ctx, self)
+    def applies(self, registry: Registry) -> bool:
+        return bool(registry.layers)
 
     def analyse(self, graph: GraphAnalysis) -> list[GraphViolation]:
         """The violations of every ``[[layers]]`` stack, each judged on the edges that
