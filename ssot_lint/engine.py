@@ -17,8 +17,8 @@ from ssot_lint.model.facts import FileFacts
 from ssot_lint.model.finding import Finding
 from ssot_lint.resolve.project import Project
 from ssot_lint.rules import all_rules
-from ssot_lint.rules._graph import EDGE_KEY
 from ssot_lint.rules.base import FileContext, Rule
+from ssot_lint.rules.ssot203_layer_violation import LayerViolationRule
 from ssot_lint.rules.ssot901_unused_suppression import UnusedSuppressionRule
 
 
@@ -83,23 +83,6 @@ def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[
     return kept
 
 
-def drop_repeated_layer_findings(found: list[Finding]) -> list[Finding]:
-    """Drop a *direct* SSOT203 finding where SSOT201 reports the same import of the same edge.
-
-    Both would point at one statement and say "this import crosses a line you drew";
-    SSOT201 (the service boundary) is kept. An indirect SSOT203 (a chain) adds the
-    chain, so it stays; so does every SSOT203 when SSOT201 is not selected or its
-    finding there is suppressed (this runs on the finished list).
-    """
-    boundary = {(f.line, f.column, value) for f in found if f.code == "SSOT201"
-                for key, value in f.extra if key == EDGE_KEY}
-    if not boundary:
-        return found
-    return [f for f in found if f.code != "SSOT203"
-            or not any(key == EDGE_KEY and (f.line, f.column, value) in boundary
-                       for key, value in f.extra)]
-
-
 class FindingsMemo(Protocol):
     """Findings remembered from earlier runs (``ssot_lint.cache.results`` implements it).
 
@@ -160,7 +143,8 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
         if per_file:
             ignore_here += per_file.codes(source.rel)
             found = [f for f in found if code_enabled(f.code, select, ignore_here)]
-        final = drop_repeated_layer_findings(apply_suppressions(ctx, found, select, ignore_here))
+        final = LayerViolationRule.drop_repeated(apply_suppressions(ctx, found, select,
+                                                                    ignore_here))
         if memo is not None:
             memo.remember(source, facts, final, own_found, graph_found)
         findings.extend(final)

@@ -27,7 +27,7 @@ EDGE_KEY = "edge"  # Finding.extra key: the one import edge a direct finding is 
 
 def edge_marker(importer: str, target: str) -> tuple[str, str]:
     """``("edge", "a -> b")``: lets the engine see that SSOT201 and SSOT203 report the
-    same import of the same edge (``engine.drop_repeated_layer_findings``)."""
+    same import of the same edge (``LayerViolationRule.drop_repeated``)."""
     return (EDGE_KEY, f"{importer} -> {target}")
 
 

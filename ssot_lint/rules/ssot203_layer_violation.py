@@ -14,9 +14,11 @@ from ssot_lint.graph.build import (
 )
 from ssot_lint.graph.sites import under, why
 from ssot_lint.graph.violation import GraphViolation, unknown_verdict
+from ssot_lint.model.finding import Finding
 from ssot_lint.model.registry import Layers, Registry
-from ssot_lint.rules._graph import GraphRule
+from ssot_lint.rules._graph import EDGE_KEY, GraphRule
 from ssot_lint.rules.base import Example
+from ssot_lint.rules.ssot201_boundary_violation import BoundaryViolationRule
 
 if TYPE_CHECKING:
     from ssot_lint.graph.analysis import GraphAnalysis
@@ -83,6 +85,25 @@ class LayerViolationRule(GraphRule):
 
     def applies(self, registry: Registry) -> bool:
         return bool(registry.layers)
+
+    @staticmethod
+    def drop_repeated(found: list[Finding]) -> list[Finding]:
+        """A file's finished findings without each *direct* SSOT203 finding that SSOT201
+        reports for the same import of the same edge.
+
+        Both would point at one statement and say "this import crosses a line you drew";
+        SSOT201 (the service boundary) is kept. An indirect SSOT203 (a chain) adds the
+        chain, so it stays; so does every SSOT203 when SSOT201 is not selected or its
+        finding there is suppressed (the engine calls this on the finished list).
+        """
+        boundary = {(f.line, f.column, value) for f in found
+                    if f.code == BoundaryViolationRule.code
+                    for key, value in f.extra if key == EDGE_KEY}
+        if not boundary:
+            return found
+        return [f for f in found if f.code != LayerViolationRule.code
+                or not any(key == EDGE_KEY and (f.line, f.column, value) in boundary
+                           for key, value in f.extra)]
 
     def analyse(self, graph: GraphAnalysis) -> list[GraphViolation]:
         """The violations of every ``[[layers]]`` stack, each judged on the edges that
