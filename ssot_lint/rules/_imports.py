@@ -20,13 +20,14 @@ if TYPE_CHECKING:
     from ssot_lint.resolve.project import Project
 
 
-# Resolution statuses
-OK = "ok"
+# Resolution statuses of an import: the name lookup's (``resolve.names``), with
+# "missing" split into a missing module and a missing name, plus "external".
+OK = N.OK
 EXTERNAL = "external"  # not first-party: not ours to resolve
-UNKNOWN = "unknown"  # cannot be decided (unparsable target, third-party star import)
+UNKNOWN = N.UNKNOWN  # cannot be decided (unparsable target, third-party star import)
 MISSING_MODULE = "missing_module"
 MISSING_NAME = "missing_name"
-TYPE_CHECKING_ONLY = "type_checking_only"
+TYPE_CHECKING_ONLY = N.TYPE_CHECKING_ONLY
 
 
 @dataclass(frozen=True)
