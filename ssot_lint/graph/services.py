@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssot_lint.graph.sites import ImportSite, described, under, why
-from ssot_lint.model.registry import Registry, Service
+from ssot_lint.model.registry import Registry, Service, match_entry
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,9 @@ class ServiceMap:
         self.names = tuple(sorted(services))
         self._owner = {package: service for _, service in sorted(services.items())
                        for package in service.packages}
-        self._prefixes = sorted(self._owner)
 
     def of(self, module: str | None) -> Service | None:
-        prefix = under(module, self._prefixes) if module else None
-        return self._owner[prefix] if prefix else None
+        return match_entry(self._owner, module) if module else None
 
     def name_of(self, module: str | None) -> str | None:
         service = self.of(module)

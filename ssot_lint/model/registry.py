@@ -8,8 +8,12 @@ only place that knows the file format. Every entry remembers where it was declar
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class Status(str, Enum):
@@ -221,10 +225,11 @@ class Registry:
         return {alias: entry for entry in self.symbols.values() for alias in entry.aliases}
 
 
-def match_entry(entries: dict[str, RuleEntry], path: str) -> RuleEntry | None:
+def match_entry(entries: Mapping[str, T], path: str) -> T | None:
     """The entry whose path is ``path`` or its longest dotted prefix, if any.
 
-    An entry P matches an imported path Q when Q == P or Q starts with P + ".".
+    An entry P matches an imported path Q when Q == P or Q starts with P + ".". The one
+    longest-prefix lookup: registry entries by path, services by package.
     """
     probe = path
     while probe:
