@@ -57,7 +57,10 @@ class BoundaryChainRule(GraphRule):
     INVALID = (
         Example("import app.db\n", files=_FILES, registry=_CONTRACT, lines=(1,)),
         Example("import app.pure\nimport app.service\n", files=_FILES, registry=_CONTRACT,
-                lines=(2,), note="app.main -> app.service -> app.db"),
+                lines=(2,), note="app.main -> app.service -> app.db", messages=((
+                    2, 8, "`app.main` indirectly imports `app.db`, forbidden by contract "
+                    "'main stays off the database': app.main -> app.service -> app.db — why: "
+                    "main must start without a database; owner: team-app"),)),
         Example("from app.db import (ENGINE,\n                    SESSION)\n", files=_FILES,
                 registry=_CONTRACT, lines=(1,),
                 note="one finding per statement and module, naming `ENGINE`, `SESSION`"),

@@ -46,7 +46,10 @@ class ImportCycleRule(GraphRule):
                 note="a package importing its own submodules"),
     )
     INVALID = (
-        Example("import app.other\n", files={"app/other.py": "import app.main\n"}, lines=(1,)),
+        Example("import app.other\n", files={"app/other.py": "import app.main\n"}, lines=(1,),
+                messages=((1, 8, "import cycle: app.main -> app.other -> app.main; to break it, "
+                           "make lazy or remove 1 import: `app.main` -> `app.other` "
+                           "(app/main.py:1)"),)),
         Example("import app.other\n", files={"app/other.py": "def later():\n    import app.main\n"},
                 registry='[policy]\ncycle_imports = "all"\n', lines=(1,),
                 note="lazy imports counted by policy"),

@@ -34,7 +34,9 @@ class UnusedSuppressionRule(Rule):
     VALID = (Example("from app.agents.missing import x  # ssot-lint: ignore[SSOT102]\n",
                      files=_FILES),)
     INVALID = (Example("from app.agents.registry import AgentRegistry  # ssot-lint: "
-                       "ignore[SSOT102]\n", files=_FILES, lines=(1,)),)
+                       "ignore[SSOT102]\n", files=_FILES, lines=(1,), messages=((
+                           1, 48, "`# ssot-lint: ignore[SSOT102]` suppresses nothing here; "
+                           "remove it"),)),)
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         """Nothing here: whether a suppression was used is known only after the others ran."""

@@ -62,7 +62,17 @@ use_instead = "app.agents.registry"
 [deprecated."app.agents.gone.Thing"]
 use_instead = "app.agents.registry.Missing"
 """, lines=(3, 5, 7, 7), note="a re-export registered as canonical; a broken path that "
-            "resolves; a deprecated path that is gone, with a use_instead that is too"),
+            "resolves; a deprecated path that is gone, with a use_instead that is too",
+                messages=(
+                    (3, 1, "canonical path `app.agents.compat.AgentRegistry` is a re-export, "
+                     "not a definition; it is defined in `app.agents.registry.AgentRegistry`"),
+                    (5, 1, "[broken] `app.agents.registry.AgentRegistry` is no longer broken: "
+                     "it resolves now; remove the entry or move it to [deprecated]"),
+                    (7, 1, "[deprecated] `app.agents.gone.Thing` no longer exists: no module "
+                     "`app.agents.gone`"),
+                    (7, 1, "use_instead `app.agents.registry.Missing` of [deprecated] "
+                     "`app.agents.gone.Thing` does not resolve: `app.agents.registry` has no "
+                     "`Missing`"))),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
