@@ -20,6 +20,7 @@ from ssot_lint.rules import all_rules
 from ssot_lint.rules.base import FileContext, Rule
 from ssot_lint.rules.ssot203_layer_violation import LayerViolationRule
 from ssot_lint.rules.ssot901_unused_suppression import UnusedSuppressionRule
+from ssot_lint.rules.ssot902_stale_registry_entry import StaleRegistryEntryRule
 
 
 def code_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
@@ -151,11 +152,10 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
     if code_enabled(UnusedSuppressionRule.code, select, ignore) and \
             project.registry.ignore_entries():
         findings.extend(UnusedSuppressionRule().unused_ignore_imports(project, cwd))
-    if project.config.verify_registry and code_enabled("SSOT902", select, ignore):
+    if project.config.verify_registry and \
+            code_enabled(StaleRegistryEntryRule.code, select, ignore):
         known = memo.registry() if memo is not None else None
         if known is None:
-            from ssot_lint.rules.ssot902_stale_registry_entry import StaleRegistryEntryRule
-
             known = StaleRegistryEntryRule().verify(project, cwd)  # the registry as a whole
             if memo is not None:
                 memo.remember_registry(known)
