@@ -49,6 +49,9 @@ class Rule:
     summary: ClassVar[str]  # one line, for tables
     fixable: ClassVar[str] = "no"  # "no" | "safe" | "unsafe"
     config: ClassVar[str] = ""  # config/registry keys that affect it
+    # What to do about its findings, for the audit report (empty: the docstring's first
+    # paragraph is used).
+    remedy: ClassVar[str] = ""
     # What a file's findings depend on besides the registry and configuration:
     # "file" = the file's own facts and the project's interface (cache.interface_of);
     # "project" = the project's interface only (the import graph), so they stay valid

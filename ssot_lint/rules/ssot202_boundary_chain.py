@@ -45,6 +45,9 @@ class BoundaryChainRule(GraphRule):
 
     code = "SSOT202"
     slug = "boundary-chain"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Break the chain at the first import shown, or allow the indirect path in the "
+              "contract if it is intended.")
     severity = "error"
     summary = "a [[contracts]] forbidden import, direct or through a chain"
     fixable = "no"

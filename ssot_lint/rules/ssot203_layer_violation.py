@@ -56,6 +56,9 @@ class LayerViolationRule(GraphRule):
 
     code = "SSOT203"
     slug = "layer-violation"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Move the code to the right layer or invert the dependency (pass the higher-layer"
+              " object in) so lower layers never import higher ones.")
     severity = "error"
     summary = "a lower layer imports a higher layer, directly or indirectly"
     fixable = "no"

@@ -32,6 +32,9 @@ class ImportCycleRule(GraphRule):
 
     code = "SSOT204"
     slug = "import-cycle"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Remove one of the suggested cycle-breaking imports: move shared code to a third "
+              "module, or make the import lazy.")
     severity = "warning"
     summary = "a cycle of module-level imports (with the imports that break it)"
     fixable = "no"

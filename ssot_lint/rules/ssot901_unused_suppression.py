@@ -29,6 +29,8 @@ class UnusedSuppressionRule(Rule):
 
     code = "SSOT901"
     slug = "unused-suppression"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = "Delete the `# ssot-lint: ignore` comment: it no longer suppresses anything."
     severity = "warning"
     summary = "inline suppression or registry ignore_imports entry that suppressed nothing"
     VALID = (Example("from app.agents.missing import x  # ssot-lint: ignore[SSOT102]\n",

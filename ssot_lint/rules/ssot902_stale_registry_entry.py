@@ -38,6 +38,9 @@ class StaleRegistryEntryRule(Rule):
 
     code = "SSOT902"
     slug = "stale-registry-entry"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Update or delete the stale registry entry (run `ssot-lint registry verify` for "
+              "details); a deprecated path that no longer exists should become [broken].")
     severity = "warning"
     summary = "registry entry contradicted by the code (registry verify)"
     config = "check --verify-registry, verify_registry"
