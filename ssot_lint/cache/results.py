@@ -2,7 +2,7 @@
 
 A file's findings are a function of its own facts, the registry, the configuration,
 the working directory (paths are shown relative to it), ssot-lint's own code, and
-the *interface* of the other files (``cache.interface_of``: what name resolution and
+the *interface* of the other files (``cache.interface``: what name resolution and
 the import graph read of them). So the facts cache's database also remembers:
 
 - ``F`` rows: a file's finished findings, under both project keys below and the
@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import ssot_lint
-from ssot_lint.cache.store import GRAPH, LAZY, SEMANTIC, FactsCache, facts_salt
+from ssot_lint.cache.interface import GRAPH, LAZY, SEMANTIC
+from ssot_lint.cache.store import FactsCache, facts_salt
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.config import Config
 from ssot_lint.model.facts import FileFacts

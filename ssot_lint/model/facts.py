@@ -10,10 +10,11 @@ never needs pickle.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ssot_lint.model.references import ClassInfo, Reference
+from ssot_lint.model.tags import GRAPH, INTERFACE, OWN, POSITION, VALUE, tag_of
 
 # Import kinds. "import" = ``import a.b``; "from" = ``from a import b``;
 # "star" = ``from a import *``; "patch" = a mock.patch("...") string target;
@@ -25,21 +26,26 @@ IMPORT_KINDS = ("import", "from", "star", "patch", "dynamic")
 class ImportFact:
     """One imported name (a multi-name ``from`` import yields one fact per name)."""
 
-    kind: str
-    module: str  # as written, without leading dots ("" for ``from . import x``)
-    name: str | None  # imported name for "from"; None for "import"/"star"
-    asname: str | None
-    level: int  # number of leading dots of a relative import (0 = absolute)
-    line: int  # 1-based position of this name (the alias), for reporting
-    col: int  # 1-based
-    end_line: int
-    end_col: int
-    stmt_line: int  # first line of the whole statement (suppressions live there)
-    in_function: bool = False
-    in_type_checking: bool = False
-    in_fallback: bool = False  # inside ``try: ... except ImportError:`` (the try body)
-    expects_failure: bool = False  # inside ``with pytest.raises(ImportError)`` and friends
-    in_class: bool = False
+    kind: str = field(metadata=VALUE)
+    module: str = field(metadata=VALUE)  # as written, no leading dots ("" for ``from . import x``)
+    name: str | None = field(metadata=VALUE)  # imported name for "from"; None for "import"/"star"
+    asname: str | None = field(metadata=VALUE)
+    level: int = field(metadata=VALUE)  # leading dots of a relative import (0 = absolute)
+    line: int = field(metadata=POSITION)  # 1-based position of this name (the alias)
+    col: int = field(metadata=POSITION)  # 1-based
+    end_line: int = field(metadata=POSITION)
+    end_col: int = field(metadata=POSITION)
+    # first line of the whole statement (suppressions live there)
+    stmt_line: int = field(metadata=POSITION)
+    # Inside a function: its position is in the graph digest's *lazy* part (cycles count
+    # it only with ``cycle_imports = "all"``; see cache/interface.py).
+    in_function: bool = field(default=False, metadata=VALUE)
+    in_type_checking: bool = field(default=False, metadata=VALUE)
+    # inside ``try: ... except ImportError:`` (the try body)
+    in_fallback: bool = field(default=False, metadata=VALUE)
+    # inside ``with pytest.raises(ImportError)`` and friends
+    expects_failure: bool = field(default=False, metadata=VALUE)
+    in_class: bool = field(default=False, metadata=VALUE)
 
     @property
     def bound_name(self) -> str | None:
@@ -68,17 +74,18 @@ class ImportFact:
 class Definition:
     """A name bound at module top level (including inside top-level if/try blocks)."""
 
-    name: str
-    kind: str  # "class" | "function" | "assign" | "import"
-    line: int
-    col: int
-    in_type_checking: bool = False
-    deprecated: str | None = None  # PEP 702 @deprecated("message") if decorated
+    name: str = field(metadata=VALUE)
+    kind: str = field(metadata=VALUE)  # "class" | "function" | "assign" | "import"
+    line: int = field(metadata=POSITION)
+    col: int = field(metadata=POSITION)
+    in_type_checking: bool = field(default=False, metadata=VALUE)
+    # PEP 702 @deprecated("message") if decorated
+    deprecated: str | None = field(default=None, metadata=VALUE)
     # Bound only when an optional import failed (an ``except ImportError`` handler) or
     # only when it succeeded (that ``try``'s ``else``): a stand-in, not the object.
-    optional: bool = False
+    optional: bool = field(default=False, metadata=VALUE)
     # ``Name = other`` / ``Name = mod.attr``: the dotted name the value is (an alias).
-    value: str | None = None
+    value: str | None = field(default=None, metadata=VALUE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,38 +102,67 @@ class Suppression:
 class SyntaxProblem:
     """Why a file could not be parsed (becomes an SSOT001/SSOT002 finding)."""
 
-    code: str  # "SSOT001" or "SSOT002"
-    message: str
-    line: int = 1
-    col: int = 1
+    code: str = field(metadata=VALUE)  # "SSOT001" or "SSOT002"
+    message: str = field(metadata=VALUE)
+    line: int = field(default=1, metadata=POSITION)
+    col: int = field(default=1, metadata=POSITION)
 
 
 @dataclass(frozen=True, slots=True)
-class FileFacts:
-    """Everything the later stages need to know about one file."""
+class FileInterface:
+    """What one file exports to the others: the only view other files' rules get.
 
-    imports: tuple[ImportFact, ...] = ()
-    definitions: tuple[Definition, ...] = ()
-    suppressions: tuple[Suppression, ...] = ()
-    all_names: tuple[str, ...] | None = None  # literal ``__all__``, if any
+    ``Project.facts_of`` hands out exactly this (never the file's ``FileFacts``), so a
+    rule judging another file *cannot* read this file's references or suppressions:
+    the attribute does not exist (``AttributeError``, and a mypy error). Its fields
+    are the ``INTERFACE``/``GRAPH``-tagged fields of ``FileFacts`` (checked at import,
+    below), and the cache's interface digest is derived from these tags
+    (``cache/interface.py``): whatever other files can read is in the key of their
+    remembered findings.
+    """
+
+    imports: tuple[ImportFact, ...] = field(default=(), metadata=GRAPH)
+    definitions: tuple[Definition, ...] = field(default=(), metadata=INTERFACE)
+    # literal ``__all__``, if any
+    all_names: tuple[str, ...] | None = field(default=None, metadata=INTERFACE)
     # The module serves attributes dynamically: a module-level ``__getattr__`` (``def`` or
     # ``__getattr__ = ...``), ``sys.modules[__name__] = ...`` or ``lazy_loader.attach``.
-    has_getattr: bool = False
-    all_dynamic: bool = False  # ``__all__`` is computed, so which names it lists is unknown
-    problem: SyntaxProblem | None = None
-    references: tuple[Reference, ...] = ()  # uses of imported names (SSOT301-303)
-    classes: tuple[ClassInfo, ...] = ()  # top-level class bodies (SSOT104)
+    has_getattr: bool = field(default=False, metadata=INTERFACE)
+    # ``__all__`` is computed, so which names it lists is unknown
+    all_dynamic: bool = field(default=False, metadata=INTERFACE)
+    # why the file could not be read (the graph marks its module partial at that line)
+    problem: SyntaxProblem | None = field(default=None, metadata=GRAPH)
+    classes: tuple[ClassInfo, ...] = field(default=(), metadata=INTERFACE)  # (SSOT104)
     # Exactly the names the dynamic attributes serve, when the code says so literally
     # (``if name == "x"``, ``name in {...}``, a literal dict, ``lazy_loader.attach`` with
     # literal lists); None when ``has_getattr`` and the names are not decidable.
-    getattr_names: tuple[str, ...] | None = None
-    getattr_stub: bool = False  # ``lazy_loader.attach_stub``: serves the names of the .pyi
-    opaque: bool = False  # a compiled extension or Cython source: exists, names unknown
-    names_dynamic: bool = False  # binds computed names (``globals()[key] = ...``)
+    getattr_names: tuple[str, ...] | None = field(default=None, metadata=INTERFACE)
+    # ``lazy_loader.attach_stub``: serves the names of the .pyi
+    getattr_stub: bool = field(default=False, metadata=INTERFACE)
+    # a compiled extension or Cython source: exists, names unknown
+    opaque: bool = field(default=False, metadata=INTERFACE)
+    # binds computed names (``globals()[key] = ...``)
+    names_dynamic: bool = field(default=False, metadata=INTERFACE)
     # Assigns ``sys.modules[key]`` for a key other than ``__name__`` (requests.packages):
     # submodules of this module may appear at run time, so a missing one is unknown.
-    registers_modules: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    registers_modules: bool = field(default=False, metadata=INTERFACE)
+
+    @classmethod
+    def of(cls, facts: FileInterface) -> FileInterface:
+        """The interface of ``facts`` (a new ``FileInterface``, never the facts themselves)."""
+        return cls(*[getattr(facts, name) for name in _INTERFACE_NAMES])
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts(FileInterface):
+    """Everything the later stages need to know about one file: its interface (the
+    fields above, inherited) and what only its own rules read."""
+
+    suppressions: tuple[Suppression, ...] = field(default=(), metadata=OWN)
+    # uses of imported names (SSOT301-303)
+    references: tuple[Reference, ...] = field(default=(), metadata=OWN)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False,
+                                  metadata=OWN)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible dict (tuples become lists)."""
@@ -156,3 +192,19 @@ class FileFacts:
             registers_modules=bool(data.get("registers_modules", False)),
             extra=dict(data.get("extra") or {}),
         )
+
+
+_INTERFACE_NAMES = tuple(f.name for f in fields(FileInterface))
+
+
+def _check_tags() -> None:
+    """The view and the tags say the same thing: a field on ``FileInterface`` is tagged
+    interface or graph, one only on ``FileFacts`` is tagged own (else no import works)."""
+    for spec in fields(FileFacts):
+        wanted = ("interface", "graph") if spec.name in _INTERFACE_NAMES else ("own",)
+        if tag_of(spec) not in wanted:
+            raise TypeError(f"FileFacts.{spec.name} must be tagged {' or '.join(wanted)} "
+                            "(ssot_lint/model/tags.py)")
+
+
+_check_tags()

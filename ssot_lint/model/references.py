@@ -9,8 +9,10 @@ know where the file lives. Resolution happens later, in the rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from ssot_lint.model.tags import POSITION, VALUE
 
 # Where a reference occurs; rules say it in messages ("used as a base class").
 REFERENCE_CONTEXTS = ("annotation", "string-annotation", "base", "call", "isinstance",
@@ -46,11 +48,11 @@ class ClassInfo:
     (``__getattr__``, a metaclass, a computed base).
     """
 
-    name: str
-    line: int
-    bases: tuple[str, ...] = ()
-    members: tuple[str, ...] = ()
-    dynamic: bool = False
+    name: str = field(metadata=VALUE)
+    line: int = field(metadata=POSITION)
+    bases: tuple[str, ...] = field(default=(), metadata=VALUE)
+    members: tuple[str, ...] = field(default=(), metadata=VALUE)
+    dynamic: bool = field(default=False, metadata=VALUE)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClassInfo:
