@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ssot_lint.model.references import ClassInfo, Reference
-from ssot_lint.model.tags import GRAPH, INTERFACE, OWN, POSITION, VALUE, tag_of
+from ssot_lint.model.tags import GRAPH, INTERFACE, OWN, POSITION, VALUE, misplaced
 
 # Import kinds. "import" = ``import a.b``; "from" = ``from a import b``;
 # "star" = ``from a import *``; "patch" = a mock.patch("...") string target;
@@ -195,16 +195,7 @@ class FileFacts(FileInterface):
 
 
 _INTERFACE_NAMES = tuple(f.name for f in fields(FileInterface))
-
-
-def _check_tags() -> None:
-    """The view and the tags say the same thing: a field on ``FileInterface`` is tagged
-    interface or graph, one only on ``FileFacts`` is tagged own (else no import works)."""
-    for spec in fields(FileFacts):
-        wanted = ("interface", "graph") if spec.name in _INTERFACE_NAMES else ("own",)
-        if tag_of(spec) not in wanted:
-            raise TypeError(f"FileFacts.{spec.name} must be tagged {' or '.join(wanted)} "
-                            "(ssot_lint/model/tags.py)")
-
-
-_check_tags()
+_MISPLACED = misplaced(FileFacts, FileInterface)
+if _MISPLACED:  # a new field without its tag: refused before any key is computed from it
+    raise TypeError("facts fields without a valid tag (ssot_lint/model/tags.py): "
+                    + "; ".join(_MISPLACED))
