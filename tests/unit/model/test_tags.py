@@ -114,7 +114,8 @@ def test_a_nested_field_changes_the_digest_parts_its_tag_names(holder: str, kind
     other = replace(base, **{name: _other(kind, name, getattr(base, name))})
 
     def holding(item: Any) -> FileFacts:
-        return FileFacts(**{holder: (item,) if typing.get_origin(hint) is tuple else item})
+        values: dict[str, Any] = {holder: (item,) if typing.get_origin(hint) is tuple else item}
+        return FileFacts(**values)
 
     changed = _changed(holding(base), holding(other))
     graph = tags.tag_of(next(f for f in fields(FileFacts) if f.name == holder)) == "graph"
