@@ -21,8 +21,11 @@ the same file rule written against the typed view cannot even read them
 
 from __future__ import annotations
 
+import ast
+import inspect
 import itertools
 import os
+import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple
@@ -426,3 +429,31 @@ def test_a_file_rule_bypassing_the_view_breaks_the_contract(project: Path,
     with only_rules(FileRuleBypassingTheView):
         broken = contract_breaks(project, STEPS, tmp_path / "cache")
     assert "change a reference in another file: SSOT992" in broken
+
+
+# -- the one way around the view is the engine's accessor: rules never call it ---------
+_ENGINE_ONLY = frozenset({"complete_facts", "_store", "_views", "_view", "_keep_view"})
+PACKAGE = Path(ssot_lint.engine.__file__).parent
+
+
+def engine_only_reads(source: str) -> list[tuple[int, str]]:
+    """(line, name) of each use of the engine's complete-facts accessors in ``source``."""
+    return sorted((node.lineno, node.attr) for node in ast.walk(ast.parse(source))
+                  if isinstance(node, ast.Attribute) and node.attr in _ENGINE_ONLY)
+
+
+@pytest.mark.parametrize("package", ["rules", "resolve", "graph"])
+def test_rules_and_what_they_call_read_other_files_only_through_the_view(package: str) -> None:
+    """A rule's FileContext has its own file's complete facts; everything it reads of
+    other files goes through ``Project.facts_of``/``facts`` (FileInterface) or the graph."""
+    found = {}
+    for path in sorted((PACKAGE / package).glob("*.py")):
+        if path.name == "project.py":  # Project itself keeps the store
+            continue
+        uses = engine_only_reads(path.read_text(encoding="utf-8"))
+        if uses:
+            found[path.name] = uses
+    assert found == {}
+    bypass = inspect.getsource(FileRuleBypassingTheView)
+    assert [name for _, name in engine_only_reads(textwrap.dedent(bypass))] == [
+        "complete_facts"]  # the check sees the toy's bypass
