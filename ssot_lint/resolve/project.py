@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import ItemsView, Iterator, Mapping, MutableMapping, ValuesView
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.config import Config
@@ -33,10 +33,6 @@ class Interfaces(Mapping[str, FileInterface]):
         if view is None:
             raise KeyError(rel)
         return view
-
-    def get(self, rel: str, default: Any = None) -> Any:
-        view = self._project._view(rel)
-        return default if view is None else view
 
     def __contains__(self, rel: object) -> bool:
         return rel in self._project._store
