@@ -23,9 +23,12 @@ registry, working directory) with every file's path, module name and position-fr
 interface; the *graph key* the same with the graph part of each interface. An edit
 inside a function body changes neither, so a pre-commit run re-checks the edited
 file alone. Anything else is a new key under which nothing is known, and the rows of
-old keys are dropped. Exactness is by construction (everything a result depends on
-is in its key) and is tested by comparing remembered runs with uncached ones after
-many kinds of edit, on fixtures and on Django.
+old keys are dropped. Exactness is by construction: rules see other files only
+through their ``FileInterface`` (``Project.facts_of``), whose digest is derived from
+the facts' tags (``cache/interface.py``), so everything a result depends on is in
+its key. It is tested for every rule by ``tests/test_cache_contract.py`` and by
+comparing remembered runs with uncached ones after many kinds of edit, on fixtures
+and on Django.
 """
 
 from __future__ import annotations
