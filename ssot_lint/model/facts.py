@@ -3,14 +3,15 @@
 Facts are a pure function of a file's bytes and the target Python version. They do
 not depend on where the file lives (relative imports keep their ``level``; the
 resolver makes them absolute), so they can be cached by content hash and shipped
-between processes. They are frozen dataclasses made of tuples and strings only, and
-round-trip through plain JSON-compatible dicts (``to_dict``/``from_dict``) so a cache
-never needs pickle.
+between processes. They are frozen dataclasses made of tuples, strings, ints and
+bools only, written as JSON by the codec derived from their type hints
+(``cache/codec.py``), so a cache never needs pickle and a new field needs no
+serialisation code. Every field is tagged with who reads it (``model/tags.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ssot_lint.model.references import ClassInfo, Reference
@@ -163,35 +164,6 @@ class FileFacts(FileInterface):
     references: tuple[Reference, ...] = field(default=(), metadata=OWN)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False,
                                   metadata=OWN)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-compatible dict (tuples become lists)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> FileFacts:
-        """Inverse of :meth:`to_dict`; raises ``TypeError``/``KeyError`` on bad data."""
-        problem = data.get("problem")
-        return cls(
-            imports=tuple(ImportFact(**d) for d in data["imports"]),
-            definitions=tuple(Definition(**d) for d in data["definitions"]),
-            suppressions=tuple(
-                Suppression(**{**d, "codes": tuple(d["codes"])}) for d in data["suppressions"]
-            ),
-            all_names=tuple(data["all_names"]) if data.get("all_names") is not None else None,
-            has_getattr=bool(data["has_getattr"]),
-            all_dynamic=bool(data.get("all_dynamic", False)),
-            problem=SyntaxProblem(**problem) if problem else None,
-            references=tuple(Reference.from_dict(d) for d in data.get("references", ())),
-            classes=tuple(ClassInfo.from_dict(d) for d in data.get("classes", ())),
-            getattr_names=tuple(data["getattr_names"])
-            if data.get("getattr_names") is not None else None,
-            getattr_stub=bool(data.get("getattr_stub", False)),
-            opaque=bool(data.get("opaque", False)),
-            names_dynamic=bool(data.get("names_dynamic", False)),
-            registers_modules=bool(data.get("registers_modules", False)),
-            extra=dict(data.get("extra") or {}),
-        )
 
 
 _INTERFACE_NAMES = tuple(f.name for f in fields(FileInterface))
