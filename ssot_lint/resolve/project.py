@@ -63,8 +63,8 @@ class Project:
     """
 
     def __init__(self, config: Config, registry: Registry, files: list[SourceFile],
-                 facts: MutableMapping[str, FileFacts], unlisted: tuple[str, ...] = ()
-                 ) -> None:
+                 facts: MutableMapping[str, FileFacts], unlisted: tuple[str, ...] = (),
+                 excluded: tuple[str, ...] = ()) -> None:
         self.config = config
         self.registry = registry
         self.files = files
@@ -73,6 +73,9 @@ class Project:
         self._views: dict[str, FileInterface] = {}
         # Directories (root-relative, "a/b/") that exist but could not be listed.
         self.unlisted = unlisted
+        # Excluded entries that could be modules ("a/build/", "a/local_settings" for a file):
+        # not analysed, but they may well exist, so their modules are never called missing.
+        self.excluded = excluded
         # Answers rules derive from the whole project (a module's import bindings, where a
         # path is re-exported from), computed once per run instead of once per file.
         self.shared: dict[object, object] = {}
@@ -109,12 +112,15 @@ class Project:
         files have new facts; this one must not be used any more (they share facts)."""
         for rel, facts in changed.items():
             self._store[rel] = facts
-        return Project(self.config, self.registry, self.files, self._store, self.unlisted)
+        return Project(self.config, self.registry, self.files, self._store, self.unlisted,
+                       self.excluded)
 
     def detach(self) -> None:
         """Decode every file's facts now, so the project outlives the cache it was read from."""
         self._store = dict(self._store.items())
 
+    # The module index and name resolver are built on first use: a run that replays
+    # every file's remembered findings (ssot_lint.cache.results) needs neither.
     @cached_property
     def index(self) -> ModuleIndex:
         return ModuleIndex(self.files)
@@ -131,9 +137,35 @@ class Project:
     def _by_module(self) -> dict[str, SourceFile]:
         return {f.module: f for f in self.files if f.module and not f.is_stub}
 
+    @cached_property
+    def _excluded_modules(self) -> frozenset[str]:
+        """The module names of the excluded entries, under each source root."""
+        prefixes = sorted(("" if root in (".", "") else root.strip("/") + "/"
+                           for root in self.registry.source_roots), key=len, reverse=True)
+        names = set()
+        for rel in self.excluded:
+            path = rel.rstrip("/")
+            if path.endswith("/__init__"):
+                path = path[:-len("/__init__")]
+            prefix = next((p for p in prefixes if path.startswith(p)), None)
+            if prefix is None:
+                continue
+            parts = path[len(prefix):].split("/")
+            if all(part.isidentifier() for part in parts):
+                names.add(".".join(parts))
+        return frozenset(names)
+
     def hidden(self, module: str) -> bool:
-        """Whether ``module`` could be in a directory that could not be listed: then
-        nobody knows whether it exists, and it must not be called missing."""
+        """Whether ``module`` could be in a directory that could not be listed, or in an
+        excluded directory or file: then nobody knows whether it exists, and it must not
+        be called missing."""
+        if self.excluded:
+            excluded = self._excluded_modules
+            end = 0
+            while end != -1:
+                end = module.find(".", end + 1)
+                if (module if end == -1 else module[:end]) in excluded:
+                    return True
         if not self.unlisted:
             return False
         for rel in self.unlisted:
