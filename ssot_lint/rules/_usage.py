@@ -10,7 +10,7 @@ definition — is found whichever re-export the code went through.
 from __future__ import annotations
 
 from ssot_lint.discover import SourceFile, path_matches
-from ssot_lint.model.facts import Definition, FileFacts, ImportFact
+from ssot_lint.model.facts import Definition, FileInterface, ImportFact
 from ssot_lint.model.references import ClassInfo
 from ssot_lint.model.registry import RuleEntry
 from ssot_lint.resolve.definitions import memo_site
@@ -47,7 +47,7 @@ def split_module(project: Project, path: str) -> tuple[str, list[str]] | None:
     return None
 
 
-def module_facts(project: Project, module: str) -> tuple[SourceFile, FileFacts] | None:
+def module_facts(project: Project, module: str) -> tuple[SourceFile, FileInterface] | None:
     for source in project.index.files(module):
         facts = project.facts_of(source)
         if facts is not None and facts.problem is None:
