@@ -7,7 +7,6 @@ so one run shows every mistake, each with its file, line and key.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from ssot_lint.model.registry import (
     Service,
     Status,
     SymbolEntry,
+    is_module_glob,
     match_entry,
 )
 
@@ -58,7 +58,6 @@ SERVICE_KEYS = ("packages", "may_import", "public", "reason", "owner", "ignore_i
 LAYER_KEYS = ("name", "order", "reason", "owner", "ignore_imports", "exhaustive")
 CONTRACT_KEYS = ("name", "kind", "source", "forbidden", "allow_indirect", "reason", "owner",
                  "ignore_imports")
-_IGNORE_SEGMENT = re.compile(r"\*\*|\*|[A-Za-z_][A-Za-z0-9_]*")
 PATTERN_KEYS = ("call", "when", "hint", "use_instead", "severity")
 PATTERN_WHEN = ("always", "no-args", "has-args", "positional", "keyword")
 
@@ -132,9 +131,7 @@ class _Reader:
         origin = self.origin(*path, "ignore_imports")
         for text in self.strings(table, "ignore_imports", *path):
             sides = [side.strip() for side in text.split("->")]
-            if len(sides) != 2 or not all(
-                    side and all(_IGNORE_SEGMENT.fullmatch(seg) for seg in side.split("."))
-                    for side in sides):
+            if len(sides) != 2 or not all(is_module_glob(side) for side in sides):
                 self.error(f"{text!r} is not \"importer -> imported\" (dotted module names; "
                            "a segment may be * or **)", *path, "ignore_imports")
                 continue

@@ -110,6 +110,14 @@ class IgnoredImport:
             module_matches(imported, self.imported)
 
 
+_GLOB_SEGMENT = re.compile(r"\*\*|\*|[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_module_glob(pattern: str) -> bool:
+    """Whether ``pattern`` is a dotted module glob: identifiers, ``*`` or ``**`` segments."""
+    return bool(pattern) and all(_GLOB_SEGMENT.fullmatch(seg) for seg in pattern.split("."))
+
+
 def module_matches(module: str, pattern: str) -> bool:
     """Does ``module`` match ``pattern`` (``a.*.c``, ``a.**``; see ``IgnoredImport``)?"""
     regex = _PATTERNS.get(pattern)
