@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ssot_lint.api import build_project
+from ssot_lint.engine import run_rules
+from ssot_lint.graph.analysis import GraphAnalysis, analysis_of
+from ssot_lint.graph.violation import GraphViolation
+from ssot_lint.load.config import load_config
 from ssot_lint.model.finding import Finding
+from ssot_lint.rules.ssot204_import_cycle import ImportCycleRule
 from tests.conftest import run_check, write_project
 
 SERVICES = """
@@ -312,9 +318,6 @@ def test_findings_are_deterministic(tmp_path: Path) -> None:
 
 
 def test_chain_findings_list_the_files_they_touch(tmp_path: Path) -> None:
-    from ssot_lint.api import build_project
-    from ssot_lint.engine import run_rules
-    from ssot_lint.load.config import load_config
 
     root = write_project(tmp_path / "proj", {
         "app/cli/main.py": "import app.config\n",
@@ -389,3 +392,39 @@ def test_a_placed_module_is_judged_like_any_layer(tmp_path: Path) -> None:
     message = _messages(run_check(root), "SSOT203")[0]
     assert message.startswith("`app.core.cache` (layer `app.core.cache`) imports `app.core.db` "
                               "from the higher layer `app.core.db`")
+
+
+def test_the_graph_is_built_only_for_a_graph_rule_that_applies(tmp_path: Path) -> None:
+    """SSOT202/SSOT203 without contracts or layers do not build the graph; SSOT204
+    (always applies) does, once, kept in ``Project.shared``."""
+    root = write_project(tmp_path / "proj", {"app/a.py": "import app.b\n",
+                                             "app/b.py": "import app.a\n"})
+    config = load_config(root, overrides={"select": ["SSOT202", "SSOT203"]})
+    project = build_project(config)
+    assert run_rules(project, project.files, config.select, (), cwd=root) == []
+    assert GraphAnalysis not in project.shared
+    found = run_rules(project, project.files, ["SSOT204"], (), cwd=root)
+    assert [(f.path, f.code) for f in found] == [("app/a.py", "SSOT204")]
+    assert project.shared[GraphAnalysis] is analysis_of(project)
+
+
+def test_each_graph_rule_is_analysed_once_per_project(tmp_path: Path) -> None:
+    """The analysis dispatch is the rule's own ``analyse``, run on first request only,
+    however many files ask for their violations."""
+    class CountingCycles(ImportCycleRule):
+        calls = 0
+
+        def analyse(self, graph: GraphAnalysis) -> list[GraphViolation]:
+            CountingCycles.calls += 1
+            return super().analyse(graph)
+
+    root = write_project(tmp_path / "proj", {"app/a.py": "import app.b\n",
+                                             "app/b.py": "import app.a\n",
+                                             "app/c.py": "X = 1\n"})
+    analysis = GraphAnalysis(build_project(load_config(root)))
+    rule = CountingCycles()
+    per_file = {rel: analysis.violations_in(rule, rel)
+                for rel in ("app/a.py", "app/b.py", "app/c.py")}
+    assert CountingCycles.calls == 1
+    assert [len(v) for v in per_file.values()] == [1, 0, 0]
+    assert analysis.violations(rule) == per_file["app/a.py"]
