@@ -13,6 +13,7 @@ import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pathspec
@@ -117,6 +118,29 @@ def _is_pattern(line: str) -> bool:
     except (ValueError, re.error):  # pathspec's GitIgnorePatternError is a ValueError
         return False
     return True
+
+
+# -- the one glob helper for root-relative paths -----------------------------------
+# ``exclude``, ``per-file-ignores``, a registry entry's ``paths`` and
+# ``policy.duplicate_exclude`` are all gitignore-style globs over root-relative paths;
+# they match through these, so every one of them means the same as in .gitignore and
+# none can stall a run on a many-star pattern (``_linear``).
+
+def is_path_glob(pattern: str) -> bool:
+    """Whether ``pattern`` is a valid gitignore-style glob."""
+    return _is_pattern(pattern)
+
+
+@lru_cache(maxsize=256)
+def path_globs(globs: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    """``globs`` compiled once per process (they come from configuration)."""
+    return _spec(list(globs))
+
+
+def path_matches(globs: tuple[str, ...], rel: str) -> bool:
+    """Whether root-relative POSIX path ``rel`` matches any of ``globs`` (a glob without
+    ``/`` matches at any depth, as in .gitignore)."""
+    return bool(globs) and bool(path_globs(globs).match_file(rel))
 
 
 def _gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
@@ -300,6 +324,11 @@ def _rule(spec: pathspec.GitIgnoreSpec, cut: int) -> _Rule | None:
     return (cut, quick, spec.match_file)
 
 
+def _importable(name: str) -> bool:
+    """Could ``name`` (a directory or a module file's stem) be a module's last part?"""
+    return name.isidentifier() and name != "__pycache__"
+
+
 def _ignored(probe: str, rules: tuple[_Rule, ...]) -> bool:
     """Whether any rule ignores ``probe`` (a relative path, "/"-terminated for a
     directory), each rule seeing the probe relative to its own directory."""
@@ -378,7 +407,7 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
              respect_gitignore: bool = True, follow_links: bool = False,
              watch: list[str] | None = None,
              unlisted: list[tuple[str, str]] | None = None,
-             ignored: list[str] | None = None) -> list[SourceFile]:
+             excluded: list[str] | None = None) -> list[SourceFile]:
     """All Python files under ``root``, sorted by relative path, with module names.
 
     Walks with ``os.scandir`` and plain strings because this runs on every file and
@@ -399,10 +428,12 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     caller must say so and must not call its modules missing. Such a walk is never
     replayed (its result depends on permissions, which no mtime records).
 
-    ``ignored``, if given, receives the relative path of each directory ("a/b/") and
-    module file ("a/b/c.py") that an exclude or ``.gitignore`` pattern left out and
-    whose name could be a module's: it exists, so an import of it must not be called
-    missing (a generated ``_version.py`` is typically ignored by git).
+    ``excluded``, if given, receives the relative path of each excluded entry that
+    could be imported as a module: a directory with an identifier for a name
+    (``"pip/_internal/operations/build/"``, pruned by the default ``build`` exclude) or
+    a module file, without its suffix (``"app/local_settings"`` for a ``local_settings.py``
+    ignored by git). Not analysed does not
+    mean absent: imports of their modules are unknown, never missing (``Project.hidden``).
     """
     root = real_path(root)
     base = _rule(_exclude_spec(exclude), 0)
@@ -460,15 +491,15 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
             rel = rel_dir + entry.name + "/"
             if not _ignored(rel, rules):
                 stack.append((entry.path, rel, rules))
-            elif ignored is not None and entry.name.isidentifier():
-                ignored.append(rel)
+            elif excluded is not None and _importable(entry.name):
+                excluded.append(rel)
         dir_path: Path | None = None
         where: tuple[str | None, bool] | None = None
         for entry in files:
             rel = rel_dir + entry.name
             if _ignored(rel, rules):
-                if ignored is not None and _stem(entry.name).isidentifier():
-                    ignored.append(rel)
+                if excluded is not None and _importable(stem := _stem(entry.name)):
+                    excluded.append(rel_dir + stem)
                 continue
             try:
                 regular = entry.is_file()

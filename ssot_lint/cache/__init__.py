@@ -56,7 +56,7 @@ class DiskView:
     files: list[SourceFile]
     scanned: dict[str, tuple[str, str]]
     unlisted: tuple[str, ...] = ()  # directories discovery could not list
-    ignored: tuple[str, ...] = ()  # module paths exclude/.gitignore patterns left out
+    excluded: tuple[str, ...] = ()  # excluded paths that could be modules
 
 
 @dataclass
@@ -77,10 +77,11 @@ class Reading:
         from ssot_lint.cache.results import ResultsMemo, project_keys, setting_key
 
         project = self.project
-        # what could not be listed changes findings (Project.hidden) but not the files
+        # what could not be listed or was excluded changes findings (Project.hidden)
+        # but not the files
         setting = setting_key(project.config, project.registry, cwd or Path.cwd()) + "".join(
             f"\nunlisted {rel}" for rel in project.unlisted) + "".join(
-            f"\nignored {rel}" for rel in project.ignored)
+            f"\nexcluded {rel}" for rel in project.excluded)
         keys = project_keys(setting, project.files, self.interfaces,
                             project.registry.policy.cycle_imports == "all")
         return ResultsMemo(self.cache, keys, self.digests, self.interfaces, selected)
@@ -88,7 +89,7 @@ class Reading:
 
     def detach(self) -> Project:
         """The project with every fact decoded, usable after the reading is closed."""
-        self.project.facts = dict(self.project.facts.items())
+        self.project.detach()
         return self.project
 
 
@@ -140,15 +141,15 @@ def open_project(config: Config, *, registry: Registry | None = None,
         from ssot_lint.cache.scan import scan_uncached
 
         found: list[tuple[str, str]] = []
-        skipped: list[str] = []
+        pruned: list[str] = []
         files = discover(config.root, registry.source_roots, exclude=config.exclude,
                          respect_gitignore=config.respect_gitignore, unlisted=found,
-                         ignored=skipped)
+                         excluded=pruned)
         unlisted = note_unlisted(found)
         facts = scan_uncached(files, config.target_version, config.max_file_size, options,
                               overlay=buffers, progress=progress)
         yield Reading(Project(config=config, registry=registry, files=files, facts=facts,
-                              unlisted=unlisted, ignored=tuple(sorted(skipped))),
+                              unlisted=unlisted, excluded=tuple(sorted(pruned))),
                       overlay=buffers)
         return
     from ssot_lint.cache.discover_memo import discover_remembered
@@ -164,26 +165,26 @@ def open_project(config: Config, *, registry: Registry | None = None,
     under = str(config.root) + os.sep
     try:
         if disk is not None:
-            files, unlisted, ignored = disk.files, disk.unlisted, disk.ignored
+            files, unlisted, excluded = disk.files, disk.unlisted, disk.excluded
         else:
             found = []
-            skipped = []
+            pruned = []
             files = discover_remembered(config.root, registry.source_roots,
                                         exclude=config.exclude,
                                         respect_gitignore=config.respect_gitignore, cache=cache,
                                         code=code_fingerprint(), unlisted=found,
-                                        ignored=skipped)
+                                        excluded=pruned)
             unlisted = note_unlisted(found)
-            ignored = tuple(sorted(skipped))
+            excluded = tuple(sorted(pruned))
         scanned = scan_cached(files, config.target_version, config.max_file_size, options,
                               cache, slim=slim, overlay=buffers,
                               trusted=disk.scanned if disk is not None else None,
                               progress=progress)
         cache.flush(under=under)  # new facts to disk, out of memory
         project = Project(config=config, registry=registry, files=files, facts=scanned.facts,
-                          unlisted=unlisted, ignored=ignored)
+                          unlisted=unlisted, excluded=excluded)
         yield Reading(project, cache, scanned.digests, scanned.interfaces, buffers,
-                      DiskView(files, scanned.on_disk(), unlisted, ignored))
+                      DiskView(files, scanned.on_disk(), unlisted, excluded))
         cache.flush(under=under)
     finally:
         cache.close()

@@ -21,6 +21,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
+from enum import Enum
 from typing import Any
 
 from ssot_lint.model.facts import FileFacts
@@ -128,11 +129,14 @@ def _decoder(hint: Any, layout: list[str]) -> Decoder:
     if origin is dict or hint is dict:
         layout.append("dict")
         return _dict
+    if isinstance(hint, type) and issubclass(hint, Enum) and issubclass(hint, str):
+        layout.append(f"{hint.__name__}({','.join(member.value for member in hint)})")
+        return hint  # written as its value (a str); Enum(value) refuses any other
     known = {str: _str, int: _int, bool: _bool}
     if hint not in known:
         raise TypeError(f"the facts codec cannot decode {hint}; use str, int, bool, "
-                        "X | None, tuple[X, ...], tuple[X, Y], dict, dict[str, X] or a "
-                        "dataclass")
+                        "X | None, tuple[X, ...], tuple[X, Y], dict, dict[str, X], a str "
+                        "Enum or a dataclass")
     layout.append(hint.__name__)
     return known[hint]
 

@@ -38,8 +38,9 @@ def _stamp(path: str) -> Stamp:
 def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...],
                         respect_gitignore: bool, cache: FactsCache,
                         code: str, unlisted: list[tuple[str, str]] | None = None,
-                        ignored: list[str] | None = None) -> list[SourceFile]:
-    """``discover(...)``, replayed from ``cache`` when nothing it depended on changed.
+                        excluded: list[str] | None = None) -> list[SourceFile]:
+    """``discover(...)``, replayed from ``cache`` when nothing it depended on changed
+    (``excluded`` receives the walk's excluded module paths, replayed too).
 
     The caller checks the source roots first (``discover.check_source_roots``); a
     replay stays exact without repeating it, since a source root that disappears or
@@ -48,7 +49,7 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
     root = root.resolve()
     if os.name == "nt":  # paths are rebuilt from POSIX strings below
         return discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
-                        unlisted=unlisted, ignored=ignored)
+                        unlisted=unlisted, excluded=excluded)
     key = hashlib.blake2b(json.dumps(
         [str(root), list(source_roots), list(exclude), respect_gitignore,
          list(DEFAULT_EXCLUDES), code]).encode(), digest_size=16).hexdigest()
@@ -56,18 +57,16 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
     if stored is not None:
         replayed = _replay(stored, root)
         if replayed is not None:
-            files, left_out = replayed
-            if ignored is not None:
-                ignored.extend(left_out)
-            return files
+            if excluded is not None:
+                excluded.extend(replayed[1])
+            return replayed[0]
     started = time.time()
     watch: list[str] = []
-    skipped: list[str] = []
+    pruned: list[str] = []
     files = discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
-                     watch=watch, unlisted=unlisted,  # a walk with unlisted dirs: not stored
-                     ignored=skipped)
-    if ignored is not None:
-        ignored.extend(skipped)
+                     watch=watch, unlisted=unlisted, excluded=pruned)  # unlisted: not stored
+    if excluded is not None:
+        excluded.extend(pruned)
     if UNWATCHABLE in watch:
         return files
     stamps = [(path, _stamp(path)) for path in watch]
@@ -76,12 +75,12 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
         cache.remember_discovery(key, json.dumps({
             "watch": stamps,
             "files": [[f.rel, f.module, f.is_package, f.package] for f in files],
-            "ignored": skipped}))
+            "excluded": pruned}))
     return files
 
 
 def _replay(stored: str, root: Path) -> tuple[list[SourceFile], list[str]] | None:
-    """The stored walk's files and ignored entries if every watched path still has its
+    """The stored walk's files and excluded paths if every watched path still has its
     stamp, else None."""
     try:
         data = json.loads(stored)
@@ -102,11 +101,12 @@ def _replay(stored: str, root: Path) -> tuple[list[SourceFile], list[str]] | Non
                 return None  # every file of a walk is in a directory the walk listed
             files.append(SourceFile(path=Path(base + rel), rel=rel, module=module,
                                     is_package=is_package, package=package))
-        left_out = data["ignored"]
-        if type(left_out) is not list or not all(
-                type(rel) is str and _inside(rel.rstrip("/")) for rel in left_out):
+        excluded = data["excluded"]
+        if not (type(excluded) is list and all(
+                type(rel) is str and _inside(rel.rstrip("/")) and
+                os.path.dirname(base + rel.rstrip("/")) in listed for rel in excluded)):
             return None
-        return files, left_out
+        return files, excluded
     except (ValueError, TypeError, KeyError):
         return None  # a row from another version, or damaged: walk again
 

@@ -16,6 +16,8 @@ from ssot_lint.discover import (
     _rule,
     discover,
     module_name,
+    path_globs,
+    path_matches,
 )
 from ssot_lint.errors import RegistryError
 
@@ -244,7 +246,24 @@ def test_quick_pre_check_is_skipped_for_regex_it_does_not_understand() -> None:
     assert _prefilter([re.compile(r"^\d")]) is None
 
 
-# -- what patterns leave out still exists (SSOT102 must not call it missing) ----------
+def test_every_path_glob_is_compiled_by_the_one_safe_helper() -> None:
+    """per-file-ignores, an entry's ``paths`` and ``duplicate_exclude`` match through
+    ``path_matches``: the same gitignore meaning as ``exclude``, and a many-star glob
+    gets the rewritten (non-backtracking) regex, as ``exclude`` does, not pathspec's."""
+    import pathspec
+
+    glob = "*a*a*a*a*a*a*a*a*a*b"
+    ours = path_globs((glob,)).patterns[0].regex
+    raw = pathspec.GitIgnoreSpec.from_lines([glob]).patterns[0].regex
+    assert ours.pattern != raw.pattern
+    for name in ("ab", "aaaaaaaaab", "xaxaxaxaxaxaxaxaxab/c.py", "aaaa.py", "b"):
+        assert path_matches((glob,), name) == bool(raw.match(name)), name
+    assert path_matches(("convert_*.py",), "pkg/deep/convert_x.py")  # no "/": any depth
+    assert not path_matches(("/convert_*.py",), "pkg/convert_x.py")
+    assert not path_matches((), "anything.py")
+
+
+# -- what patterns leave out still exists, cold, warm and after a deletion ----------
 IGNORED_TREE = {
     ".gitignore": "_version.py\ngenerated/\n.venv/\n",
     "src/pkg/__init__.py": "from pkg._version import version\n",
@@ -255,15 +274,6 @@ IGNORED_TREE = {
     ".venv/lib/site.py": "",
     "src/pkg/notes-v2.py": "",
 }
-
-
-def test_discovery_names_the_module_paths_patterns_leave_out(tmp_path: Path) -> None:
-    root = tree(tmp_path, IGNORED_TREE)
-    ignored: list[str] = []
-    files = discover(root, ("src",), exclude=("*-v2.py",), ignored=ignored)
-    assert [f.rel for f in files] == ["src/pkg/__init__.py", "src/pkg/uses.py"]
-    # .venv is no module name; notes-v2 neither
-    assert sorted(ignored) == ["src/pkg/_version.py", "src/pkg/generated/"]
 
 
 def test_an_ignored_module_is_not_missing_cold_warm_or_edited(tmp_path: Path) -> None:
