@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ssot_lint.cache.store import FactsCache
 
 __all__ = ["Buffers", "DiskView", "Progress", "Reading", "ScanOptions", "build_project",
-           "open_project", "read_facts"]
+           "open_project", "read_facts", "read_registry"]
 
 Buffers = Mapping[Path | str, str]
 """Unsaved editor buffers: text by path, checked instead of the files on disk."""
@@ -102,6 +102,29 @@ def note_unlisted(unlisted: list[tuple[str, str]]) -> tuple[str, ...]:
                   "imports of its modules are not reported as missing; make it readable"
                   for rel, why in sorted(unlisted)])
     return tuple(rel for rel, _ in unlisted)
+
+
+def read_registry(config: Config) -> Registry:
+    """The registry ``config`` names, for a command that reads nothing else (``where``).
+
+    With the cache on, it comes through the registry memo (``registry_memo``) like
+    every other command's; a fresh read is remembered only in a cache directory an
+    earlier run made, so such a command never creates one.
+    """
+    options = options_for(config)
+    if options.cache_dir is None:
+        return _registry_for(config, None)
+    from ssot_lint.cache.registry_memo import RegistryMemo, load_remembered
+    from ssot_lint.cache.scan import report_notes
+    from ssot_lint.cache.store import check_cache_directory
+
+    check_cache_directory(options.cache_dir)
+    memo = RegistryMemo(options.cache_dir)
+    registry, key = load_remembered(config.registry_path, Path.cwd(), memo)
+    if key is not None and options.cache_dir.is_dir():
+        memo.remember(key, registry)
+    report_notes(memo.notes)
+    return registry
 
 
 def _registry_for(config: Config, registry: Registry | None) -> Registry:

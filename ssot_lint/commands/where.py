@@ -27,12 +27,12 @@ def command(query: str, registry: Path | None, config_file: Path | None) -> None
 def answer(query: str, registry: Path | None, config_file: Path | None) -> None:
     """Print what the registry says about ``query``; exit 1 when it knows nothing."""
     from ssot_lint.api import resolve_config
+    from ssot_lint.cache import read_registry
     from ssot_lint.errors import EXIT_FINDINGS, ExitCode
-    from ssot_lint.load.registry import load_registry
     from ssot_lint.registry_tools.where import render, where
 
     config = resolve_config([], config_file=config_file, registry=registry)
-    result = where(load_registry(config.registry_path, display_base=Path.cwd()), query.strip())
+    result = where(read_registry(config), query.strip())
     click.echo(render(result), nl=False)
     if not result.found:
         raise ExitCode(EXIT_FINDINGS)

@@ -329,3 +329,22 @@ def test_a_deprecated_entry_read_from_the_memo_is_a_rule_entry(tmp_path: Path,
     entry = served.deprecated["app.legacy.helper"]
     assert isinstance(entry, RuleEntry) and entry.kind == "deprecated"
     assert entry.allow_in == () and isinstance(entry.allow_in, tuple)
+
+
+def test_where_reads_the_memo_and_never_creates_a_cache(tmp_path: Path) -> None:
+    """``where`` reads only the registry: through the memo once a run made the cache
+    directory (damage healed, the same answer), and without one it creates none."""
+    root = write_project(tmp_path / "proj", {"app/core/models.py": "class User: ...\n"},
+                         '[project]\npackages = ["app"]\n\n[symbols."app.core.models.User"]\n'
+                         'aliases = ["app.legacy.User"]\n')
+    cache = root / ".ssot_lint_cache"
+    before = _cli(root, "where", "app.legacy.User")
+    assert before.returncode == 0 and "app.core.models.User" in before.stdout
+    assert not cache.exists()
+    _cli(root, "check")
+    (cache / REGISTRY_MEMO).write_bytes(b"damaged")
+    healed = _cli(root, "where", "app.legacy.User")
+    assert healed.stdout == before.stdout and "registry cache" in healed.stderr
+    assert (cache / REGISTRY_MEMO).read_bytes().startswith(b'{"format"')
+    again = _cli(root, "where", "app.legacy.User")
+    assert again.stdout == before.stdout and again.stderr == ""
