@@ -260,9 +260,11 @@ class LazyFacts(MutableMapping[str, FileFacts]):
         return decoded
 
     def decoded(self, digests: Collection[str]) -> dict[str, FileFacts]:
-        """digest -> facts decoded so far from the rows of ``digests`` (slim or
-        complete, for ``known`` of a later reading of the same target)."""
-        found: dict[str, FileFacts] = {}
+        """digest -> facts decoded from the rows of ``digests`` (slim or complete, for
+        ``known`` of a later reading of the same target): by this reading, or by the
+        ones before it (handed on, so a check that needed few rows does not make the
+        next one decode everything again)."""
+        found = {digest: facts for digest, facts in self._known.items() if digest in digests}
         for rel in self._decoded:
             digest = self._digests[rel]
             if digest in digests and rel in self._ready:

@@ -79,22 +79,26 @@ def test_a_seeded_check_reuses_decoded_facts_and_finds_what_an_uncached_one_does
     engine = root / "app/core/engine.py"
     marked = engine.read_text().replace("def helper():", "@deprecated('helper leaks')\n"
                                         "def helper():")
+    main = (root / MAIN).read_text()
     steps: list[dict[Path | str, str]] = [
         {},
-        {root / MAIN: (root / MAIN).read_text() + "import app.cycle_a\n"},  # import edit
+        {root / MAIN: main + "# a comment\n"},  # a body edit: little is decoded
+        {root / MAIN: main + "import app.cycle_a\n"},  # an import edit
         {engine: marked},  # another buffer marks a name deprecated (SSOT303 appears)
         {engine: marked, root / "app/cycle_b.py": "import app.cycle_a\n"},  # a cycle
         {},  # the buffers closed
     ]
     seed = None
+    digest = _digest(root, "app/cycle_a.py")  # never edited, never a buffer
     for number, buffers in enumerate(steps):
         found, facts = _seeded(root, buffers, seed)
         assert found == _uncached(root, buffers), f"step {number}"
-        if seed is not None:  # the legacy module's facts: decoded once, then reused
-            digest = _digest(root, "app/legacy.py")
-            assert facts.decoded({digest})[digest] is seed.decoded({digest})[digest]
+        if seed is None:
+            first = facts.decoded({digest})[digest]
+        else:  # decoded by the first check, then handed on from check to check
+            assert facts.decoded({digest})[digest] is first, f"step {number}"
         seed = facts
-    codes = {code for _, _, _, code, _ in _seeded(root, steps[3], seed)[0]}
+    codes = {code for _, _, _, code, _ in _seeded(root, steps[4], seed)[0]}
     assert {"SSOT111", "SSOT303", "SSOT204"} <= codes  # the steps exercised what they meant
 
 
