@@ -722,7 +722,7 @@ def test_moved_syntax_error_behind_an_unknown_verdict_is_not_replayed(tmp_path: 
                                                                     ) -> None:
     """A contract's "unknown — partial graph" verdict sits at the unparsable file's
     syntax error; when a line above it moves the error, the verdict moves with it
-    (position-free rows are never written while a file cannot be parsed)."""
+    (no position-free row is written for a file that cannot be parsed)."""
     root = write_project(tmp_path / "p", {
         "pkg/a.py": "import pkg.b\n",
         "pkg/b.py": "import pkg.c\ndef broken(:\n    pass\n",

@@ -15,9 +15,9 @@ the import graph read of them). So the facts cache's database also remembers:
   edit that only moves the file's function-level imports (a line added above them)
   shifts these findings with them instead of rebuilding the graph.
 - ``U`` rows: the same findings under the semantic key, which has no positions at
-  all, for a file whose graph findings cite no other file's lines (none is SSOT204,
-  whose message names the lines of the imports that break the cycle, and no file of
-  the project has a syntax problem, whose line an "unknown" verdict cites). When
+  all, for a file whose graph findings cite no line but its own imports' (none is
+  SSOT204, whose message names the lines of the imports that break the cycle, and
+  the file can be parsed: an "unknown" verdict sits at its syntax error). When
   only lines moved (a line added at the top of a file moves all its imports, which
   changes the graph key), they are shifted with the file's imports as ``G`` rows are
   (``moved``), so the graph is not rebuilt.
@@ -245,7 +245,6 @@ class ResultsMemo:
         self._rows_loaded = False
         self._more_loaded = False
         self.reused = 0  # files whose finished findings came from the memo
-        self._project: Project | None = None  # given by ``prepare``
 
     def whole(self) -> list[Finding] | None:
         """The run's findings if this very run was made before (all files replayed)."""
@@ -302,7 +301,6 @@ class ResultsMemo:
 
     def prepare(self, project: Project) -> None:
         """Give ``project`` the summaries remembered for this key."""
-        self._project = project
         summary = self._load(f"P:{self._semantic}")
         if isinstance(summary, dict):
             for name in _SUMMARIES:
@@ -331,13 +329,14 @@ class ResultsMemo:
                 return found
         return None
 
-    def _cites_no_other_lines(self, graph: list[Finding]) -> bool:
-        """Whether ``graph`` (a file's graph findings, computed or replayed in a run
-        that built the graph) holds no other file's line: then it may be remembered
-        without positions (``U`` rows)."""
-        analysis = self._project.__dict__.get("graph") if self._project else None
-        return analysis is not None and not analysis.problem_line \
-            and not any(finding.code == "SSOT204" for finding in graph)
+    @staticmethod
+    def _placed_at_imports(facts: FileFacts, graph: list[Finding]) -> bool:
+        """Whether ``graph`` (a file's graph findings) cites no line but the file's own
+        import positions, which ``moved`` shifts: then it may be remembered without
+        positions (``U`` rows). SSOT204 messages cite other files' import lines; the
+        "unknown — partial graph" verdicts sit at the syntax error of an unparsable
+        file (whose facts have no imports to follow)."""
+        return facts.problem is None and not any(f.code == "SSOT204" for f in graph)
 
     def registry(self) -> list[Finding] | None:
         return self._findings(f"V:{self._semantic}")
@@ -353,7 +352,7 @@ class ResultsMemo:
         self._put(self._key("O", source) or "", self._semantic, encode_findings(own))
         placed = {"at": _places(facts), "findings": encode_findings(graph)}
         self._put(self._key("G", source) or "", self._graph, placed)
-        if self._cites_no_other_lines(graph):
+        if self._placed_at_imports(facts, graph):
             self._put(self._key("U", source) or "", self._semantic, placed)
 
     def derived_key(self, kind: str) -> str | None:
