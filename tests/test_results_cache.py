@@ -30,6 +30,7 @@ from ssot_lint.api import CheckResult, check, resolve_config
 from ssot_lint.cache import results
 from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME
+from ssot_lint.graph.analysis import GraphAnalysis
 from ssot_lint.model.finding import Finding
 from tests.conftest import write_project
 
@@ -701,7 +702,7 @@ def test_imports_moved_down_replay_graph_findings_without_the_graph(root: Path) 
     edit(root, CLI, "import app.services.payments\n",
          "# a line above every import\nimport app.services.payments\n")
     one = assert_exact(root, [root / CLI])  # the pre-commit run over the edited file
-    assert "graph" not in one.project.__dict__  # replayed, not recomputed
+    assert GraphAnalysis not in one.project.shared  # replayed, not recomputed
     assert (CLI, "SSOT202", 7) in {(f.path, f.code, f.line) for f in one.findings}
     assert (CLI, "SSOT202", 6) in {(f.path, f.code, f.line) for f in before}
     assert_exact(root)  # and the whole project, every other file's graph rows replayed
@@ -713,7 +714,7 @@ def test_moved_imports_of_a_cycle_rebuild_the_graph(root: Path) -> None:
     warm(root)
     line_at_top_of_cycle_member(root)
     one = assert_exact(root, [root / ORDERS])
-    assert "graph" in one.project.__dict__
+    assert GraphAnalysis in one.project.shared
     assert any(f.code == "SSOT204" and f"({PAYMENTS}:3)" in f.message for f in one.findings)
     assert_exact(root)
 
