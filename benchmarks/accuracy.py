@@ -29,6 +29,7 @@ The benchmark executes the *packages* (to confirm); ssot-lint itself never does.
     python benchmarks/accuracy.py --confirm            # also try the imports
     python benchmarks/accuracy.py --ssot-lint /work/venv/bin/ssot-lint   # another build
     python benchmarks/accuracy.py --json out.json      # machine-readable counts
+    python benchmarks/accuracy.py --holdout            # the second set (HOLDOUT)
 
 Not part of the default ``pytest`` run. The results are documented in
 ``docs/accuracy.md``.
@@ -80,6 +81,26 @@ PACKAGES: tuple[Package, ...] = (
     Package("networkx==3.4.2", "star imports through __all__, transitively"),
     Package("scipy==1.14.1", "compiled extensions with .pyi stubs; PEP 562 __getattr__ "
                              "over a literal list of submodules"),
+)
+
+# A second set, first measured as a holdout (nothing here was tuned for them before the
+# run that found the excluded-directory, open-namespace and escaping-globals() classes):
+# ``--holdout`` runs these instead of PACKAGES.
+HOLDOUT: tuple[Package, ...] = (
+    Package("pandas==2.2.3", "huge single package; compiled extensions; optional deps"),
+    Package("sympy==1.13.3", "huge pure-Python package (1,500 files)"),
+    Package("setuptools==75.6.0", "vendored packages (_vendor), distutils shim"),
+    Package("pip==24.3.1", "vendored packages; a package named build (default exclude)"),
+    Package("sqlalchemy==2.0.36", "Cython-compiled modules beside .py"),
+    Package("aiohttp==3.11.9", "compiled helpers with pure-Python fallbacks"),
+    Package("attrs==24.2.0", "two top-level packages (attr, attrs) re-exporting"),
+    Package("protobuf==5.29.0", "generated _pb2 modules filling globals() via a builder; "
+                                "a namespace package (google)"),
+    Package("google-api-core==2.23.0", "PEP 420 namespace package shared with other "
+                                       "distributions (google.protobuf, google.auth)"),
+    Package("matplotlib==3.9.3", "backends exporting names with a class decorator"),
+    Package("jax==0.4.35", "large package; tests shipped in the wheel without data"),
+    Package("botocore==1.35.70", "data-driven clients; optional customizations"),
 )
 
 
@@ -231,12 +252,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="try each remaining finding's import in an isolated venv")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--details", action="store_true", help="print every library finding")
+    parser.add_argument("--holdout", action="store_true",
+                        help="measure the HOLDOUT packages instead of the main set")
     args = parser.parse_args(argv)
-    chosen = [p for p in PACKAGES
+    packages = HOLDOUT if args.holdout else PACKAGES
+    chosen = [p for p in packages
               if not args.names or _dist(p.requirement)[0] in
               {n.lower().replace("-", "_") for n in args.names}]
     started = time.monotonic()
-    python = ensure_venv(list(PACKAGES)) if args.confirm else None
+    python = ensure_venv(list(packages)) if args.confirm else None
     results = []
     print(f"{'package':28} {'files':>6} {'SSOT102':>8} {'SSOT103':>8} "
           f"{'tests:102':>10} {'tests:103':>10} {'seconds':>8}")

@@ -300,6 +300,11 @@ def _rule(spec: pathspec.GitIgnoreSpec, cut: int) -> _Rule | None:
     return (cut, quick, spec.match_file)
 
 
+def _importable(name: str) -> bool:
+    """Could ``name`` (a directory or a module file's stem) be a module's last part?"""
+    return name.isidentifier() and name != "__pycache__"
+
+
 def _ignored(probe: str, rules: tuple[_Rule, ...]) -> bool:
     """Whether any rule ignores ``probe`` (a relative path, "/"-terminated for a
     directory), each rule seeing the probe relative to its own directory."""
@@ -377,7 +382,8 @@ def check_source_roots(root: Path, source_roots: tuple[str, ...]) -> None:
 def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...] = (),
              respect_gitignore: bool = True, follow_links: bool = False,
              watch: list[str] | None = None,
-             unlisted: list[tuple[str, str]] | None = None) -> list[SourceFile]:
+             unlisted: list[tuple[str, str]] | None = None,
+             excluded: list[str] | None = None) -> list[SourceFile]:
     """All Python files under ``root``, sorted by relative path, with module names.
 
     Walks with ``os.scandir`` and plain strings because this runs on every file and
@@ -397,6 +403,13 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
     exists but cannot be listed (no read permission): its files are unknown, so the
     caller must say so and must not call its modules missing. Such a walk is never
     replayed (its result depends on permissions, which no mtime records).
+
+    ``excluded``, if given, receives the relative path of each excluded entry that
+    could be imported as a module: a directory with an identifier for a name
+    (``"pip/_internal/operations/build/"``, pruned by the default ``build`` exclude) or
+    a module file, without its suffix (``"app/local_settings"`` for a ``local_settings.py``
+    ignored by git). Not analysed does not
+    mean absent: imports of their modules are unknown, never missing (``Project.hidden``).
     """
     root = real_path(root)
     base = _rule(_exclude_spec(exclude), 0)
@@ -454,11 +467,15 @@ def discover(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, .
             rel = rel_dir + entry.name + "/"
             if not _ignored(rel, rules):
                 stack.append((entry.path, rel, rules))
+            elif excluded is not None and _importable(entry.name):
+                excluded.append(rel)
         dir_path: Path | None = None
         where: tuple[str | None, bool] | None = None
         for entry in files:
             rel = rel_dir + entry.name
             if _ignored(rel, rules):
+                if excluded is not None and _importable(stem := _stem(entry.name)):
+                    excluded.append(rel_dir + stem)
                 continue
             try:
                 regular = entry.is_file()

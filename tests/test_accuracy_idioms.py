@@ -272,3 +272,58 @@ def test_computed_module_names_are_unknown(tmp_path: Path) -> None:
     }
     root = write_project(tmp_path, files, packages=("num", "app"))
     assert found(run_check(root)) == []
+
+
+# -- excluded is not absent; open namespace packages -----------------------------------
+EXCLUDED: dict[str, str | bytes] = {
+    # pip's own package named like a build directory (pruned by the default excludes)
+    "app/operations/build/__init__.py": "",
+    "app/operations/build/wheel.py": "def build_wheel(): ...\n",
+    "app/local_settings.py": "DEBUG = True\n",  # ignored by git: exists on a laptop
+    ".gitignore": "local_settings.py\n",
+    "app/env/__init__.py": "",  # a package named like a virtualenv directory
+}
+EXCLUDED_MAIN = ("from app.operations.build.wheel import build_wheel\n"
+                 "from app.operations import build\n"
+                 "from app.local_settings import DEBUG\n"
+                 "import app.env.spaces\n"
+                 "from app.operations.missing import nothing\n"
+                 "from app.operations import absent\n")
+
+
+def test_excluded_modules_are_unknown_not_missing(tmp_path: Path) -> None:
+    root = write_project(tmp_path, {**EXCLUDED, "app/main.py": EXCLUDED_MAIN},
+                         packages=("app",))
+    for cached in (False, True, True):  # uncached, cold cache, replayed walk
+        options: dict[str, object] = {"cache_dir": tmp_path / "cache"} if cached \
+            else {"cache": False}
+        assert found(run_check(root, **options)) == [
+            (5, "SSOT102", "module `app.operations.missing` does not exist"),
+            (6, "SSOT103", "`app.operations` has no name `absent`"),
+        ]
+    # the walk's excluded paths are what Project.hidden consults
+    project = build_project(load_config(root, overrides={"cache": False}))
+    assert project.excluded == ("app/env/", "app/local_settings", "app/operations/build/")
+
+
+NAMESPACES: dict[str, str | bytes] = {
+    "google/.namespace": "",  # no __init__.py: other distributions add google.protobuf
+    "google/api_core/__init__.py": "",
+    "google/api_core/retry.py": "def retry(): ...\n",
+    "app/__init__.py": "",
+    "app/plugins/.namespace": "",  # a namespace below a regular package: closed
+    "app/plugins/base.py": "",
+}
+
+
+def test_open_namespace_packages_leave_missing_modules_unknown(tmp_path: Path) -> None:
+    main = ("from google.protobuf import message\nimport google.auth.credentials\n"
+            "from google import protobuf\nfrom google.api_core.retry import retry, nope\n"
+            "from app.plugins import gone\nimport app.plugins.gone\n")
+    root = write_project(tmp_path, {**NAMESPACES, "app/main.py": main},
+                         packages=("google", "app"))
+    assert found(run_check(root)) == [
+        (4, "SSOT103", "`google.api_core.retry` has no name `nope`"),
+        (5, "SSOT103", "`app.plugins` has no name `gone`"),
+        (6, "SSOT102", "module `app.plugins.gone` does not exist"),
+    ]

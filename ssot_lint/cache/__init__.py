@@ -55,6 +55,7 @@ class DiskView:
     files: list[SourceFile]
     scanned: dict[str, tuple[str, str]]
     unlisted: tuple[str, ...] = ()  # directories discovery could not list
+    excluded: tuple[str, ...] = ()  # excluded paths that could be modules
 
 
 @dataclass
@@ -75,9 +76,11 @@ class Reading:
         from ssot_lint.cache.results import ResultsMemo, project_keys, setting_key
 
         project = self.project
-        # what could not be listed changes findings (Project.hidden) but not the files
+        # what could not be listed or was excluded changes findings (Project.hidden)
+        # but not the files
         setting = setting_key(project.config, project.registry, cwd or Path.cwd()) + "".join(
-            f"\nunlisted {rel}" for rel in project.unlisted)
+            f"\nunlisted {rel}" for rel in project.unlisted) + "".join(
+            f"\nexcluded {rel}" for rel in project.excluded)
         keys = project_keys(setting, project.files, self.interfaces,
                             project.registry.policy.cycle_imports == "all")
         return ResultsMemo(self.cache, keys, self.digests, self.interfaces, selected)
@@ -128,13 +131,16 @@ def open_project(config: Config, *, registry: Registry | None = None,
         from ssot_lint.cache.scan import scan_uncached
 
         found: list[tuple[str, str]] = []
+        pruned: list[str] = []
         files = discover(config.root, registry.source_roots, exclude=config.exclude,
-                         respect_gitignore=config.respect_gitignore, unlisted=found)
+                         respect_gitignore=config.respect_gitignore, unlisted=found,
+                         excluded=pruned)
         unlisted = note_unlisted(found)
         facts = scan_uncached(files, config.target_version, config.max_file_size, options,
                               overlay=buffers, progress=progress)
         yield Reading(Project(config=config, registry=registry, files=files, facts=facts,
-                              unlisted=unlisted), overlay=buffers)
+                              unlisted=unlisted, excluded=tuple(sorted(pruned))),
+                      overlay=buffers)
         return
     from ssot_lint.cache.discover_memo import discover_remembered
     from ssot_lint.cache.results import code_fingerprint
@@ -145,23 +151,26 @@ def open_project(config: Config, *, registry: Registry | None = None,
     under = str(config.root) + os.sep
     try:
         if disk is not None:
-            files, unlisted = disk.files, disk.unlisted
+            files, unlisted, excluded = disk.files, disk.unlisted, disk.excluded
         else:
             found = []
+            pruned = []
             files = discover_remembered(config.root, registry.source_roots,
                                         exclude=config.exclude,
                                         respect_gitignore=config.respect_gitignore, cache=cache,
-                                        code=code_fingerprint(), unlisted=found)
+                                        code=code_fingerprint(), unlisted=found,
+                                        excluded=pruned)
             unlisted = note_unlisted(found)
+            excluded = tuple(sorted(pruned))
         scanned = scan_cached(files, config.target_version, config.max_file_size, options,
                               cache, slim=slim, overlay=buffers,
                               trusted=disk.scanned if disk is not None else None,
                               progress=progress)
         cache.flush(under=under)  # new facts to disk, out of memory
         project = Project(config=config, registry=registry, files=files, facts=scanned.facts,
-                          unlisted=unlisted)
+                          unlisted=unlisted, excluded=excluded)
         yield Reading(project, cache, scanned.digests, scanned.interfaces, buffers,
-                      DiskView(files, scanned.on_disk(), unlisted))
+                      DiskView(files, scanned.on_disk(), unlisted, excluded))
         cache.flush(under=under)
     finally:
         cache.close()

@@ -37,9 +37,10 @@ def _stamp(path: str) -> Stamp:
 
 def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: tuple[str, ...],
                         respect_gitignore: bool, cache: FactsCache,
-                        code: str, unlisted: list[tuple[str, str]] | None = None
-                        ) -> list[SourceFile]:
-    """``discover(...)``, replayed from ``cache`` when nothing it depended on changed.
+                        code: str, unlisted: list[tuple[str, str]] | None = None,
+                        excluded: list[str] | None = None) -> list[SourceFile]:
+    """``discover(...)``, replayed from ``cache`` when nothing it depended on changed
+    (``excluded`` receives the walk's excluded module paths, replayed too).
 
     The caller checks the source roots first (``discover.check_source_roots``); a
     replay stays exact without repeating it, since a source root that disappears or
@@ -48,19 +49,24 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
     root = root.resolve()
     if os.name == "nt":  # paths are rebuilt from POSIX strings below
         return discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
-                        unlisted=unlisted)
+                        unlisted=unlisted, excluded=excluded)
     key = hashlib.blake2b(json.dumps(
         [str(root), list(source_roots), list(exclude), respect_gitignore,
          list(DEFAULT_EXCLUDES), code]).encode(), digest_size=16).hexdigest()
     stored = cache.discovery(key)
     if stored is not None:
-        files = _replay(stored, root)
-        if files is not None:
-            return files
+        replayed = _replay(stored, root)
+        if replayed is not None:
+            if excluded is not None:
+                excluded.extend(replayed[1])
+            return replayed[0]
     started = time.time()
     watch: list[str] = []
+    pruned: list[str] = []
     files = discover(root, source_roots, exclude=exclude, respect_gitignore=respect_gitignore,
-                     watch=watch, unlisted=unlisted)  # a walk with unlisted dirs: not stored
+                     watch=watch, unlisted=unlisted, excluded=pruned)  # unlisted: not stored
+    if excluded is not None:
+        excluded.extend(pruned)
     if UNWATCHABLE in watch:
         return files
     stamps = [(path, _stamp(path)) for path in watch]
@@ -68,12 +74,14 @@ def discover_remembered(root: Path, source_roots: tuple[str, ...], *, exclude: t
     if all(stamp is None or max(stamp[0], stamp[1]) < racy for _, stamp in stamps):
         cache.remember_discovery(key, json.dumps({
             "watch": stamps,
-            "files": [[f.rel, f.module, f.is_package, f.package] for f in files]}))
+            "files": [[f.rel, f.module, f.is_package, f.package] for f in files],
+            "excluded": pruned}))
     return files
 
 
-def _replay(stored: str, root: Path) -> list[SourceFile] | None:
-    """The stored walk's files if every watched path still has its stamp, else None."""
+def _replay(stored: str, root: Path) -> tuple[list[SourceFile], list[str]] | None:
+    """The stored walk's files and excluded paths if every watched path still has its
+    stamp, else None."""
     try:
         data = json.loads(stored)
         base = str(root) + os.sep
@@ -93,7 +101,12 @@ def _replay(stored: str, root: Path) -> list[SourceFile] | None:
                 return None  # every file of a walk is in a directory the walk listed
             files.append(SourceFile(path=Path(base + rel), rel=rel, module=module,
                                     is_package=is_package, package=package))
-        return files
+        excluded = data["excluded"]
+        if not (type(excluded) is list and all(
+                type(rel) is str and _inside(rel.rstrip("/")) and
+                os.path.dirname(base + rel.rstrip("/")) in listed for rel in excluded)):
+            return None
+        return files, excluded
     except (ValueError, TypeError, KeyError):
         return None  # a row from another version, or damaged: walk again
 

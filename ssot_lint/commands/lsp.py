@@ -17,7 +17,8 @@ from ssot_lint.errors import ConfigError
 @click.option("--unsafe-fixes", is_flag=True, default=False,
               help="Also offer rename fixes (fix = \"rename\" entries) as quick fixes.")
 @click.option("--docs-url", metavar="URL",
-              help="Base URL of the rule pages (<URL>SSOT111.md) linked from diagnostics.")
+              help="Base URL of the rule pages (<URL>SSOT111.md) linked from diagnostics; "
+                   "no links without it.")
 @click.option("--debounce", type=click.FloatRange(min=0), default=0.15, show_default=True,
               metavar="SECONDS", help="Quiet time after an edit before the buffer is checked.")
 def command(registry: Path | None, config_file: Path | None, unsafe_fixes: bool,

@@ -363,18 +363,32 @@ def _namespace_call(node: ast.expr) -> bool:
 
 def binds_computed_names(tree: ast.Module, text: str) -> bool:
     """Whether the module binds names nothing static can list: ``globals()[key] = value``,
-    ``globals().update(...)`` (numpy's ``numerictypes`` adds its scalar types so), and
-    the same through ``vars()``. Anywhere in the file: a function called at import time
-    may do it."""
+    ``globals().update(...)`` (numpy's ``numerictypes`` adds its scalar types so), the
+    same through ``vars()``, and the namespace handed to code that may write to it:
+    ``exec(code, globals())`` or protobuf's generated ``_globals = globals()`` then
+    ``_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'x_pb2', _globals)``. Anywhere
+    in the file: a function called at import time may do it."""
     if "globals()" not in text and "vars()" not in text:
         return False
-    for node in walk(tree):
+    nodes = list(walk(tree))
+    aliases = {target.id for node in nodes if isinstance(node, ast.Assign)
+               and _namespace_call(node.value)
+               for target in node.targets if isinstance(target, ast.Name)}
+
+    def namespace(node: ast.expr) -> bool:
+        return _namespace_call(node) or (isinstance(node, ast.Name) and node.id in aliases)
+
+    for node in nodes:
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) \
-                and _namespace_call(node.value):
+                and namespace(node.value):
             return True
         if isinstance(node, ast.Attribute) and node.attr in _MUTATORS \
-                and _namespace_call(node.value):
+                and namespace(node.value):
             return True
+        if isinstance(node, ast.Call) and any(
+                namespace(arg.value if isinstance(arg, ast.Starred) else arg)
+                for arg in (*node.args, *(k.value for k in node.keywords if k.arg is not None))):
+            return True  # ``f(**globals())`` unpacks a copy: not the namespace itself
     return False
 
 

@@ -259,7 +259,8 @@ def _fix_rounds(project: Project, files: Sequence[SourceFile],
             data = states[source.rel].original.encode(states[source.rel].text)
             project.facts[source.rel] = extract_facts(data, config.target_version)
         project = Project(config=config, registry=project.registry, files=project.files,
-                          facts=project.facts, unlisted=project.unlisted)
+                          facts=project.facts, unlisted=project.unlisted,
+                          excluded=project.excluded)
         findings.update(_by_file(changed, found(changed, project), cwd))
         todo = changed
     if any(state.text != state.original.text for state in states.values()):

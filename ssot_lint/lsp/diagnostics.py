@@ -42,12 +42,13 @@ def message_of(finding: Finding) -> str:
 
 def to_diagnostic(finding: Finding, lines: Sequence[str], codec: PositionCodec,
                   docs_url: str | None) -> types.Diagnostic:
+    page = rule_page(finding.code, docs_url)
     return types.Diagnostic(
         range=finding_range(finding, lines, codec),
         message=message_of(finding),
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code,
-        code_description=types.CodeDescription(href=rule_page(finding.code, docs_url)),
+        code_description=types.CodeDescription(href=page) if page is not None else None,
         source=SOURCE,
         data={"rule": finding.rule, "line": finding.line, "column": finding.column},
     )

@@ -32,7 +32,7 @@ class Settings:
     config_file: Path | None = None
     registry: Path | None = None
     unsafe_fixes: bool = False  # offer rename fixes (``fix --unsafe-fixes``) as quick fixes
-    docs_url: str | None = None  # base of the rule pages; None: links.DEFAULT_DOCS_URL
+    docs_url: str | None = None  # base of the rule pages; None: no links
     debounce: float = 0.15  # seconds of quiet typing before a buffer is checked
 
 

@@ -76,6 +76,25 @@ class ModuleIndex:
     def exists(self, name: str) -> bool:
         return self.kind(name) is not None
 
+    def open_namespace(self, name: str) -> bool:
+        """Whether ``name`` and every package above it are namespace directories.
+
+        Such a package's ``__path__`` is every same-named directory on ``sys.path``
+        (PEP 420): other distributions add portions (``google.protobuf`` beside a
+        project's ``google.api_core``), so what is missing below it here may exist at
+        run time. Below a regular package (``a/__init__.py``) the path is the package's
+        own directory, so a nested namespace there is closed.
+        """
+        if not name:
+            return False
+        end = -1
+        while True:
+            end = name.find(".", end + 1)
+            if self.kind(name if end == -1 else name[:end]) != "namespace":
+                return False
+            if end == -1:
+                return True
+
     def files(self, name: str) -> list[SourceFile]:
         """The files implementing module ``name``, the one the import system loads first
         (a compiled extension, then ``.py``), then the ``.pyi`` stub; [] for namespaces."""

@@ -60,6 +60,8 @@ class NameResolver:
         if name in MODULE_ATTRIBUTES:
             return NameLookup(OK, "module attribute")
         if kind == "namespace":
+            if self.index.open_namespace(module):  # another portion may provide it
+                return NameLookup(UNKNOWN, "namespace package")
             return NameLookup(MISSING)
         files = self.index.files(module)
         runtime = next((f for f in files if not f.is_stub), None)

@@ -31,6 +31,9 @@ class Project:
     facts: MutableMapping[str, FileFacts]  # by SourceFile.rel (scan.LazyFacts decodes lazily)
     # Directories (root-relative, "a/b/") that exist but could not be listed.
     unlisted: tuple[str, ...] = ()
+    # Excluded entries that could be modules ("a/build/", "a/local_settings" for a file):
+    # not analysed, but they may well exist, so their modules are never called missing.
+    excluded: tuple[str, ...] = ()
     # Answers rules derive from the whole project (a module's import bindings, where a
     # path is re-exported from), computed once per run instead of once per file.
     shared: dict[object, object] = field(init=False, default_factory=dict, repr=False,
@@ -54,9 +57,35 @@ class Project:
     def _by_module(self) -> dict[str, SourceFile]:
         return {f.module: f for f in self.files if f.module and not f.is_stub}
 
+    @cached_property
+    def _excluded_modules(self) -> frozenset[str]:
+        """The module names of the excluded entries, under each source root."""
+        prefixes = sorted(("" if root in (".", "") else root.strip("/") + "/"
+                           for root in self.registry.source_roots), key=len, reverse=True)
+        names = set()
+        for rel in self.excluded:
+            path = rel.rstrip("/")
+            if path.endswith("/__init__"):
+                path = path[:-len("/__init__")]
+            prefix = next((p for p in prefixes if path.startswith(p)), None)
+            if prefix is None:
+                continue
+            parts = path[len(prefix):].split("/")
+            if all(part.isidentifier() for part in parts):
+                names.add(".".join(parts))
+        return frozenset(names)
+
     def hidden(self, module: str) -> bool:
-        """Whether ``module`` could be in a directory that could not be listed: then
-        nobody knows whether it exists, and it must not be called missing."""
+        """Whether ``module`` could be in a directory that could not be listed, or in an
+        excluded directory or file: then nobody knows whether it exists, and it must not
+        be called missing."""
+        if self.excluded:
+            excluded = self._excluded_modules
+            end = 0
+            while end != -1:
+                end = module.find(".", end + 1)
+                if (module if end == -1 else module[:end]) in excluded:
+                    return True
         if not self.unlisted:
             return False
         for rel in self.unlisted:

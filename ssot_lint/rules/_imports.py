@@ -60,7 +60,8 @@ def _status(ctx: FileContext, ri: ResolvedImport) -> Status:
         if project.hidden(ri.module):  # its directory could not be listed: cannot tell
             return Status(UNKNOWN)
         missing = index.first_missing(ri.module)
-        if _registered_at_run_time(project, missing):
+        if index.open_namespace(missing.rpartition(".")[0]) \
+                or _registered_at_run_time(project, missing):
             return Status(UNKNOWN)
         return Status(MISSING_MODULE, missing=missing,
                       suggestion=suggest_module(ri.module, ctx.source.module, index))
@@ -71,6 +72,8 @@ def _status(ctx: FileContext, ri: ResolvedImport) -> Status:
         return Status(OK)
     if found.status == N.UNKNOWN:
         return Status(UNKNOWN)
+    if found.status == N.MISSING and project.hidden(f"{ri.module}.{ri.fact.name}"):
+        return Status(UNKNOWN)  # a submodule in an excluded or unlistable directory
     if found.status == N.TYPE_CHECKING_ONLY:
         return Status(TYPE_CHECKING_ONLY, missing=ri.fact.name, via=found.via)
     return Status(MISSING_NAME, missing=ri.fact.name,

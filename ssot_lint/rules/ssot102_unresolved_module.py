@@ -34,6 +34,9 @@ class UnresolvedModuleRule(Rule):
     (``foo.so``, ``foo.abi3.so``, ``foo.cpython-311-x86_64-linux-gnu.so``, ``foo.pyd``),
     Cython sources (``foo.pyx``, built into such an extension) and stubs (``foo.pyi``)
     are modules too; a compiled one is preferred over ``foo.py``, as ``FileFinder`` does.
+    Below a namespace package that is open (no ``__init__.py`` in it or any package
+    above it, such as ``google/``), other installed distributions may add modules, so
+    a module missing there is unknown, not reported.
     The message names the first missing component and suggests the likely intended
     module: a same-named module next to the importing file (a botched
     relative-to-absolute rewrite) or the closest existing module.
@@ -62,12 +65,25 @@ class UnresolvedModuleRule(Rule):
                                                "    sys.modules[f'app.packages.{name}'] = "
                                                "__import__(name)\n"},
                      note="app.packages registers modules in sys.modules under names of its "
-                          "own: what is missing below it may exist at run time"))
+                          "own: what is missing below it may exist at run time"),
+             Example("from google.protobuf import message\nimport google.auth.credentials\n",
+                     files={"google/.namespace": "", "google/api_core/__init__.py": "",
+                            "google/api_core/retry.py": "import google.protobuf\n"},
+                     registry='[project]\npackages = ["google"]\n',
+                     note="google/ has no __init__.py: a namespace package, which other "
+                          "distributions extend (google.protobuf, google.auth), so a module "
+                          "missing below it here may be installed"))
     INVALID = (Example("from app.service.user_context import Ctx\n", files=_FILES, lines=(1,)),
                Example("import app.services.user_ctx\n", files=_FILES, lines=(1,)),
                Example("from ...too.far import x\n", files=_FILES, lines=(1,)),
                Example("import app.native.libfoo\n", files=_NATIVE, lines=(1,),
-                       note="a versioned shared library (libfoo.so.1) is no module"))
+                       note="a versioned shared library (libfoo.so.1) is no module"),
+               Example("from app.plugins.missing import hook\n",
+                       files={**_FILES, "app/__init__.py": "", "app/plugins/.namespace": "",
+                              "app/plugins/base.py": ""},
+                       lines=(1,),
+                       note="app.plugins is a namespace directory below a regular package: "
+                            "its path is app's own directory, so nothing else can add to it"))
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         policy = ctx.project.registry.policy

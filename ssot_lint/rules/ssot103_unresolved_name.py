@@ -111,6 +111,11 @@ class UnresolvedNameRule(Rule):
                 "from app.core._native import checksum\n"
                 "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
                 "    from app.core.both import only_typed\n", files=_NATIVE),
+        Example("from google import protobuf\n",
+                files={"google/.namespace": "", "google/api_core/__init__.py": ""},
+                registry='[project]\npackages = ["google"]\n',
+                note="google/ is an open namespace package: another installed distribution "
+                     "may provide google.protobuf"),
     )
     INVALID = (
         Example("from app.core.tracker import ExecutionTracker\n", files=_FILES, lines=(1,)),
@@ -125,6 +130,10 @@ class UnresolvedNameRule(Rule):
                 "from app.core._native import crc\n", files=_NATIVE, lines=(1, 2),
                 note="`only_typed` is declared only in the stub `both.pyi`; the stub-only "
                      "`_native` has no `crc`"),
+        Example("from app.plugins import missing\n",
+                files={"app/plugins/.namespace": "", "app/plugins/base.py": ""}, lines=(1,),
+                note="app.plugins is a namespace directory below the regular package app: "
+                     "closed, so `missing` cannot come from elsewhere"),
     )
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:

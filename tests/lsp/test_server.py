@@ -61,8 +61,8 @@ async def test_unsaved_buffer_is_checked_and_the_quick_fix_clears_it(
     assert deprecated.source == "ssot-lint"
     assert "pkg.old.Thing" in deprecated.message
     assert "hint: import it from pkg.new" in deprecated.message
-    assert deprecated.code_description is not None
-    assert deprecated.code_description.href.endswith("/docs/rules/SSOT111.md")
+    # No docs URL was configured: no guessed link that could answer 404.
+    assert deprecated.code_description is None
 
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), range=deprecated.range,

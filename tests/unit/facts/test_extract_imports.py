@@ -353,3 +353,18 @@ def test_computed_names_and_all_changed_by_a_function() -> None:
 ])
 def test_registering_modules_in_sys_modules_is_a_fact(source: str, registers: bool) -> None:
     assert extract_facts(source.encode(), TARGET).registers_modules is registers
+
+
+@pytest.mark.parametrize(("source", "computed"), [
+    # protobuf's generated *_pb2 modules: the namespace goes to a builder that fills it
+    ("from google.protobuf.internal import builder as _builder\n_globals = globals()\n"
+     "_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'any_pb2', _globals)\n", True),
+    ("exec(CODE, globals())\n", True),
+    ("ns = vars()\nns['x'] = 1\n", True),
+    ("_update(**globals())\n", False),  # unpacked into keywords: a copy, never written
+    ("names = sorted(globals())\n", True),  # conservatively: the dict itself escapes
+    ("g = globals()\nprint(g.get('x'))\n", False),  # read only
+])
+def test_the_module_namespace_escaping_into_a_call_makes_names_computed(
+        source: str, computed: bool) -> None:
+    assert facts(source).names_dynamic is computed
