@@ -84,13 +84,14 @@ def _rewrite_statements(project: Project, source: SourceFile, text: str, plan: F
                             package=_package(project, source))
         if done is None:
             return None
-        new_text, applied = done
+        new_text, applied = done.text, done.applied
         unlocated = sorted(k for k in plan.changes if k not in slots)
         unapplied = sorted(k for k in plan.changes if k in slots and slots[k] not in applied)
         planned = {k: p for k, p in plan.planned.items()
                    if k not in unlocated and k not in unapplied}
         if verify_rewrite(text, new_text, module=source.module,
-                          is_package=source.is_package, planned=planned, renames={}):
+                          is_package=source.is_package, planned=planned, renames={},
+                          pieces=done.pieces, old_tree=tree):
             return None
     except RecursionError:
         return None

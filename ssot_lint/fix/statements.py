@@ -51,9 +51,19 @@ class _Run:
     top_level: bool  # the list is the module's body
 
 
+@dataclass(frozen=True)
+class Splice:
+    """The result: the new text, the slots applied, and each replaced piece."""
+
+    text: str
+    applied: set[Slot]
+    # (old piece, new piece), each with the stand-in before it: what changed, as whole
+    # statements that tokenize on their own (``verify_rewrite`` compares their comments)
+    pieces: list[tuple[str, str]]
+
+
 def rewrite_runs(text: str, tree: ast.Module, changes: Mapping[Slot, AliasChange], *,
-                 style: Style | None, package: str | None
-                 ) -> tuple[str, set[Slot]] | None:
+                 style: Style | None, package: str | None) -> Splice | None:
     """``text`` with every run holding a change rewritten, and the slots applied.
 
     None when a run cannot be cut out so that libcst sees it as in the whole module;
@@ -72,6 +82,7 @@ def rewrite_runs(text: str, tree: ast.Module, changes: Mapping[Slot, AliasChange
     if style is not None:
         style = replace(style, indent=default_indent(tree, lines))
     pieces: list[str] = []
+    replaced: list[tuple[str, str]] = []
     done = 0  # offset in ``text`` up to which ``pieces`` holds the new text
     applied: set[Slot] = set()
     for run in runs:
@@ -90,10 +101,11 @@ def rewrite_runs(text: str, tree: ast.Module, changes: Mapping[Slot, AliasChange
             return None
         new_piece, done_here = found
         pieces += [text[done:begin], new_piece]
+        replaced.append((prefix + text[begin:end], prefix + new_piece))
         done = end
         applied.update((o + base, i) for o, i in done_here)
     pieces.append(text[done:])
-    return "".join(pieces), applied
+    return Splice("".join(pieces), applied, replaced)
 
 
 def _rewrite_piece(piece: str, prefix: str, count: int, changes: Mapping[Slot, AliasChange],

@@ -22,7 +22,7 @@ import difflib
 import io
 import tokenize
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ssot_lint.facts.visitor import ColumnMap
@@ -49,11 +49,12 @@ class Skeleton:
     """A module without its imports: a comparable dump plus the import bindings."""
 
     def __init__(self, text: str, module: str | None, is_package: bool,
-                 renames: Mapping[str, str] | None = None) -> None:
+                 renames: Mapping[str, str] | None = None, tree: ast.Module | None = None
+                 ) -> None:
         self.module = module
         self.is_package = is_package
         self.columns = ColumnMap(text)
-        tree = ast.parse(text)
+        tree = tree if tree is not None else ast.parse(text)  # a given tree is consumed
         self.bindings: list[tuple[Binding, tuple[int, int]]] = []
         self.import_lines: set[int] = set()  # every line an import statement spans
         self._strip(tree.body, ())
@@ -106,17 +107,31 @@ class Skeleton:
 
 def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
                    planned: Mapping[tuple[int, int], PlannedImport],
-                   renames: Mapping[str, str] | None = None) -> str | None:
-    """None when ``new`` is ``old`` with exactly the planned changes; else the reason."""
+                   renames: Mapping[str, str] | None = None,
+                   pieces: Sequence[tuple[str, str]] | None = None,
+                   old_tree: ast.Module | None = None) -> str | None:
+    """None when ``new`` is ``old`` with exactly the planned changes; else the reason.
+
+    ``pieces``: when ``new`` is ``old`` with only these pieces replaced (each (old,
+    new) a sequence of whole statements, see ``statements``), comments are compared in
+    the pieces alone: everything else is the same bytes, and once both texts parse to
+    the same statements around the pieces it tokenizes the same (tokenizing is the
+    slowest step of this check). ``old_tree``: ``ast.parse(old)`` when the caller has
+    it (it is consumed).
+    """
     try:
         after = Skeleton(new, module, is_package)
     except SyntaxError as exc:
         return f"the rewritten file does not parse ({exc.msg}, line {exc.lineno}); not written"
-    before = Skeleton(old, module, is_package, renames)
+    before = Skeleton(old, module, is_package, renames, tree=old_tree)
     if not renames and not _only_import_lines_changed(old, new, before.import_lines):
         return ("the rewrite would change text outside the edited imports (libcst does not "
                 "reproduce this file byte for byte: CR-only line endings?); not written")
-    if _comments(old) != _comments(new):
+    if pieces is not None:
+        lost = any(_comments(was) != _comments(now) for was, now in pieces)
+    else:
+        lost = _comments(old) != _comments(new)
+    if lost:
         return "the rewrite would lose or duplicate a comment; not written"
     if before.dump != after.dump:
         return "the rewrite would change code outside the imports; not written"

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ssot_lint.fix.apply as apply
+from ssot_lint.fix import statements
 from ssot_lint.fix.run import FixResult, fix
 from ssot_lint.fix.statements import default_indent
 from ssot_lint.load.config import load_config
@@ -68,7 +69,7 @@ class Paths:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.runs = 0  # statement-level rewrites that succeeded
         self.fallbacks = 0  # files handed to the whole-module path
-        real_runs = apply.rewrite_runs
+        real_runs = statements.rewrite_runs
         real_module = apply._rewrite_module
 
         def runs(*args: Any, **kwargs: Any) -> Any:
