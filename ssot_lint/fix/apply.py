@@ -21,7 +21,7 @@ from ssot_lint.fix.layout import Style
 from ssot_lint.fix.plan import FilePlan
 from ssot_lint.fix.rename import exported_problem, rename_references
 from ssot_lint.fix.statements import rewrite_runs
-from ssot_lint.fix.verify import verify_rewrite
+from ssot_lint.fix.verify import verify_rewrite, verify_splice
 from ssot_lint.resolve.project import Project
 
 # Rewrite only the edited runs of imports (``statements``); False: always the whole
@@ -89,9 +89,9 @@ def _rewrite_statements(project: Project, source: SourceFile, text: str, plan: F
         unapplied = sorted(k for k in plan.changes if k in slots and slots[k] not in applied)
         planned = {k: p for k, p in plan.planned.items()
                    if k not in unlocated and k not in unapplied}
-        if verify_rewrite(text, new_text, module=source.module,
-                          is_package=source.is_package, planned=planned, renames={},
-                          pieces=done.pieces, old_tree=tree):
+        if verify_splice(text, new_text, module=source.module,
+                         is_package=source.is_package, planned=planned,
+                         pieces=done.pieces, import_lines=done.import_lines):
             return None
     except RecursionError:
         return None

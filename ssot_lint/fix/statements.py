@@ -21,7 +21,7 @@ caller to rewrite the whole module instead: statements sharing a line (``;``,
 ``if x: import y``), a line continued with a backslash after a statement, carriage
 returns or form feeds, comments above a run that libcst could attach to the block
 before it, or libcst and ``ast`` disagreeing about the run. The caller verifies the
-spliced result exactly like a whole-module rewrite (``verify_rewrite``).
+spliced result as strictly as a whole-module rewrite (``verify_splice``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import libcst as cst
 
 from ssot_lint.fix.imports import AliasChange, ImportOrder, ImportRewriter, Slot
 from ssot_lint.fix.layout import Style
+from ssot_lint.fix.verify import Piece
 
 _BLANKS = " \t"
 # the body fields of compound statements, in source order (``ast.iter_fields`` order)
@@ -53,13 +54,12 @@ class _Run:
 
 @dataclass(frozen=True)
 class Splice:
-    """The result: the new text, the slots applied, and each replaced piece."""
+    """The result: the new text, the slots applied, and what ``verify_splice`` needs."""
 
     text: str
     applied: set[Slot]
-    # (old piece, new piece), each with the stand-in before it: what changed, as whole
-    # statements that tokenize on their own (``verify_rewrite`` compares their comments)
-    pieces: list[tuple[str, str]]
+    pieces: list[Piece]  # each replaced run
+    import_lines: set[int]  # every line an import statement of the old text spans
 
 
 def rewrite_runs(text: str, tree: ast.Module, changes: Mapping[Slot, AliasChange], *,
@@ -76,13 +76,16 @@ def rewrite_runs(text: str, tree: ast.Module, changes: Mapping[Slot, AliasChange
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     wanted = {ordinal for ordinal, _ in changes}
-    runs = [run for run in _runs(tree)
+    every_run = _runs(tree)
+    import_lines = {line for run in every_run for stmt in run.statements
+                    for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)}
+    runs = [run for run in every_run
             if any(run.first_ordinal <= o < run.first_ordinal + len(run.statements)
                    for o in wanted)]
     if style is not None:
         style = replace(style, indent=default_indent(tree, lines))
     pieces: list[str] = []
-    replaced: list[tuple[str, str]] = []
+    replaced: list[Piece] = []
     done = 0  # offset in ``text`` up to which ``pieces`` holds the new text
     applied: set[Slot] = set()
     for run in runs:
@@ -101,11 +104,13 @@ def rewrite_runs(text: str, tree: ast.Module, changes: Mapping[Slot, AliasChange
             return None
         new_piece, done_here = found
         pieces += [text[done:begin], new_piece]
-        replaced.append((prefix + text[begin:end], prefix + new_piece))
+        replaced.append(Piece(old=prefix + text[begin:end], new=prefix + new_piece,
+                              stand_in=1 if prefix else 0, wrapped=not run.top_level,
+                              statements=run.statements))
         done = end
         applied.update((o + base, i) for o, i in done_here)
     pieces.append(text[done:])
-    return Splice("".join(pieces), applied, replaced)
+    return Splice("".join(pieces), applied, replaced, import_lines)
 
 
 def _rewrite_piece(piece: str, prefix: str, count: int, changes: Mapping[Slot, AliasChange],

@@ -27,6 +27,7 @@ import ssot_lint.fix.apply as apply
 from ssot_lint.fix import statements
 from ssot_lint.fix.run import FixResult, fix
 from ssot_lint.fix.statements import default_indent
+from ssot_lint.fix.verify import Piece, PlannedImport, verify_splice
 from ssot_lint.load.config import load_config
 from tests.conftest import FIX_MODELS, FIX_REGISTRY, SHOP_REGISTRY, shop_files, write_project
 
@@ -300,3 +301,40 @@ def test_the_default_indent_is_libcsts(source: str) -> None:
     except SyntaxError:
         return
     assert default_indent(tree, source.split("\n")) == cst.parse_module(source).default_indent
+
+
+# -- the proof a spliced rewrite passes ------------------------------------------------
+
+OLD = "x = 1\n# above\nfrom shop.legacy import Category  # why\ny = 2\n"
+
+
+def _piece(new_run: str) -> tuple[str, Piece]:
+    tree = ast.parse(OLD)
+    run = tree.body[1]
+    assert isinstance(run, ast.ImportFrom)
+    old_run = "# above\nfrom shop.legacy import Category  # why\n"
+    return (OLD.replace(old_run, new_run),
+            Piece(old="pass\n" + old_run, new="pass\n" + new_run, stand_in=1,
+                  wrapped=False, statements=(run,)))
+
+
+PLANNED = {(3, 25): PlannedImport(bound="Category", path="shop.catalog.models.Category")}
+
+
+@pytest.mark.parametrize(("new_run", "reason"), [
+    ("# above\nfrom shop.catalog.models import Category  # why\n", None),
+    ("# above\nfrom shop.catalog.models import Category\n", "lose or duplicate a comment"),
+    ("# above\nfrom shop.catalog.models import Category as C  # why\n",
+     "do not bind what was planned"),
+    ("# above\nfrom shop.catalog.models import Category, Product  # why\n",
+     "do not bind what was planned"),
+    ("# above\nfrom shop.catalog.models import Category  # why\nz = 3\n",
+     "change code outside the imports"),
+    ("# above\nfrom shop.catalog.models import (Category  # why\n", "does not parse"),
+])
+def test_a_spliced_rewrite_is_checked(new_run: str, reason: str | None) -> None:
+    new, piece = _piece(new_run)
+    import_lines = {3}
+    found = verify_splice(OLD, new, module="shop.orders.views", is_package=False,
+                          planned=PLANNED, pieces=[piece], import_lines=import_lines)
+    assert (found is None) if reason is None else (found is not None and reason in found)
