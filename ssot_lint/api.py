@@ -78,8 +78,8 @@ def select_files(project: Project, paths: Sequence[Path],
             if source is None:
                 source = source_file_for(path, project.config.root,
                                          project.registry.source_roots)
-                project.facts[source.rel] = read_facts(source, project.config.target_version,
-                                                       project.config.max_file_size, overlay)
+                project.add_facts(source.rel, read_facts(source, project.config.target_version,
+                                                         project.config.max_file_size, overlay))
             chosen[source.rel] = source
             continue
         if not path.is_dir():  # a FIFO, device or socket named explicitly: say so

@@ -25,6 +25,7 @@ from ssot_lint.commands._common import (
     terminal_progress,
 )
 from ssot_lint.commands._common import split_codes as _codes
+from ssot_lint.commands._output import output_options
 from ssot_lint.errors import (
     DEBUG_ENV,
     EXIT_CLEAN,
@@ -37,7 +38,6 @@ from ssot_lint.errors import (
 )
 from ssot_lint.escape import printable
 from ssot_lint.report import FORMATS
-from ssot_lint.report.output import output_options
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,7 +69,7 @@ def check(paths: tuple[Path, ...], registry: Path | None, config_file: Path | No
     """Check every import in PATHS (default: the project) against the registry."""
     from ssot_lint.api import check as run_check
     from ssot_lint.api import resolve_config
-    from ssot_lint.report.output import deliver
+    from ssot_lint.commands._output import deliver
 
     overrides: dict[str, Any] = {
         "select": _codes(select), "ignore": _codes(ignore), "output_format": output_format,

@@ -13,6 +13,7 @@ import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pathspec
@@ -117,6 +118,29 @@ def _is_pattern(line: str) -> bool:
     except (ValueError, re.error):  # pathspec's GitIgnorePatternError is a ValueError
         return False
     return True
+
+
+# -- the one glob helper for root-relative paths -----------------------------------
+# ``exclude``, ``per-file-ignores``, a registry entry's ``paths`` and
+# ``policy.duplicate_exclude`` are all gitignore-style globs over root-relative paths;
+# they match through these, so every one of them means the same as in .gitignore and
+# none can stall a run on a many-star pattern (``_linear``).
+
+def is_path_glob(pattern: str) -> bool:
+    """Whether ``pattern`` is a valid gitignore-style glob."""
+    return _is_pattern(pattern)
+
+
+@lru_cache(maxsize=256)
+def path_globs(globs: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    """``globs`` compiled once per process (they come from configuration)."""
+    return _spec(list(globs))
+
+
+def path_matches(globs: tuple[str, ...], rel: str) -> bool:
+    """Whether root-relative POSIX path ``rel`` matches any of ``globs`` (a glob without
+    ``/`` matches at any depth, as in .gitignore)."""
+    return bool(globs) and bool(path_globs(globs).match_file(rel))
 
 
 def _gitignore_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:

@@ -12,14 +12,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from ssot_lint.discover import SourceFile
+from ssot_lint.discover import SourceFile, path_matches
 from ssot_lint.model.facts import FileFacts
 from ssot_lint.model.finding import Finding
 from ssot_lint.resolve.project import Project
 from ssot_lint.rules import all_rules
-from ssot_lint.rules._graph import EDGE_KEY
-from ssot_lint.rules.base import FileContext, Rule, display_path
+from ssot_lint.rules.base import FileContext, Rule
+from ssot_lint.rules.ssot203_layer_violation import LayerViolationRule
 from ssot_lint.rules.ssot901_unused_suppression import UnusedSuppressionRule
+from ssot_lint.rules.ssot902_stale_registry_entry import StaleRegistryEntryRule
 
 
 def code_enabled(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
@@ -38,16 +39,13 @@ class PerFileIgnores:
     """
 
     def __init__(self, table: Sequence[tuple[str, tuple[str, ...]]]) -> None:
-        import pathspec
-
-        self._specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes)
-                       for glob, codes in table]
+        self._table = table
 
     def __bool__(self) -> bool:
-        return bool(self._specs)
+        return bool(self._table)
 
     def codes(self, rel: str) -> tuple[str, ...]:
-        return tuple(code for spec, codes in self._specs if spec.match_file(rel)
+        return tuple(code for glob, codes in self._table if path_matches((glob,), rel)
                      for code in codes)
 
 
@@ -81,60 +79,9 @@ def apply_suppressions(ctx: FileContext, found: list[Finding], select: Sequence[
         else:
             used.setdefault(hit, set()).add(finding.code)
     if code_enabled(UnusedSuppressionRule.code, select, ignore):
-        for index, suppression in enumerate(suppressions):
-            kind = "ignore-file" if suppression.file_level else "ignore"
-            if suppression.codes:
-                unused = [c for c in suppression.codes
-                          if c not in used.get(index, set()) and code_enabled(c, select, ignore)]
-                if not unused:
-                    continue
-                what = f"`# ssot-lint: {kind}[{', '.join(unused)}]` suppresses nothing here"
-            elif index in used or not all(code_enabled(r.code, select, ignore)
-                                          for r in all_rules()):
-                continue  # a bare ignore may be for a rule this run did not select
-            else:
-                what = f"`# ssot-lint: {kind}` suppresses nothing here"
-            kept.append(ctx.finding(UnusedSuppressionRule, None, what + "; remove it",
-                                    line=suppression.line, col=suppression.col))
+        kept += UnusedSuppressionRule().unused(ctx, used,
+                                               lambda code: code_enabled(code, select, ignore))
     return kept
-
-
-def drop_repeated_layer_findings(found: list[Finding]) -> list[Finding]:
-    """Drop a *direct* SSOT203 finding where SSOT201 reports the same import of the same edge.
-
-    Both would point at one statement and say "this import crosses a line you drew";
-    SSOT201 (the service boundary) is kept. An indirect SSOT203 (a chain) adds the
-    chain, so it stays; so does every SSOT203 when SSOT201 is not selected or its
-    finding there is suppressed (this runs on the finished list).
-    """
-    boundary = {(f.line, f.column, value) for f in found if f.code == "SSOT201"
-                for key, value in f.extra if key == EDGE_KEY}
-    if not boundary:
-        return found
-    return [f for f in found if f.code != "SSOT203"
-            or not any(key == EDGE_KEY and (f.line, f.column, value) in boundary
-                       for key, value in f.extra)]
-
-
-def unused_ignore_imports(project: Project, cwd: Path | None) -> list[Finding]:
-    """SSOT901 for each registry ``ignore_imports`` entry that matches no import any more.
-
-    An exemption that exempts nothing is an unused suppression, as an inline comment
-    that suppresses nothing is: reported at the registry line, so it gets removed
-    before it silently exempts the next import that happens to match.
-    """
-    found = []
-    for owner, entry in project.graph.unused_ignores():
-        file = Path(entry.origin.file)
-        path = display_path(file if file.is_absolute() else Path.cwd() / file, cwd)
-        line = entry.origin.line or 1
-        found.append(Finding(
-            path=path, line=line, column=1, end_line=line, end_column=1,
-            code=UnusedSuppressionRule.code, rule=UnusedSuppressionRule.slug,
-            severity=UnusedSuppressionRule.severity, symbol=entry.text,
-            message=(f"{owner} ignore_imports entry `{entry.text}` matches no import; "
-                     "remove it")))
-    return found
 
 
 class FindingsMemo(Protocol):
@@ -197,19 +144,19 @@ def run_rules(project: Project, files: Iterable[SourceFile], select: Sequence[st
         if per_file:
             ignore_here += per_file.codes(source.rel)
             found = [f for f in found if code_enabled(f.code, select, ignore_here)]
-        final = drop_repeated_layer_findings(apply_suppressions(ctx, found, select, ignore_here))
+        final = LayerViolationRule.drop_repeated(apply_suppressions(ctx, found, select,
+                                                                    ignore_here))
         if memo is not None:
             memo.remember(source, facts, final, own_found, graph_found)
         findings.extend(final)
     if code_enabled(UnusedSuppressionRule.code, select, ignore) and \
             project.registry.ignore_entries():
-        findings.extend(unused_ignore_imports(project, cwd))
-    if project.config.verify_registry and code_enabled("SSOT902", select, ignore):
+        findings.extend(UnusedSuppressionRule().unused_ignore_imports(project, cwd))
+    if project.config.verify_registry and \
+            code_enabled(StaleRegistryEntryRule.code, select, ignore):
         known = memo.registry() if memo is not None else None
         if known is None:
-            from ssot_lint.registry_tools.verify import verify_registry  # the registry as a whole
-
-            known = list(verify_registry(project, cwd))
+            known = StaleRegistryEntryRule().verify(project, cwd)  # the registry as a whole
             if memo is not None:
                 memo.remember_registry(known)
         findings.extend(known)

@@ -18,7 +18,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
-from dataclasses import replace
+import types
+import typing
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +110,27 @@ def run_check(root: Path, paths: list[Path] | None = None, **overrides: object) 
 
 def codes_at(findings: list[Finding], path: str) -> list[tuple[int, str]]:
     return [(f.line, f.code) for f in findings if f.path == path]
+
+
+def fact_sample(hint: Any, variant: int = 0) -> Any:
+    """A value of type ``hint`` (a facts dataclass and everything in it filled in), built
+    from the type hints alone, so it covers fields added later; another ``variant``
+    gives a value different in every field (``in_function`` stays false: a lazy import
+    is placed elsewhere in the interface digest)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if isinstance(hint, type) and is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        return hint(**{f.name: False if f.name == "in_function" else
+                       fact_sample(hints[f.name], variant) for f in fields(hint) if f.init})
+    if origin in (typing.Union, types.UnionType):
+        return fact_sample(next(a for a in args if a is not type(None)), variant)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(fact_sample(args[0], variant) for _ in range(2))
+        return tuple(fact_sample(a, variant) for a in args)
+    if origin is dict or hint is dict:
+        return {"key": f"value{variant}"}
+    return {str: f"name{variant}", int: 7 + variant, bool: variant % 2 == 0}[hint]
 
 
 # --- Pinned real-world corpora from PyPI, downloaded once into the gitignored .corpora/ -

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ssot_lint.api import build_project
+from ssot_lint.graph.analysis import analysis_of
 from ssot_lint.load.config import load_config
 from ssot_lint.model.finding import Finding
 from tests.conftest import run_check, write_project
@@ -67,7 +68,7 @@ def test_a_compiled_module_beats_the_py_next_to_it(tmp_path: Path) -> None:
     project = build_project(config)
     assert [f.rel for f in project.index.files("fastcore._core")] == [
         "fastcore/_core.cpython-311-x86_64-linux-gnu.so", "fastcore/_core.py"]
-    assert "fastcore._core" in project.graph.modules.graph.nodes
+    assert "fastcore._core" in analysis_of(project).modules.graph.nodes
 
 
 def test_stub_names(tmp_path: Path) -> None:

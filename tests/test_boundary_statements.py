@@ -210,3 +210,12 @@ def test_module_patterns() -> None:
     assert module_matches("a.b.c", "a.**") and not module_matches("a", "a.**")
     assert module_matches("a.x.c", "a.*.c") and not module_matches("a.c", "a.*.c")
     assert module_matches("a.b", "a.b") and not module_matches("a.b.c", "a.b")
+
+
+def test_module_globs_are_validated_where_they_are_matched() -> None:
+    """The loader's check of an ``ignore_imports`` side is the matcher's own grammar."""
+    from ssot_lint.model.registry import is_module_glob
+
+    assert is_module_glob("a.*.c") and is_module_glob("a.**") and is_module_glob("_x.y2")
+    for bad in ("", "a..b", "a.*x", "a-b.c", "a.***", "1a.b", "a.b "):
+        assert not is_module_glob(bad), bad

@@ -13,9 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-import types
-import typing
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,7 @@ from ssot_lint.cache import codec
 from ssot_lint.cache import store as store_module
 from ssot_lint.cache.store import DB_NAME
 from ssot_lint.model.facts import FileFacts
-from tests.conftest import run_check, write_project
+from tests.conftest import fact_sample, run_check, write_project
 
 REGISTRY = """
 [project]
@@ -203,25 +201,8 @@ def test_a_forged_walk_row_naming_a_path_outside_is_walked_again(
 
 
 # -- every fact field type round-trips through the codec ------------------------------------
-def _sample(hint: Any, depth: int = 0) -> Any:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if isinstance(hint, type) and is_dataclass(hint):
-        hints = typing.get_type_hints(hint)
-        return hint(**{f.name: _sample(hints[f.name], depth + 1) for f in fields(hint)
-                       if f.init})
-    if origin in (typing.Union, types.UnionType):
-        return _sample(next(a for a in args if a is not type(None)), depth)
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_sample(args[0], depth) for _ in range(2))
-        return tuple(_sample(a, depth) for a in args)
-    if origin is dict or hint is dict:
-        return {"key": "value"}
-    return {str: "name", int: 7, bool: True}[hint]
-
-
 def test_every_fact_field_type_round_trips() -> None:
-    facts = _sample(FileFacts)
+    facts = fact_sample(FileFacts)
     assert codec.decode_facts(codec.encode_facts(facts)) == facts
     bare = FileFacts()
     assert codec.decode_facts(codec.encode_facts(bare)) == bare

@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 from ssot_lint.api import build_project
+from ssot_lint.graph.analysis import analysis_of
 from ssot_lint.load.config import load_config
+from ssot_lint.rules import rule_by_code
+from ssot_lint.rules._graph import GraphRule
 from tests.conftest import run_check, write_project
 
 pytestmark = pytest.mark.peers
@@ -147,8 +150,10 @@ def _importlinter_chains(output: str) -> set[tuple[tuple[str, ...], int]]:
 
 def _our_chains(root: Path, code: str) -> set[tuple[tuple[str, ...], int]]:
     project = build_project(load_config(root))
+    rule = rule_by_code(code)
+    assert rule is not None and issubclass(rule, GraphRule)
     found = set()
-    for violation in project.graph.violations(code):
+    for violation in analysis_of(project).violations(rule()):
         assert violation.site is not None
         chain = (violation.edges[0][0], *(b for _, b in violation.edges))
         found.add((chain, violation.site.fact.line))

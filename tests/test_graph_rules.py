@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ssot_lint.api import build_project
+from ssot_lint.engine import run_rules
+from ssot_lint.graph.analysis import GraphAnalysis, analysis_of
+from ssot_lint.graph.violation import GraphViolation
+from ssot_lint.load.config import load_config
 from ssot_lint.model.finding import Finding
+from ssot_lint.rules.ssot204_import_cycle import ImportCycleRule
 from tests.conftest import run_check, write_project
 
 SERVICES = """
@@ -312,9 +318,6 @@ def test_findings_are_deterministic(tmp_path: Path) -> None:
 
 
 def test_chain_findings_list_the_files_they_touch(tmp_path: Path) -> None:
-    from ssot_lint.api import build_project
-    from ssot_lint.engine import run_rules
-    from ssot_lint.load.config import load_config
 
     root = write_project(tmp_path / "proj", {
         "app/cli/main.py": "import app.config\n",
@@ -334,3 +337,94 @@ def test_chain_findings_list_the_files_they_touch(tmp_path: Path) -> None:
     seen_from_parent = run_rules(project, project.files, ("SSOT204",), (), cwd=tmp_path)
     assert [(f.path, f.extra) for f in seen_from_parent] == [
         ("proj/pkg/a.py", (("touches", "proj/pkg/b.py"),))]
+
+
+EXHAUSTIVE = """
+[[layers]]
+name = "app stack"
+order = ["app.web", "app.core.db", "app.core.models"]
+exhaustive = true
+"""
+
+
+def _exhaustive_project(tmp_path: Path, registry: str) -> Path:
+    root = write_project(tmp_path / "proj", {
+        "app/web.py": "import app.core.db\n",
+        "app/core/db.py": "import app.core.models\n",
+        "app/core/models.py": "X = 1\n",
+        "app/core/cache.py": "import app.core.db\n",
+        "app/cli.py": "import app.web\n",
+        "app/plugins/.namespace": "",
+        "app/plugins/extra.py": "import app.web\n",
+    }, registry)
+    return root
+
+
+def test_exhaustive_layers_report_every_unplaced_module_in_its_file(tmp_path: Path) -> None:
+    """A module directly inside a package that holds a layer, in no layer, is reported
+    at line 1 of its own file (a namespace package: its first file); a package that
+    holds layers itself (app.core) is judged through its children, not reported."""
+    root = _exhaustive_project(tmp_path, EXHAUSTIVE)
+    findings = [f for f in run_check(root) if f.code == "SSOT203"]
+    assert [(f.path, f.line, f.column) for f in findings] == [
+        ("app/cli.py", 1, 1), ("app/core/cache.py", 1, 1), ("app/plugins/extra.py", 1, 1)]
+    assert findings[0].message == (
+        "`app.cli` is in no layer of 'app stack', which must place every module of `app` "
+        "(exhaustive = true)")
+    assert "`app.core.cache` is in no layer" in findings[1].message
+    assert "`app.plugins` is in no layer" in findings[2].message
+    assert findings[0].hint == "add `app.cli` to the stack's order where it belongs (highest first)"
+
+
+def test_layers_are_not_exhaustive_unless_asked(tmp_path: Path) -> None:
+    root = _exhaustive_project(tmp_path, EXHAUSTIVE.replace("exhaustive = true\n", ""))
+    assert _of(run_check(root), "SSOT203") == []
+
+
+def test_a_placed_module_is_judged_like_any_layer(tmp_path: Path) -> None:
+    """Placing the modules ends the exhaustive findings; a placed module that imports a
+    higher layer is then an ordinary layer violation."""
+    registry = EXHAUSTIVE.replace(
+        '"app.web", "app.core.db"',
+        '"app.cli", "app.plugins", "app.web", "app.core.db", "app.core.cache"')
+    root = _exhaustive_project(tmp_path, registry)
+    assert _of(run_check(root), "SSOT203") == [("app/core/cache.py", 1)]
+    message = _messages(run_check(root), "SSOT203")[0]
+    assert message.startswith("`app.core.cache` (layer `app.core.cache`) imports `app.core.db` "
+                              "from the higher layer `app.core.db`")
+
+
+def test_the_graph_is_built_only_for_a_graph_rule_that_applies(tmp_path: Path) -> None:
+    """SSOT202/SSOT203 without contracts or layers do not build the graph; SSOT204
+    (always applies) does, once, kept in ``Project.shared``."""
+    root = write_project(tmp_path / "proj", {"app/a.py": "import app.b\n",
+                                             "app/b.py": "import app.a\n"})
+    config = load_config(root, overrides={"select": ["SSOT202", "SSOT203"]})
+    project = build_project(config)
+    assert run_rules(project, project.files, config.select, (), cwd=root) == []
+    assert GraphAnalysis not in project.shared
+    found = run_rules(project, project.files, ["SSOT204"], (), cwd=root)
+    assert [(f.path, f.code) for f in found] == [("app/a.py", "SSOT204")]
+    assert project.shared[GraphAnalysis] is analysis_of(project)
+
+
+def test_each_graph_rule_is_analysed_once_per_project(tmp_path: Path) -> None:
+    """The analysis dispatch is the rule's own ``analyse``, run on first request only,
+    however many files ask for their violations."""
+    class CountingCycles(ImportCycleRule):
+        calls = 0
+
+        def analyse(self, graph: GraphAnalysis) -> list[GraphViolation]:
+            CountingCycles.calls += 1
+            return super().analyse(graph)
+
+    root = write_project(tmp_path / "proj", {"app/a.py": "import app.b\n",
+                                             "app/b.py": "import app.a\n",
+                                             "app/c.py": "X = 1\n"})
+    analysis = GraphAnalysis(build_project(load_config(root)))
+    rule = CountingCycles()
+    per_file = {rel: analysis.violations_in(rule, rel)
+                for rel in ("app/a.py", "app/b.py", "app/c.py")}
+    assert CountingCycles.calls == 1
+    assert [len(v) for v in per_file.values()] == [1, 0, 0]
+    assert analysis.violations(rule) == per_file["app/a.py"]

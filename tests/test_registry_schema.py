@@ -80,6 +80,7 @@ VALID = {
     "services": ('[services.a]\npackages = ["a"]\nmay_import = ["*"]\n'
                  '[services.b]\npackages = ["b"]\nmay_import = ["a"]\npublic = ["b.api"]\n'),
     "layers": '[[layers]]\norder = ["app.web", "app.db"]\n',
+    "exhaustive layers": '[[layers]]\norder = ["app.web", "app.db"]\nexhaustive = true\n',
     "contract": ('[[contracts]]\nsource = ["app.db"]\nforbidden = ["app.web"]\n'
                  'allow_indirect = true\n'),
     "pattern": '[[patterns]]\ncall = "app.f"\nwhen = "keyword:!user"\n',
@@ -125,6 +126,7 @@ INVALID = {
     "layers as table": '[layers]\norder = ["app.web", "app.db"]\n',
     "contract without forbidden": '[[contracts]]\nsource = ["app.db"]\n',
     "contract bad kind": '[[contracts]]\nkind = "layers"\nsource = ["a"]\nforbidden = ["b"]\n',
+    "layer exhaustive string": '[[layers]]\norder = ["app.web", "app.db"]\nexhaustive = "yes"\n',
     "contract allow_indirect string": ('[[contracts]]\nsource = ["a"]\nforbidden = ["b"]\n'
                                        'allow_indirect = "yes"\n'),
     "pattern without call": '[[patterns]]\nwhen = "always"\n',

@@ -54,4 +54,5 @@ def test_every_rule_has_examples_and_docs() -> None:
     for rule in all_rules():
         assert rule.VALID and rule.INVALID, f"{rule.code} needs valid and invalid examples"
         assert rule.doc().count("\n") >= 2, f"{rule.code} needs a docstring explaining why"
+        assert rule.remedy, f"{rule.code} needs a remedy (what to do, shown by audit)"
         assert rule.code.startswith("SSOT") and rule.slug == rule.slug.lower()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from ssot_lint.cache.codec import decode_facts, encode_facts
 from ssot_lint.facts.extract import extract_facts
-from ssot_lint.model.facts import FileFacts
 from tests.conftest import run_check, write_project
 
 MODELS = {
@@ -134,7 +133,7 @@ def test_reference_facts_round_trip_through_json() -> None:
                           b"class C(Z):\n    def f(self, a: 'Z') -> None:\n"
                           b"        self.k = m.call(1, *a, key=2)\n", (3, 12))
     assert facts.references and facts.classes
-    again = FileFacts.from_dict(json.loads(json.dumps(facts.to_dict())))
+    again = decode_facts(encode_facts(facts))
     assert again == facts
     call = [r for r in facts.references if r.context == "call"][0]
     assert (call.target, call.positional, call.keywords, call.star) == (

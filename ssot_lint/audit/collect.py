@@ -26,8 +26,9 @@ from ssot_lint.audit.model import (
     Site,
 )
 from ssot_lint.audit.run import AuditRun
-from ssot_lint.audit.services import ServiceMap, package_of, service_edges, unregistered_symbols
+from ssot_lint.audit.services import package_of, service_edges, unregistered_symbols
 from ssot_lint.baseline import Entry, apply_baseline
+from ssot_lint.graph.services import ServiceMap
 from ssot_lint.model.finding import SEVERITY_ORDER, Finding
 from ssot_lint.model.registry import match_entry
 from ssot_lint.rules import rule_by_code
@@ -105,9 +106,10 @@ def collect(run: AuditRun, *, title: str | None = None,
     for finding in findings:
         by_path[finding.path].append(finding)
     paths = sorted(source.rel for source in run.files)
-    services = ServiceMap(registry)
+    services = ServiceMap(registry.services)
 
-    service_groups = _grouped((services.file_service(s), s.rel) for s in run.files)
+    service_groups = _grouped((services.name_of(s.module) or NO_SERVICE, s.rel)
+                              for s in run.files)
     for name in services.names:
         service_groups.setdefault(name, [])
     service_scopes = tuple(_scope(name, service_groups[name], by_path)
@@ -117,7 +119,7 @@ def collect(run: AuditRun, *, title: str | None = None,
          for name, group in _grouped((package_of(s), s.rel) for s in run.files).items()),
         key=lambda s: (-s.findings, -s.files_with_errors, s.name)))
 
-    service_by_path = {s.rel: services.file_service(s) for s in run.files}
+    service_by_path = {s.rel: services.name_of(s.module) or NO_SERVICE for s in run.files}
     file_totals = sorted(
         (FileTotal(path=p, service=service_by_path.get(p, NO_SERVICE), findings=len(fs),
                    errors=sum(1 for f in fs if f.severity == "error"),

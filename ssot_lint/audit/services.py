@@ -10,33 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from ssot_lint.audit.model import NO_SERVICE, ServiceEdge, Unregistered
+from ssot_lint.audit.model import ServiceEdge, Unregistered
 from ssot_lint.discover import SourceFile
-from ssot_lint.model.registry import Registry, match_entry
+from ssot_lint.graph.services import ServiceMap
+from ssot_lint.model.registry import match_entry
 from ssot_lint.resolve.project import Project
-
-_IMPORT_KINDS = ("import", "from", "star")
-
-
-class ServiceMap:
-    """Longest-prefix lookup from module names to service names."""
-
-    def __init__(self, registry: Registry) -> None:
-        self._owner = {package: service.name for service in registry.services.values()
-                       for package in service.packages}
-        self.names = tuple(sorted(registry.services))
-
-    def service_of(self, module: str | None) -> str | None:
-        probe = module
-        while probe:
-            owner = self._owner.get(probe)
-            if owner is not None:
-                return owner
-            probe = probe.rpartition(".")[0]
-        return None
-
-    def file_service(self, source: SourceFile) -> str:
-        return self.service_of(source.module) or NO_SERVICE
 
 
 def package_of(source: SourceFile) -> str:
@@ -64,27 +42,26 @@ def service_edges(project: Project, files: Iterable[SourceFile],
     skip_tc = registry.policy.type_checking_imports == "ignore"
     statements: set[tuple[str, str, str, int, str]] = set()
     for source in files:
-        origin = services.service_of(source.module)
+        origin = services.name_of(source.module)
         if origin is None:
             continue
         for ri in project.resolved_imports(source):
             fact = ri.fact
-            if fact.kind not in _IMPORT_KINDS or fact.expects_failure or ri.module is None:
+            if not fact.is_statement or fact.expects_failure or ri.module is None:
                 continue
             if skip_tc and fact.in_type_checking:
                 continue
             module = ri.module
             if fact.kind == "from" and ri.path and project.index.exists(ri.path):
                 module = ri.path  # ``from django import forms`` imports django.forms
-            target = services.service_of(module)
+            target = services.name_of(module)
             if target is not None and target != origin:
                 statements.add((origin, target, source.rel, fact.stmt_line, module))
     counts = Counter((origin, target) for origin, target, *_ in statements)
     edges = []
     for (source_name, target_name), count in sorted(counts.items()):
-        may = registry.services[source_name].may_import
-        edges.append(ServiceEdge(source_name, target_name, count,
-                                 allowed="*" in may or target_name in may))
+        allowed = services.allowed(registry.services[source_name], registry.services[target_name])
+        edges.append(ServiceEdge(source_name, target_name, count, allowed=allowed))
     return tuple(edges)
 
 

@@ -88,7 +88,7 @@ class Reading:
 
     def detach(self) -> Project:
         """The project with every fact decoded, usable after the reading is closed."""
-        self.project.facts = dict(self.project.facts.items())
+        self.project.detach()
         return self.project
 
 

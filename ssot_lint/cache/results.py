@@ -2,7 +2,7 @@
 
 A file's findings are a function of its own facts, the registry, the configuration,
 the working directory (paths are shown relative to it), ssot-lint's own code, and
-the *interface* of the other files (``cache.interface_of``: what name resolution and
+the *interface* of the other files (``cache.interface``: what name resolution and
 the import graph read of them). So the facts cache's database also remembers:
 
 - ``F`` rows: a file's finished findings, under both project keys below and the
@@ -23,9 +23,12 @@ registry, working directory) with every file's path, module name and position-fr
 interface; the *graph key* the same with the graph part of each interface. An edit
 inside a function body changes neither, so a pre-commit run re-checks the edited
 file alone. Anything else is a new key under which nothing is known, and the rows of
-old keys are dropped. Exactness is by construction (everything a result depends on
-is in its key) and is tested by comparing remembered runs with uncached ones after
-many kinds of edit, on fixtures and on Django.
+old keys are dropped. Exactness is by construction: rules see other files only
+through their ``FileInterface`` (``Project.facts_of``), whose digest is derived from
+the facts' tags (``cache/interface.py``), so everything a result depends on is in
+its key. It is tested for every rule by ``tests/test_cache_contract.py`` and by
+comparing remembered runs with uncached ones after many kinds of edit, on fixtures
+and on Django.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import ssot_lint
-from ssot_lint.cache.store import GRAPH, LAZY, SEMANTIC, FactsCache, facts_salt
+from ssot_lint.cache.interface import GRAPH, LAZY, SEMANTIC
+from ssot_lint.cache.store import FactsCache, facts_salt
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.config import Config
 from ssot_lint.model.facts import FileFacts
@@ -296,7 +300,7 @@ class ResultsMemo:
         if isinstance(summary, dict):
             for name in _SUMMARIES:
                 if isinstance(summary.get(name), bool):
-                    project.__dict__[name] = summary[name]  # fills the cached_property
+                    project.preset(name, summary[name])
 
     def final(self, source: SourceFile) -> list[Finding] | None:
         found = self._findings(self._key("F", source))
@@ -353,7 +357,6 @@ class ResultsMemo:
 
     def save(self, project: Project) -> None:
         """Remember the project summaries this run computed (if any)."""
-        summary = {name: project.__dict__[name] for name in _SUMMARIES
-                   if name in project.__dict__}
+        summary = project.computed(_SUMMARIES)
         if summary and f"P:{self._semantic}" not in self._rows:
             self._put(f"P:{self._semantic}", self._semantic, summary)

@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import sqlite3
 import sys
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ssot_lint import __version__
-from ssot_lint.cache.codec import MODEL_FINGERPRINT, decode_facts, encode_facts, field_values
+from ssot_lint.cache.codec import MODEL_FINGERPRINT, decode_facts, encode_facts
+from ssot_lint.cache.interface import INTERFACE_LENGTH, interface_of
 from ssot_lint.facts.version import FACTS_VERSION
 from ssot_lint.model.facts import FileFacts
 
@@ -86,8 +85,10 @@ def _source_fingerprint() -> str:
              for name in os.listdir(os.path.dirname(ssot_lint.facts.__file__))
              if name.endswith(".py")]
     model = os.path.dirname(ssot_lint.model.__file__)
+    cache = os.path.dirname(__file__)
     paths += [os.path.join(model, "facts.py"), os.path.join(model, "references.py"),
-              os.path.join(os.path.dirname(__file__), "codec.py")]
+              os.path.join(model, "tags.py"), os.path.join(cache, "codec.py"),
+              os.path.join(cache, "interface.py")]
     for path in sorted(paths):
         with open(path, "rb") as handle:
             digest.update(os.path.basename(path).encode() + b"\0" + handle.read() + b"\0")
@@ -188,58 +189,6 @@ def _our_ignore(path: str) -> bool:
             return handle.read(len(_IGNORE_TEXT) + 1) == _IGNORE_TEXT
     except OSError:
         return False
-
-
-_POSITIONS = frozenset({"line", "col", "end_line", "end_col", "stmt_line"})
-INTERFACE_LENGTH = 96  # three 32-digit digests, in this order:
-SEMANTIC, GRAPH, LAZY = slice(0, 32), slice(32, 64), slice(64, 96)
-_UNPLACED: dict[type, tuple[str, ...]] = {}
-
-
-
-
-def _unplaced_values(obj: Any) -> Any:
-    """``json.dumps`` hook: a facts dataclass as its field values, minus positions (the
-    position-free counterpart of ``codec.field_values``)."""
-    names = _UNPLACED.get(type(obj))
-    if names is None:
-        if not is_dataclass(obj):
-            raise TypeError(f"cannot encode {type(obj).__name__} as facts")
-        names = _UNPLACED[type(obj)] = tuple(
-            f.name for f in fields(obj) if f.name not in _POSITIONS and f.name != "extra")
-    return [getattr(obj, name) for name in names]
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def interface_of(facts: FileFacts) -> str:
-    """Digests of what *other* files' findings may depend on in ``facts``, in three parts.
-
-    Rules judge a file against the rest of the project through the other files'
-    imports, definitions, ``__all__``, ``__getattr__``, class bodies and syntax
-    problems (name resolution, re-export chains, the import graph) — never through
-    their references or suppressions, which only the file's own rules read. Of
-    positions, only the import graph's messages cite other files' lines, and only of
-    module-level imports (cycles). So the three parts are:
-
-    1. *semantic*: everything above without any position (what resolution reads);
-    2. *graph*: the imports, positioned except for imports inside functions, and any
-       syntax problem (what the graph rules read);
-    3. *lazy*: the positions of imports inside functions (cited only when the
-       registry's ``cycle_imports = "all"`` counts them in cycles).
-
-    An edit to a function body, a comment or a suppression usually changes none of
-    the first two, and then ``ssot_lint.cache.results`` re-checks the edited file alone.
-    """
-    lazy = [fact for fact in facts.imports if fact.in_function]
-    semantic = json.dumps(replace(facts, references=(), suppressions=()),
-                          default=_unplaced_values, separators=(",", ":"))
-    graph = json.dumps([[_unplaced_values(f) if f.in_function else f for f in facts.imports],
-                        facts.problem], default=field_values, separators=(",", ":"))
-    lazy_places = json.dumps(lazy, default=field_values, separators=(",", ":"))
-    return _digest(semantic) + _digest(graph) + _digest(lazy_places)
 
 
 class FactsCache:

@@ -7,7 +7,7 @@ imported when the command runs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from ssot_lint.commands._common import (
     source_options,
     terminal_progress,
 )
+
+if TYPE_CHECKING:
+    from ssot_lint.resolve.project import Project
 
 
 @click.command(name="graph")
@@ -44,8 +47,8 @@ def command(paths: tuple[Path, ...], output_format: str, level: str, depth: int 
     """
     from ssot_lint.api import build_project, resolve_config, select_files
     from ssot_lint.errors import ConfigError
+    from ssot_lint.graph.analysis import analysis_of
     from ssot_lint.graph.export import RENDERERS
-    from ssot_lint.graph.marks import violation_marks
     from ssot_lint.graph.view import build_view
 
     config = resolve_config(list(paths), config_file=config_file, registry=registry,
@@ -53,8 +56,8 @@ def command(paths: tuple[Path, ...], output_format: str, level: str, depth: int 
     with terminal_progress() as progress:
         project = build_project(config, progress=progress)
     files = {f.rel for f in select_files(project, list(paths))} if paths else None
-    view = build_view(project.graph.modules, level=level, depth=depth, focus=focus,
-                      files=files, marks=violation_marks(project))
+    view = build_view(analysis_of(project).modules, level=level, depth=depth, focus=focus,
+                      files=files, marks=_marks(project))
     text = RENDERERS[output_format](view)
     if output is None:
         click.echo(text, nl=False)
@@ -66,3 +69,25 @@ def command(paths: tuple[Path, ...], output_format: str, level: str, depth: int 
     except OSError as exc:
         raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {len(view.nodes)} nodes and {len(view.edges)} edges to {output}", err=True)
+
+
+def _marks(project: Project) -> dict[tuple[str, str], set[str]]:
+    """The edges the graph rules (``Rule.graph``) report, as ``check`` would report them."""
+    from ssot_lint.engine import code_enabled, run_rules
+    from ssot_lint.graph.analysis import analysis_of
+    from ssot_lint.graph.marks import violation_marks
+    from ssot_lint.rules import all_rules
+    from ssot_lint.rules._graph import GraphRule
+
+    config = project.config
+    rules = [rule() for rule in all_rules()
+             if rule.graph and code_enabled(rule.code, config.select, config.ignore)]
+    if not rules:
+        return {}
+    findings = run_rules(project, project.files, [rule.code for rule in rules], (),
+                         cwd=config.root)
+    analysis = analysis_of(project)
+    whole = [violation for rule in rules
+             if isinstance(rule, GraphRule) and rule.marks_all_edges
+             for violation in analysis.violations(rule)]
+    return violation_marks(analysis.modules, findings, whole)

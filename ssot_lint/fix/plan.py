@@ -54,7 +54,7 @@ def plan_file(project: Project, source: SourceFile, findings: Sequence[Finding],
               unsafe: bool) -> FilePlan:
     plan = FilePlan()
     imports = {(ri.fact.line, ri.fact.col): ri for ri in project.resolved_imports(source)
-               if ri.fact.kind in ("import", "from", "star")}
+               if ri.fact.is_statement}
     grouped: dict[Key, list[Finding]] = {}
     for finding in findings:
         if finding.code in FIXABLE:

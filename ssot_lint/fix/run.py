@@ -255,12 +255,9 @@ def _fix_rounds(project: Project, files: Sequence[SourceFile],
             changed.append(source)
         if not changed:
             break
-        for source in changed:
-            data = states[source.rel].original.encode(states[source.rel].text)
-            project.facts[source.rel] = extract_facts(data, config.target_version)
-        project = Project(config=config, registry=project.registry, files=project.files,
-                          facts=project.facts, unlisted=project.unlisted,
-                          excluded=project.excluded)
+        project = project.with_facts({source.rel: extract_facts(
+            states[source.rel].original.encode(states[source.rel].text), config.target_version)
+            for source in changed})
         findings.update(_by_file(changed, found(changed, project), cwd))
         todo = changed
     if any(state.text != state.original.text for state in states.values()):

@@ -1,23 +1,36 @@
 """The graph-wide analyses of one project, computed once and shared by the rules.
 
-``Project.graph`` builds a ``GraphAnalysis`` on first use. Each rule asks for its
-code's violations in the file it is checking; each analysis runs on first request
-only, so a run that selects only SSOT204 never evaluates contracts.
+``analysis_of(project)`` builds a ``GraphAnalysis`` on first use and keeps it in
+``Project.shared``. What each graph rule computes lives in the rule's own module (its
+``analyse`` method); this class only builds the graph, holds the policies every rule
+judges edges by, and runs each rule's analysis once, on first request, so a run that
+selects only SSOT204 never evaluates contracts.
 """
 
 from __future__ import annotations
 
-import networkx as nx
+from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
 
 from ssot_lint.graph.build import ModuleGraph, SitePredicate
-from ssot_lint.graph.contracts import contract_violations
-from ssot_lint.graph.cycles import cycle_violations
-from ssot_lint.graph.layers import layer_violations
 from ssot_lint.graph.services import counts_for_boundaries
 from ssot_lint.graph.sites import ImportSite
 from ssot_lint.graph.violation import GraphViolation
 from ssot_lint.model.registry import IgnoredImport
 from ssot_lint.resolve.project import Project
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+class GraphRule(Protocol):
+    """A rule judged on the whole graph (SSOT202-SSOT204): its ``analyse`` lists every
+    violation of the project, located in the file each is reported in."""
+
+    @property
+    def code(self) -> str: ...
+
+    def analyse(self, graph: GraphAnalysis) -> list[GraphViolation]: ...
 
 
 class GraphAnalysis:
@@ -40,48 +53,32 @@ class GraphAnalysis:
             return lambda site: not site.fact.in_type_checking
         return lambda site: site.eager
 
-    def violations(self, code: str) -> list[GraphViolation]:
+    @cached_property
+    def dependencies(self) -> nx.DiGraph:
+        """The graph of the edges that count for layers and contracts (built once)."""
+        return self.modules.filtered(self.dependency_filter())
+
+    def judged(self, ignored: tuple[IgnoredImport, ...]) -> nx.DiGraph:
+        """:attr:`dependencies` minus the edges an ``ignore_imports`` list exempts."""
+        return without(self.dependencies, ignored)
+
+    def violations(self, rule: GraphRule) -> list[GraphViolation]:
         """All violations of one graph rule, sorted."""
-        return [v for rel in sorted(self._compute(code)) for v in self._compute(code)[rel]]
+        by_file = self._compute(rule)
+        return [v for rel in sorted(by_file) for v in by_file[rel]]
 
-    def violations_in(self, code: str, rel: str) -> list[GraphViolation]:
-        return self._compute(code).get(rel, [])
+    def violations_in(self, rule: GraphRule, rel: str) -> list[GraphViolation]:
+        return self._compute(rule).get(rel, [])
 
-    def _compute(self, code: str) -> dict[str, list[GraphViolation]]:
-        cached = self._by_code.get(code)
+    def _compute(self, rule: GraphRule) -> dict[str, list[GraphViolation]]:
+        cached = self._by_code.get(rule.code)
         if cached is not None:
             return cached
-        found: list[GraphViolation] = []
-        registry = self.project.registry
-        if code == "SSOT202" and registry.contracts:
-            keep = self.dependency_filter()
-            graph = self.modules.filtered(keep)
-            for contract in registry.contracts:
-                found += contract_violations(self.modules,
-                                             without(graph, contract.ignore_imports),
-                                             contract, keep, self.problem_line)
-        elif code == "SSOT203" and registry.layers:
-            keep = self.dependency_filter()
-            graph = self.modules.filtered(keep)
-            for stack in registry.layers:
-                found += layer_violations(self.modules, without(graph, stack.ignore_imports),
-                                          stack, keep, self.problem_line)
-        elif code == "SSOT204":
-            keep = self.cycle_filter()
-            found = cycle_violations(self.modules, self.modules.filtered(keep), keep)
         by_file: dict[str, list[GraphViolation]] = {}
-        for violation in sorted(found, key=lambda v: v.sort_key):
+        for violation in sorted(rule.analyse(self), key=lambda v: v.sort_key):
             by_file.setdefault(violation.rel, []).append(violation)
-        self._by_code[code] = by_file
+        self._by_code[rule.code] = by_file
         return by_file
-
-    def unused_ignores(self) -> list[tuple[str, IgnoredImport]]:
-        """``ignore_imports`` entries that match no import edge (that counts) any more."""
-        keep = self.dependency_filter()
-        edges = [edge for edge, sites in sorted(self.modules.sites.items())
-                 if any(keep(site) for site in sites)]
-        return [(owner, entry) for owner, entry in self.project.registry.ignore_entries()
-                if not any(entry.matches(a, b) for a, b in edges)]
 
     def sites_in(self, rel: str) -> list[ImportSite]:
         return self.modules.sites_by_file.get(rel, [])
@@ -99,5 +96,13 @@ def without(graph: nx.DiGraph, ignored: tuple[IgnoredImport, ...]) -> nx.DiGraph
     return trimmed
 
 
-def analyse(project: Project) -> GraphAnalysis:
-    return GraphAnalysis(project)
+def analysis_of(project: Project) -> GraphAnalysis:
+    """The project's graph analysis, built on first use and kept for the run.
+
+    It lives in ``project.shared`` (not in a ``Project`` attribute) so the resolve
+    layer does not depend on the graph layer built on top of it.
+    """
+    found = project.shared.get(GraphAnalysis)
+    if not isinstance(found, GraphAnalysis):
+        found = project.shared[GraphAnalysis] = GraphAnalysis(project)
+    return found

@@ -5,17 +5,22 @@ sorted order so every walk over the graph is deterministic. An edge ``a -> b``
 carries the import sites that make it (several statements, several names). A file
 that cannot be parsed is *partial*: its node exists but its imports are unknown, and
 analyses that could depend on them say so instead of claiming a verdict.
+
+networkx is imported where a graph is built, not at module level: the graph rules
+import this module for its helpers, and a run that judges no graph never loads it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ssot_lint.discover import SourceFile
 from ssot_lint.graph.sites import ImportSite, import_sites
 from ssot_lint.resolve.project import Project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SitePredicate = Callable[[ImportSite], bool]
 
@@ -24,6 +29,8 @@ class ModuleGraph:
     """The whole-project dependency graph with its import sites."""
 
     def __init__(self, project: Project) -> None:
+        import networkx as nx  # here, not at module level: the rules import this module
+
         self.project = project
         self.graph: nx.DiGraph = nx.DiGraph()
         self.file_of: dict[str, str] = {}  # module -> implementing file (rel)
@@ -63,6 +70,8 @@ class ModuleGraph:
 
     def filtered(self, keep: SitePredicate) -> nx.DiGraph:
         """The graph with only the edges that have at least one site ``keep`` accepts."""
+        import networkx as nx
+
         graph: nx.DiGraph = nx.DiGraph()
         graph.add_nodes_from(self.graph.nodes)
         graph.add_edges_from(edge for edge in sorted(self.sites)

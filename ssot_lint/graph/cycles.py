@@ -1,33 +1,37 @@
-"""SSOT204: cycles of imports that run when a module is imported.
+"""Import cycles of a graph and the fewest edges that break them (SSOT204 reports them).
 
-A cycle is a strongly connected component (of two or more modules) of the graph of
-*eager* imports: module level, class bodies and ``try/except ImportError`` blocks,
-but not inside functions and never under ``TYPE_CHECKING``. With
-``policy.cycle_imports = "all"`` function-level (lazy) imports count too. One finding
-per component, at the first import of its first cycle breaker.
-
-Cycle breakers are the fewest module-to-module imports whose removal leaves the
-component acyclic (a minimum feedback arc set). That is NP-hard in general, so it is
+A cycle is a strongly connected component (of two or more modules). Cycle breakers
+are the fewest module-to-module imports whose removal leaves the component acyclic
+(a minimum feedback arc set). That is NP-hard in general, so it is
 solved exactly for small components and with the Eades-Lin-Smyth ordering heuristic
 (then pruned to a minimal set) for large ones; both are deterministic.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
-from ssot_lint.graph.build import ModuleGraph, SitePredicate
-from ssot_lint.graph.violation import GraphViolation
-
-CODE = "SSOT204"
 EXACT_BUDGET = 5_000  # acyclicity checks allowed for the exact search
-SHOWN_BREAKERS = 5
 
 
-def cycle_violations(mg: ModuleGraph, graph: nx.DiGraph,
-                     keep: SitePredicate) -> list[GraphViolation]:
+@dataclass(frozen=True)
+class Cycle:
+    """One strongly connected component (two or more modules) of a graph."""
+
+    members: tuple[str, ...]  # sorted
+    breakers: tuple[tuple[str, str], ...]  # the fewest edges whose removal breaks it, sorted
+    path: tuple[str, ...]  # one cycle through the first breaker: a -> b -> ... -> a
+
+
+def import_cycles(graph: nx.DiGraph) -> list[Cycle]:
+    """Every component of ``graph`` with a cycle, sorted by its members."""
+    import networkx as nx  # here: the rules import this module, and most runs need no graph
+
     found = []
     components = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
     for members in sorted(components):
@@ -36,26 +40,8 @@ def cycle_violations(mg: ModuleGraph, graph: nx.DiGraph,
         sub.add_edges_from(sorted(graph.subgraph(members).edges))
         breakers = cycle_breakers(sub)
         first = breakers[0]
-        site = mg.first_site(*first, keep)
-        cycle = [*first[:1], *nx.shortest_path(sub, first[1], first[0])]
-        listed = ", ".join(
-            f"`{a}` -> `{b}` "
-            f"({mg.first_site(a, b, keep).rel}:{mg.first_site(a, b, keep).fact.line})"
-            for a, b in breakers[:SHOWN_BREAKERS])
-        more = (f" and {len(breakers) - SHOWN_BREAKERS} more"
-                if len(breakers) > SHOWN_BREAKERS else "")
-        size = f"{len(members)} modules" if len(members) > len(cycle) - 1 else ""
-        message = f"import cycle: {' -> '.join(cycle)}"
-        if size:
-            message += f" (one of the cycles among {size}: {', '.join(members[:8])}"
-            message += ", ...)" if len(members) > 8 else ")"
-        plural = "s" if len(breakers) > 1 else ""
-        message += (f"; to break it, make lazy or remove {len(breakers)} import{plural}: "
-                    f"{listed}{more}")
-        found.append(GraphViolation(
-            CODE, site.rel, message, site=site, edges=tuple(breakers), modules=tuple(members),
-            hint=("move the import into the function that needs it, import the module instead "
-                  "of a name from it, or move the shared code to a third module")))
+        path = (first[0], *nx.shortest_path(sub, first[1], first[0]))
+        found.append(Cycle(tuple(members), tuple(breakers), path))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ssot_lint.graph.sites import ImportSite, described, under, why
-from ssot_lint.model.registry import Registry, Service
+from ssot_lint.model.registry import Registry, Service, match_entry
 
 
 @dataclass(frozen=True)
@@ -21,17 +21,22 @@ class BoundaryViolation:
 
 
 class ServiceMap:
-    """Longest-prefix lookup from module name to service."""
+    """Longest-prefix lookup from module name to service: the one place that decides
+    which service owns a module (SSOT201, ``graph --level service``, ``audit``, the
+    editor's hover). The loader guarantees a package belongs to one service only."""
 
     def __init__(self, services: dict[str, Service]) -> None:
         self.services = services
+        self.names = tuple(sorted(services))
         self._owner = {package: service for _, service in sorted(services.items())
                        for package in service.packages}
-        self._prefixes = sorted(self._owner)
 
-    def of(self, module: str) -> Service | None:
-        prefix = under(module, self._prefixes)
-        return self._owner[prefix] if prefix else None
+    def of(self, module: str | None) -> Service | None:
+        return match_entry(self._owner, module) if module else None
+
+    def name_of(self, module: str | None) -> str | None:
+        service = self.of(module)
+        return service.name if service is not None else None
 
     def allowed(self, importer: Service, imported: Service) -> bool:
         """A service may import itself, the services it lists, or anything with ``*``."""

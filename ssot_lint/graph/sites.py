@@ -24,8 +24,6 @@ from ssot_lint.discover import SourceFile
 from ssot_lint.model.facts import ImportFact
 from ssot_lint.resolve.project import Project
 
-EDGE_KINDS = ("import", "from", "star")
-
 
 @dataclass(frozen=True)
 class ImportSite:
@@ -67,7 +65,7 @@ def import_sites(project: Project, source: SourceFile) -> list[ImportSite]:
     sites: list[ImportSite] = []
     for ri in project.resolved_imports(source):
         fact = ri.fact
-        if fact.kind not in EDGE_KINDS or fact.expects_failure or ri.module is None:
+        if not fact.is_statement or fact.expects_failure or ri.module is None:
             continue
         if not project.is_first_party(ri.module):
             continue

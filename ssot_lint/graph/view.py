@@ -99,8 +99,7 @@ def _namer(mg: ModuleGraph, level: str, depth: int | None,
            services: ServiceMap) -> Callable[[str], str | None]:
     def name_of(module: str) -> str | None:
         if level == "service":
-            service = services.of(module)
-            return service.name if service else None
+            return services.name_of(module)
         if level == "package" and mg.project.index.kind(module) == "module" and "." in module:
             module = module.rsplit(".", 1)[0]
         if depth is not None:
@@ -112,9 +111,8 @@ def _namer(mg: ModuleGraph, level: str, depth: int | None,
 def _node(mg: ModuleGraph, name: str, level: str, services: ServiceMap) -> ViewNode:
     if level == "service":
         return ViewNode(name, "service", service=name)
-    service = services.of(name)
     kind = mg.project.index.kind(name) or "package"
-    return ViewNode(name, kind, service=service.name if service else None,
+    return ViewNode(name, kind, service=services.name_of(name),
                     file=mg.file_of.get(name), partial=name in mg.partial)
 
 

@@ -16,8 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
+from ssot_lint.discover import is_path_glob
 from ssot_lint.errors import ConfigError, MultiError, SsotLintError
 from ssot_lint.files import default_max_file_size, read_text, reason
 from ssot_lint.fspath import link_problem, real_path
@@ -339,9 +338,7 @@ def _per_file_ignores(value: Any) -> list[tuple[str, tuple[str, ...]]] | str:
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             return f"{pattern!r}: expected a list of rule codes"
         problem = unknown_codes(codes)
-        try:
-            pathspec.GitIgnoreSpec.from_lines([pattern])
-        except (ValueError, re.error):
+        if not is_path_glob(pattern):
             problem = "not a gitignore-style pattern"
         if problem:
             return f"{pattern!r}: {problem}"

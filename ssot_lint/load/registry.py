@@ -7,7 +7,6 @@ so one run shows every mistake, each with its file, line and key.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from ssot_lint.load.toml_lines import (
 from ssot_lint.model.registry import (
     ALLOW_CONTEXTS,
     FIX_MODES,
+    RULE_STATUSES,
     SCOPES,
     SEVERITIES,
     Contract,
@@ -35,7 +35,9 @@ from ssot_lint.model.registry import (
     Registry,
     RuleEntry,
     Service,
+    Status,
     SymbolEntry,
+    is_module_glob,
     match_entry,
 )
 
@@ -53,10 +55,9 @@ SYMBOL_KEYS = ("aliases", "verified", "note")
 RULE_KEYS = ("use_instead", "reason", "hint", "docs", "severity", "allow_in", "paths", "fix",
               "scope")
 SERVICE_KEYS = ("packages", "may_import", "public", "reason", "owner", "ignore_imports")
-LAYER_KEYS = ("name", "order", "reason", "owner", "ignore_imports")
+LAYER_KEYS = ("name", "order", "reason", "owner", "ignore_imports", "exhaustive")
 CONTRACT_KEYS = ("name", "kind", "source", "forbidden", "allow_indirect", "reason", "owner",
                  "ignore_imports")
-_IGNORE_SEGMENT = re.compile(r"\*\*|\*|[A-Za-z_][A-Za-z0-9_]*")
 PATTERN_KEYS = ("call", "when", "hint", "use_instead", "severity")
 PATTERN_WHEN = ("always", "no-args", "has-args", "positional", "keyword")
 
@@ -130,9 +131,7 @@ class _Reader:
         origin = self.origin(*path, "ignore_imports")
         for text in self.strings(table, "ignore_imports", *path):
             sides = [side.strip() for side in text.split("->")]
-            if len(sides) != 2 or not all(
-                    side and all(_IGNORE_SEGMENT.fullmatch(seg) for seg in side.split("."))
-                    for side in sides):
+            if len(sides) != 2 or not all(is_module_glob(side) for side in sides):
                 self.error(f"{text!r} is not \"importer -> imported\" (dotted module names; "
                            "a segment may be * or **)", *path, "ignore_imports")
                 continue
@@ -181,7 +180,7 @@ class _Reader:
         for path, raw in self.table(data.get("symbols", {}), "symbols").items():
             if self.path_key(path, "symbols") and not self.unquoted("symbols", path, raw):
                 out["symbols"][path] = self.symbol(path, raw)
-        for kind in ("broken", "deprecated"):
+        for kind in RULE_STATUSES:
             for path, raw in self.table(data.get(kind, {}), kind).items():
                 if self.path_key(path, kind) and not self.unquoted(kind, path, raw):
                     out[kind][path] = self.rule_entry(kind, path, raw)
@@ -236,13 +235,13 @@ class _Reader:
                                                            dotted=True),
                            verified=verified_text, origin=self.origin("symbols", path))
 
-    def rule_entry(self, kind: str, path: str, raw: Any) -> RuleEntry:
+    def rule_entry(self, kind: Status, path: str, raw: Any) -> RuleEntry:
         table = self.table(raw, kind, path)
         self.unknown(table, RULE_KEYS, kind, path)
         use_instead = self.string(table, "use_instead", kind, path)
         if use_instead is not None and not is_dotted_path(use_instead):
             self.error(f"{use_instead!r} is not a dotted import path", kind, path, "use_instead")
-        default_severity = "error" if kind == "broken" else "warning"
+        default_severity = "error" if kind == Status.BROKEN else "warning"
         return RuleEntry(
             path=path, kind=kind, use_instead=use_instead,
             reason=self.string(table, "reason", kind, path),
@@ -285,7 +284,16 @@ class _Reader:
                       order=order, reason=self.string(table, "reason", "layers", index),
                       owner=self.string(table, "owner", "layers", index),
                       origin=self.origin("layers", index),
-                      ignore_imports=self.ignored_imports(table, "layers", index))
+                      ignore_imports=self.ignored_imports(table, "layers", index),
+                      exhaustive=self.flag(table, "exhaustive", "layers", index))
+
+    def flag(self, table: dict[str, Any], key: str, section: str, index: int) -> bool:
+        """A true/false key (false when absent)."""
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.error("expected true or false", section, index, key)
+            return False
+        return value
 
     def contract(self, index: int, raw: Any) -> Contract | None:
         table = self.table(raw, "contracts", index)
@@ -296,10 +304,7 @@ class _Reader:
         if not source or not forbidden:
             self.error("a contract needs 'source' and 'forbidden' module lists",
                        "contracts", index)
-        allow_indirect = table.get("allow_indirect", False)
-        if not isinstance(allow_indirect, bool):
-            self.error("expected true or false", "contracts", index, "allow_indirect")
-            allow_indirect = False
+        allow_indirect = self.flag(table, "allow_indirect", "contracts", index)
         return Contract(name=self.string(table, "name", "contracts", index)
                         or f"contract #{index + 1}", kind=kind, source=source,
                         forbidden=forbidden, allow_indirect=allow_indirect,
@@ -470,7 +475,7 @@ def _contradictions(registry: Registry) -> list[SsotLintError]:
             errors.append(_err(f"{path!r} is both deprecated and broken "
                                f"(at {registry.broken[path].origin}); keep one",
                                rule_entry.origin, "deprecated", path))
-    for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+    for kind, entries in registry.rule_sections():
         for path, rule_entry in sorted(entries.items()):
             if rule_entry.use_instead and rule_entry.use_instead == path:
                 errors.append(_err(f"use_instead points at the {kind} path itself",

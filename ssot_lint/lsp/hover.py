@@ -13,9 +13,10 @@ from lsprotocol import types
 from pygls.workspace import TextDocument
 
 from ssot_lint.discover import SourceFile
+from ssot_lint.graph.services import ServiceMap
 from ssot_lint.lsp.session import Session
 from ssot_lint.model.facts import FileFacts
-from ssot_lint.model.registry import Registry, Service, match_entry
+from ssot_lint.model.registry import Registry, match_entry
 from ssot_lint.resolve.imports import resolve_import
 from ssot_lint.rules._imports import import_line
 
@@ -61,7 +62,7 @@ def describe(registry: Registry, path: str) -> str | None:
     if alias_of is not None:
         lines.append(f"**alias** of the canonical `{alias_of.path}` ({alias_of.origin})")
         lines.append(f"use instead: `{import_line(alias_of.path)}`")
-    for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+    for kind, entries in registry.rule_sections():
         rule = match_entry(entries, path)
         if rule is None:
             continue
@@ -74,7 +75,7 @@ def describe(registry: Registry, path: str) -> str | None:
             lines.append(f"hint: {rule.hint}")
         if rule.docs:
             lines.append(f"docs: {rule.docs}")
-    service = _service_of(registry, path)
+    service = ServiceMap(registry.services).of(path)
     if service is not None:
         owner = f", owner {service.owner}" if service.owner else ""
         lines.append(f"service **{service.name}**{owner}"
@@ -91,17 +92,6 @@ def hover_text(registry: Registry, paths: list[str]) -> str | None:
         if text is not None:
             return text
     return None
-
-
-def _service_of(registry: Registry, path: str) -> Service | None:
-    best: Service | None = None
-    best_length = -1
-    for service in registry.services.values():
-        for package in service.packages:
-            if (path == package or path.startswith(package + ".")) and \
-                    len(package) > best_length:
-                best, best_length = service, len(package)
-    return best
 
 
 def hover_at(session: Session, doc: TextDocument, position: types.Position

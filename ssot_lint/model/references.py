@@ -1,7 +1,7 @@
 """Reference facts: where imported names are used, and what top-level classes contain.
 
-Pure data, like every fact: frozen, made of strings, ints and tuples, JSON-compatible
-through ``asdict`` and ``from_dict``. A reference's ``target`` is the dotted path it
+Pure data, like every fact: frozen, made of strings, ints and tuples (written and
+read by ``cache/codec.py``). A reference's ``target`` is the dotted path it
 names *as imported in that file* (``m.Name.attr`` for ``import pkg.mod as m`` becomes
 ``pkg.mod.Name.attr``); relative imports keep their leading dots, because facts do not
 know where the file lives. Resolution happens later, in the rules.
@@ -9,8 +9,9 @@ know where the file lives. Resolution happens later, in the rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+
+from ssot_lint.model.tags import POSITION, VALUE
 
 # Where a reference occurs; rules say it in messages ("used as a base class").
 REFERENCE_CONTEXTS = ("annotation", "string-annotation", "base", "call", "isinstance",
@@ -32,10 +33,6 @@ class Reference:
     keywords: tuple[str, ...] = ()  # call context only: keyword argument names
     star: bool = False  # call context only: ``*args`` or ``**kwargs`` present
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Reference:
-        return cls(**{**data, "keywords": tuple(data.get("keywords", ()))})
-
 
 @dataclass(frozen=True, slots=True)
 class ClassInfo:
@@ -46,13 +43,8 @@ class ClassInfo:
     (``__getattr__``, a metaclass, a computed base).
     """
 
-    name: str
-    line: int
-    bases: tuple[str, ...] = ()
-    members: tuple[str, ...] = ()
-    dynamic: bool = False
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ClassInfo:
-        return cls(**{**data, "bases": tuple(data.get("bases", ())),
-                      "members": tuple(data.get("members", ()))})
+    name: str = field(metadata=VALUE)
+    line: int = field(metadata=POSITION)
+    bases: tuple[str, ...] = field(default=(), metadata=VALUE)
+    members: tuple[str, ...] = field(default=(), metadata=VALUE)
+    dynamic: bool = field(default=False, metadata=VALUE)

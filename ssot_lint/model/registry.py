@@ -8,7 +8,34 @@ only place that knows the file format. Every entry remembers where it was declar
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class Status(str, Enum):
+    """What the registry says a path is: the one spelling of these words.
+
+    A ``str`` so an entry's ``kind`` compares, hashes, prints and serialises as the
+    plain word (``"broken"``), as it did before it had a type.
+    """
+
+    CANONICAL = "canonical"  # a [symbols] entry: the one place to import it from
+    ALIAS = "alias"  # listed in a symbol's aliases: works, but is not canonical
+    BROKEN = "broken"  # a [broken] entry: the import fails
+    DEPRECATED = "deprecated"  # a [deprecated] entry: works, but migrate
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+RULE_STATUSES = (Status.BROKEN, Status.DEPRECATED)  # the sections of RuleEntry tables
 
 SEVERITIES = ("error", "warning", "info")
 ALLOW_CONTEXTS = ("type_checking", "function", "fallback")
@@ -50,7 +77,7 @@ class RuleEntry:
     """A ``[broken]`` or ``[deprecated]`` path with its migration advice."""
 
     path: str
-    kind: str  # "broken" | "deprecated"
+    kind: Status  # Status.BROKEN | Status.DEPRECATED (RULE_STATUSES)
     use_instead: str | None = None
     reason: str | None = None
     hint: str | None = None
@@ -81,6 +108,14 @@ class IgnoredImport:
     def matches(self, importer: str, imported: str) -> bool:
         return module_matches(importer, self.importer) and \
             module_matches(imported, self.imported)
+
+
+_GLOB_SEGMENT = re.compile(r"\*\*|\*|[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_module_glob(pattern: str) -> bool:
+    """Whether ``pattern`` is a dotted module glob: identifiers, ``*`` or ``**`` segments."""
+    return bool(pattern) and all(_GLOB_SEGMENT.fullmatch(seg) for seg in pattern.split("."))
 
 
 def module_matches(module: str, pattern: str) -> bool:
@@ -120,6 +155,9 @@ class Layers:
     owner: str | None = None
     origin: Origin = field(default_factory=lambda: Origin("<registry>"))
     ignore_imports: tuple[IgnoredImport, ...] = ()
+    # Every module directly inside a package that holds a layer must be in a layer
+    # (import-linter's "exhaustive"): a new module is placed, not silently exempt.
+    exhaustive: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,15 +224,20 @@ class Registry:
                   for entry in contract.ignore_imports]
         return found
 
+    def rule_sections(self) -> tuple[tuple[Status, dict[str, RuleEntry]], ...]:
+        """``((Status.BROKEN, broken), (Status.DEPRECATED, deprecated))``."""
+        return ((Status.BROKEN, self.broken), (Status.DEPRECATED, self.deprecated))
+
     def alias_index(self) -> dict[str, SymbolEntry]:
         """Map every alias path to the symbol entry it is an alias of."""
         return {alias: entry for entry in self.symbols.values() for alias in entry.aliases}
 
 
-def match_entry(entries: dict[str, RuleEntry], path: str) -> RuleEntry | None:
+def match_entry(entries: Mapping[str, T], path: str) -> T | None:
     """The entry whose path is ``path`` or its longest dotted prefix, if any.
 
-    An entry P matches an imported path Q when Q == P or Q starts with P + ".".
+    An entry P matches an imported path Q when Q == P or Q starts with P + ".". The one
+    longest-prefix lookup: registry entries by path, services by package.
     """
     probe = path
     while probe:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pathspec
 
 from ssot_lint.discover import SourceFile
-from ssot_lint.model.facts import FileFacts, ImportFact
+from ssot_lint.model.facts import FileInterface, ImportFact
 from ssot_lint.registry_tools.draft import Draft, DraftService, DraftSymbol
 from ssot_lint.resolve.imports import absolute_module
 from ssot_lint.resolve.project import Project
@@ -105,7 +105,7 @@ def _only_raises(body: list[ast.stmt]) -> bool:
 _HELPERS = ("DummyObject", "OptionalDependencyNotAvailable")
 
 
-def may_hold_placeholders(facts: FileFacts) -> bool:
+def may_hold_placeholders(facts: FileInterface) -> bool:
     """Can a file hold placeholders? Only one that imports a ``requires_*`` helper,
     ``DummyObject`` or ``OptionalDependencyNotAvailable``, or has a guarded import
     (``try: import x`` / ``except ImportError``). Only those are parsed again."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ssot_lint.escape import printable
-from ssot_lint.model.registry import Registry, RuleEntry, SymbolEntry
+from ssot_lint.model.registry import Registry, RuleEntry, Status, SymbolEntry
 from ssot_lint.rules._imports import import_line
 
 
@@ -42,7 +42,7 @@ def _symbol_lines(entry: SymbolEntry) -> list[str]:
 
 
 def _rule_lines(entry: RuleEntry) -> list[str]:
-    label = "❌ BROKEN" if entry.kind == "broken" else "⚠️ DEPRECATED"
+    label = "❌ BROKEN" if entry.kind == Status.BROKEN else "⚠️ DEPRECATED"
     reason = f": {_one_line(entry.reason)}" if entry.reason else ""
     lines = [f"{import_line(entry.path)}  # {label}{reason}"]
     if entry.hint:  # before USE INSTEAD, which closes the entry for import-markdown
@@ -50,7 +50,7 @@ def _rule_lines(entry: RuleEntry) -> list[str]:
     if entry.use_instead:
         lines.append(f"# USE INSTEAD: {entry.use_instead}")
     extras = []
-    default = "error" if entry.kind == "broken" else "warning"
+    default = "error" if entry.kind == Status.BROKEN else "warning"
     if entry.severity != default:
         extras.append(f"severity {entry.severity}")
     if entry.allow_in:

@@ -1,10 +1,9 @@
-"""Check the registry against the code, statically: is what it says still true?
+"""``registry verify``: check the registry against the code, statically.
 
-A registry that is never checked drifts: canonical homes move, "broken" paths get
-fixed, deprecated shims get deleted. Each entry is resolved with the same module index
-and name resolver ``check`` uses (nothing is imported). An entry whose answer cannot
-be decided statically (a third-party path, a module with ``__getattr__``, a star
-import from outside the project, a method on a class) is not reported.
+The checks themselves are SSOT902's (``rules/ssot902_stale_registry_entry.py``), so
+``registry verify`` and ``check --verify-registry`` cannot drift apart; this module
+adds what only the registry tool prints (which scope an entry has, where it is not
+obvious).
 """
 
 from __future__ import annotations
@@ -12,132 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ssot_lint.model.finding import Finding
-from ssot_lint.model.registry import Origin
-from ssot_lint.registry_tools.codebase import defines, definition_site
-from ssot_lint.resolve.names import OK, UNKNOWN
 from ssot_lint.resolve.project import Project
-from ssot_lint.rules.base import display_path
-from ssot_lint.rules.ssot902_stale_registry_entry import StaleRegistryEntryRule as Rule
-
-YES, NO, UNDECIDED = "yes", "no", "undecided"
-
-
-def resolves(project: Project, path: str) -> str:
-    """Whether ``path`` (a module, ``module.Name`` or ``module.Name.attr``) resolves."""
-    if not project.is_first_party(path):
-        return UNDECIDED
-    if project.index.exists(path):
-        return YES
-    parts = path.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        module = ".".join(parts[:cut])
-        if not project.index.exists(module):
-            continue
-        lookup = project.names.lookup(module, parts[cut])
-        if lookup.status == UNKNOWN or lookup.via == "__getattr__":
-            return UNDECIDED
-        if lookup.status != OK:
-            return NO
-        return YES if cut == len(parts) - 1 else UNDECIDED  # attributes are not indexed
-    return NO
-
-
-class _Verifier:
-    def __init__(self, project: Project, cwd: Path | None) -> None:
-        self.project = project
-        self.cwd = cwd
-        self.findings: list[Finding] = []
-
-    def report(self, origin: Origin, symbol: str, message: str, hint: str) -> None:
-        file = Path(origin.file)
-        if not file.is_absolute():
-            file = Path.cwd() / file
-        line = origin.line or 1
-        self.findings.append(Finding(
-            path=display_path(file, self.cwd), line=line, column=1, end_line=line,
-            end_column=1, code=Rule.code, rule=Rule.slug, severity=Rule.severity,
-            message=message, hint=hint, symbol=symbol))
-
-    def symbols(self) -> None:
-        for path, entry in sorted(self.project.registry.symbols.items()):
-            state = resolves(self.project, path)
-            if state == NO:
-                self.report(entry.origin, path, f"canonical path `{path}` does not resolve: "
-                            f"{self.missing(path)}", "point the entry at where the symbol is "
-                            "defined now, or remove it")
-            elif state == YES and self.project.index.exists(path):
-                self.report(entry.origin, path, f"canonical path `{path}` is a module, not a "
-                            "definition", "register the class, function or constant it "
-                            "defines (module.Name)")
-            elif state == YES:
-                module, name = path.rsplit(".", 1)
-                if not defines(self.project, module, name):
-                    site = definition_site(self.project, path)
-                    where = f"; it is defined in `{site}`" if site and site != path else ""
-                    self.report(entry.origin, path, f"canonical path `{path}` is a re-export, "
-                                f"not a definition{where}", "make the defining module the "
-                                "canonical home and list this path under aliases")
-            home = definition_site(self.project, path) if state == YES else None
-            for alias in entry.aliases:
-                alias_state = resolves(self.project, alias)
-                if alias_state == NO:
-                    self.report(entry.origin, alias, f"alias `{alias}` of `{path}` does not "
-                                f"resolve: {self.missing(alias)}", "remove the alias, or move "
-                                "it to [broken] with use_instead")
-                elif alias_state == YES and home is not None:
-                    other = definition_site(self.project, alias)
-                    if other is not None and other != home:
-                        self.report(entry.origin, alias, f"alias `{alias}` resolves to "
-                                    f"`{other}`, not to `{home}`", "an alias must be the same "
-                                    "object as the canonical symbol")
-
-    def rules(self) -> None:
-        registry = self.project.registry
-        for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
-            for path, entry in sorted(entries.items()):
-                state = resolves(self.project, path)
-                if kind == "broken" and state == YES:
-                    self.report(entry.origin, path, f"[broken] `{path}` is no longer broken: "
-                                "it resolves now; remove the entry or move it to [deprecated]",
-                                "remove it, or move it to [deprecated] if the path should "
-                                "still be avoided")
-                if kind == "deprecated" and state == NO:
-                    self.report(entry.origin, path, f"[deprecated] `{path}` no longer exists: "
-                                f"{self.missing(path)}", "move it to [broken] so imports of it "
-                                "are reported as errors")
-                if entry.use_instead and resolves(self.project, entry.use_instead) == NO:
-                    self.report(entry.origin, entry.use_instead, f"use_instead "
-                                f"`{entry.use_instead}` of [{kind}] `{path}` does not resolve: "
-                                f"{self.missing(entry.use_instead)}",
-                                "point use_instead at a path that exists")
-
-    def modules(self) -> None:
-        registry = self.project.registry
-        for name, service in sorted(registry.services.items()):
-            for package in service.packages:
-                if not self.project.index.exists(package):
-                    self.report(service.origin, package, f"service `{name}`: package "
-                                f"`{package}` does not exist", "fix or remove the package")
-            for public in service.public:
-                if resolves(self.project, public) == NO:
-                    self.report(service.origin, public, f"service `{name}`: public path "
-                                f"`{public}` does not resolve", "fix or remove the path")
-        for stack in registry.layers:
-            for module in stack.order:
-                if not self.project.index.exists(module):
-                    self.report(stack.origin, module, f"layer stack `{stack.name}`: module "
-                                f"`{module}` does not exist", "fix or remove the layer")
-        for contract in registry.contracts:
-            for module in (*contract.source, *contract.forbidden):
-                if not self.project.index.exists(module):
-                    self.report(contract.origin, module, f"contract `{contract.name}`: module "
-                                f"`{module}` does not exist", "fix or remove the module")
-
-    def missing(self, path: str) -> str:
-        parent, _, name = path.rpartition(".")
-        if parent and self.project.index.exists(parent):
-            return f"`{parent}` has no `{name}`"
-        return f"no module `{self.project.index.first_missing(path)}`"
+from ssot_lint.rules.ssot902_stale_registry_entry import StaleRegistryEntryRule
 
 
 def scope_notes(project: Project) -> list[str]:
@@ -147,7 +22,7 @@ def scope_notes(project: Project) -> list[str]:
 
     notes: list[str] = []
     registry = project.registry
-    for kind, entries in (("broken", registry.broken), ("deprecated", registry.deprecated)):
+    for kind, entries in registry.rule_sections():
         for path, entry in sorted(entries.items()):
             if entry.scope is not None:
                 continue
@@ -167,9 +42,6 @@ def scope_notes(project: Project) -> list[str]:
 
 
 def verify_registry(project: Project, cwd: Path | None = None) -> list[Finding]:
-    """SSOT902 findings for every registry entry the code contradicts, sorted."""
-    verifier = _Verifier(project, cwd)
-    verifier.symbols()
-    verifier.rules()
-    verifier.modules()
-    return sorted(verifier.findings, key=Finding.sort_key)
+    """SSOT902 findings for every registry entry the code contradicts, sorted (the
+    checks live in the rule's module: ``check --verify-registry`` runs the same)."""
+    return StaleRegistryEntryRule().verify(project, cwd)

@@ -73,7 +73,7 @@ def render(answer: Answer) -> str:
         lines.append(f"{import_line(entry.path)}")
         lines.append(f"    `{alias}` is an alias of the canonical {entry.path}  ({entry.origin})")
     for rule in answer.rules:
-        label = "BROKEN" if rule.kind == "broken" else "DEPRECATED"
+        label = str(rule.kind).upper()
         why = f": {rule.reason}" if rule.reason else ""
         lines.append(f"{label} {rule.path}{why}  ({rule.origin})")
         if rule.use_instead:

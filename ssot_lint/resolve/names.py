@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ssot_lint.discover import SourceFile
-from ssot_lint.model.facts import FileFacts
+from ssot_lint.model.facts import FileInterface
 from ssot_lint.resolve.imports import absolute_module
 from ssot_lint.resolve.modules import ModuleIndex
 
@@ -37,7 +37,7 @@ class NameLookup:
 class NameResolver:
     """Answers ``lookup(module, name)`` using the module index and per-file facts."""
 
-    def __init__(self, index: ModuleIndex, facts_of: Callable[[SourceFile], FileFacts | None],
+    def __init__(self, index: ModuleIndex, facts_of: Callable[[SourceFile], FileInterface | None],
                  is_first_party: Callable[[str], bool]) -> None:
         self.index = index
         self.facts_of = facts_of
@@ -97,7 +97,7 @@ class NameResolver:
             return NameLookup(UNKNOWN, "compiled module")
         return self._in_file(source, facts, name, seen, is_stub)
 
-    def _in_file(self, source: SourceFile, facts: FileFacts, name: str,
+    def _in_file(self, source: SourceFile, facts: FileInterface, name: str,
                  seen: frozenset[str], is_stub: bool = False) -> NameLookup:
         """The lookup Python's ``from module import name`` makes: the module's namespace
         (its bindings and what its star imports bind), then its dynamic attributes.
@@ -157,7 +157,7 @@ class NameResolver:
         return NameLookup(MISSING)
 
     def _bindings(self, source: SourceFile,
-                  facts: FileFacts) -> dict[str, tuple[str | None, str]]:
+                  facts: FileInterface) -> dict[str, tuple[str | None, str]]:
         """name -> (kind of its first run-time binding or None, kind of its first binding)
         for one file, built once: star-import chains through modules with thousands of
         definitions (transformers' dummy objects) look names up again and again."""
@@ -172,16 +172,16 @@ class NameResolver:
             self._tables[source.rel] = table
         return table
 
-    def _runtime_facts(self, module: str) -> FileFacts | None:
+    def _runtime_facts(self, module: str) -> FileInterface | None:
         """The facts that decide ``from module import *``: the file Python loads (a stub
         only for a stub-only module); None when unreadable. Opaque modules give
-        ``FileFacts(opaque=True)``."""
+        ``FileInterface(opaque=True)``."""
         files = self.index.files(module)
         source = next((f for f in files if not f.is_stub), files[0] if files else None)
         if source is None:
             return None
         if source.is_opaque:
-            return FileFacts(opaque=True)
+            return FileInterface(opaque=True)
         return self.facts_of(source)
 
     def _all_names(self, module: str) -> tuple[str, ...] | None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pathspec
-
+from ssot_lint.discover import path_matches
 from ssot_lint.model.registry import Policy, RuleEntry, match_entry
 from ssot_lint.resolve import names as N
 from ssot_lint.resolve.imports import ResolvedImport
@@ -20,15 +19,15 @@ from ssot_lint.rules.base import FileContext, advice
 if TYPE_CHECKING:
     from ssot_lint.resolve.project import Project
 
-IMPORT_KINDS = ("import", "from", "star")
 
-# Resolution statuses
-OK = "ok"
+# Resolution statuses of an import: the name lookup's (``resolve.names``), with
+# "missing" split into a missing module and a missing name, plus "external".
+OK = N.OK
 EXTERNAL = "external"  # not first-party: not ours to resolve
-UNKNOWN = "unknown"  # cannot be decided (unparsable target, third-party star import)
+UNKNOWN = N.UNKNOWN  # cannot be decided (unparsable target, third-party star import)
 MISSING_MODULE = "missing_module"
 MISSING_NAME = "missing_name"
-TYPE_CHECKING_ONLY = "type_checking_only"
+TYPE_CHECKING_ONLY = N.TYPE_CHECKING_ONLY
 
 
 @dataclass(frozen=True)
@@ -106,16 +105,7 @@ def tolerated(ctx: FileContext, ri: ResolvedImport, entry: RuleEntry) -> bool:
                 "fallback": fact.in_fallback}
     if any(contexts.get(c, False) for c in entry.allow_in):
         return True
-    if entry.paths:
-        key = ("paths", entry.paths)
-        spec = ctx.memo.get(key)
-        if spec is None:
-            spec = pathspec.GitIgnoreSpec.from_lines(entry.paths)
-            ctx.memo[key] = spec
-        assert isinstance(spec, pathspec.PathSpec)
-        if spec.match_file(ctx.source.rel):
-            return True
-    return False
+    return path_matches(entry.paths, ctx.source.rel)
 
 
 def guarded_severity(policy: Policy, ri: ResolvedImport, severity: str) -> str | None:
@@ -137,7 +127,7 @@ def import_line(path: str, asname: str | None = None) -> str:
 
 
 def checked_imports(ctx: FileContext) -> list[ResolvedImport]:
-    return [ri for ri in ctx.imports if ri.fact.kind in IMPORT_KINDS]
+    return [ri for ri in ctx.imports if ri.fact.is_statement]
 
 
 def replacement_for(imported: str, entry: RuleEntry) -> str | None:

@@ -9,10 +9,8 @@ definition — is found whichever re-export the code went through.
 
 from __future__ import annotations
 
-import pathspec
-
-from ssot_lint.discover import SourceFile
-from ssot_lint.model.facts import Definition, FileFacts, ImportFact
+from ssot_lint.discover import SourceFile, path_matches
+from ssot_lint.model.facts import Definition, FileInterface, ImportFact
 from ssot_lint.model.references import ClassInfo
 from ssot_lint.model.registry import RuleEntry
 from ssot_lint.resolve.definitions import memo_site
@@ -49,7 +47,7 @@ def split_module(project: Project, path: str) -> tuple[str, list[str]] | None:
     return None
 
 
-def module_facts(project: Project, module: str) -> tuple[SourceFile, FileFacts] | None:
+def module_facts(project: Project, module: str) -> tuple[SourceFile, FileInterface] | None:
     for source in project.index.files(module):
         facts = project.facts_of(source)
         if facts is not None and facts.problem is None:
@@ -138,15 +136,8 @@ def class_info(project: Project, module: str, name: str) -> ClassInfo | None:
 
 
 def path_tolerated(ctx: FileContext, globs: tuple[str, ...]) -> bool:
-    if not globs:
-        return False
-    key = ("paths", globs)
-    spec = ctx.memo.get(key)
-    if spec is None:
-        spec = pathspec.GitIgnoreSpec.from_lines(globs)
-        ctx.memo[key] = spec
-    assert isinstance(spec, pathspec.PathSpec)
-    return bool(spec.match_file(ctx.source.rel))
+    """Whether the file being checked matches one of ``globs`` (an entry's ``paths``)."""
+    return path_matches(globs, ctx.source.rel)
 
 
 OBJECT, PATH = "object", "path"

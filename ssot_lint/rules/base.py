@@ -16,6 +16,7 @@ from typing import ClassVar
 from ssot_lint.discover import SourceFile
 from ssot_lint.model.facts import FileFacts, ImportFact
 from ssot_lint.model.finding import Edit, Finding
+from ssot_lint.model.registry import Origin
 from ssot_lint.resolve.imports import ResolvedImport
 from ssot_lint.resolve.project import Project
 
@@ -48,11 +49,17 @@ class Rule:
     summary: ClassVar[str]  # one line, for tables
     fixable: ClassVar[str] = "no"  # "no" | "safe" | "unsafe"
     config: ClassVar[str] = ""  # config/registry keys that affect it
+    # What to do about its findings, for the audit report (empty: the docstring's first
+    # paragraph is used).
+    remedy: ClassVar[str] = ""
     # What a file's findings depend on besides the registry and configuration:
     # "file" = the file's own facts and the project's interface (cache.interface_of);
     # "project" = the project's interface only (the import graph), so they stay valid
     # while an edit keeps the file's interface, and are not recomputed (results.py).
     scope: ClassVar[str] = "file"
+    # Whether its findings are about edges of the import graph (SSOT201-SSOT204):
+    # ``ssot-lint graph`` runs these rules and draws the edges they report red.
+    graph: ClassVar[bool] = False
     # The rule's message: one ``str.format`` template, so every finding of the rule
     # reads the same way (as pyflakes' message classes, deptry's error_template).
     message: ClassVar[str] = "{subject}"
@@ -124,3 +131,17 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
         return Path(os.path.relpath(path, base)).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def registry_finding(rule: type[Rule] | Rule, origin: Origin, message: str, *,
+                     cwd: Path | None = None, hint: str | None = None,
+                     symbol: str | None = None) -> Finding:
+    """A finding located at a registry entry (SSOT901's ``ignore_imports``, SSOT902):
+    the registry file and the entry's line, column 1."""
+    file = Path(origin.file)
+    if not file.is_absolute():
+        file = Path.cwd() / file
+    line = origin.line or 1
+    return Finding(path=display_path(file, cwd), line=line, column=1, end_line=line,
+                   end_column=1, code=rule.code, rule=rule.slug, severity=rule.severity,
+                   message=message, hint=hint, symbol=symbol)

@@ -20,6 +20,9 @@ class SyntaxErrorRule(Rule):
 
     code = "SSOT001"
     slug = "syntax-error"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Fix the syntax error, or raise target_version if the file really targets a newer"
+              " Python. Until it parses, its imports are unknown to every other check.")
     severity = "error"
     summary = "the file cannot be parsed for the target Python version"
     config = "target_version"

@@ -18,6 +18,9 @@ class UnreadableFileRule(Rule):
 
     code = "SSOT002"
     slug = "unreadable-file"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Make the file readable (permissions, encoding declaration) or exclude it; "
+              "oversized generated files belong in `exclude`.")
     severity = "error"
     summary = "the file cannot be read or decoded"
     VALID = (Example("# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n"),)

@@ -46,6 +46,9 @@ class BrokenImportRule(Rule):
 
     code = "SSOT101"
     slug = "broken-import"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Replace the import with the entry's `use_instead` path. `ssot-lint fix` does "
+              "this automatically where the entry allows it.")
     severity = "error"
     summary = "import matches a [broken] registry entry"
     fixable = "safe"

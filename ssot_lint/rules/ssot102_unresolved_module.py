@@ -44,6 +44,10 @@ class UnresolvedModuleRule(Rule):
 
     code = "SSOT102"
     slug = "unresolved-module"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("The module does not exist: correct the path (the message suggests the closest "
+              "module), or add a [broken] entry with `use_instead` so everyone learns the right"
+              " one.")
     severity = "error"
     summary = "first-party module does not exist"
     config = "[project] packages, source_roots; policy.guarded_imports"

@@ -94,6 +94,9 @@ class UnresolvedNameRule(Rule):
 
     code = "SSOT103"
     slug = "unresolved-name"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("The name is not defined in that module: import it from where it is defined (the "
+              "message suggests it), or register the canonical home in [symbols].")
     severity = "error"
     summary = "imported name does not exist in the first-party module"
     config = "policy.guarded_imports"

@@ -53,6 +53,10 @@ class UnresolvedPatchTargetRule(Rule):
 
     code = "SSOT104"
     slug = "unresolved-patch-target"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Point the patch target at where the name is looked up now (usually the module "
+              "that imports it); a target that does not resolve patches nothing, or fails only "
+              "at test time.")
     severity = "error"
     summary = "mock.patch / monkeypatch.setattr target string that does not resolve"
     config = "[broken]"

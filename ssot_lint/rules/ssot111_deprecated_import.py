@@ -65,6 +65,10 @@ class DeprecatedImportRule(Rule):
 
     code = "SSOT111"
     slug = "deprecated-import"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Migrate each reference to the entry's `use_instead` (the deprecated symbols "
+              "table shows where they are). Safe cases are rewritten by `ssot-lint fix`; "
+              "tolerate intended uses with `allow_in` or `paths`.")
     severity = "warning"
     summary = "import matches a [deprecated] registry entry"
     fixable = "safe"

@@ -43,6 +43,9 @@ class NonCanonicalImportRule(Rule):
 
     code = "SSOT112"
     slug = "non-canonical-import"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Import the symbol from its canonical home instead of the alias; `ssot-lint fix` "
+              "rewrites these safely.")
     severity = "warning"
     summary = "registered symbol imported through an alias"
     fixable = "safe"

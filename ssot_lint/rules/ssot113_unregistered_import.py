@@ -26,6 +26,9 @@ class UnregisteredImportRule(Rule):
 
     code = "SSOT113"
     slug = "unregistered-import"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ('Add a [symbols."module.Name"] entry for each symbol\'s canonical home (`ssot-lint'
+              " registry` tooling can bootstrap them).")
     severity = "warning"
     summary = "first-party symbol with no [symbols] entry (strict mode)"
     config = "policy.unregistered_imports"

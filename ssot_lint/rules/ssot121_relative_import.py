@@ -22,6 +22,8 @@ class RelativeImportRule(Rule):
 
     code = "SSOT121"
     slug = "relative-import"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = "Write the import as an absolute import; `ssot-lint fix` rewrites these."
     severity = "warning"
     summary = "relative import while relative_imports = \"forbid\""
     fixable = "safe"

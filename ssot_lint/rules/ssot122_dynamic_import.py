@@ -34,6 +34,9 @@ class DynamicImportRule(Rule):
 
     code = "SSOT122"
     slug = "dynamic-import"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Change the module string passed to `importlib.import_module` / `__import__` to "
+              "an existing, non-deprecated module (the registry's `use_instead`).")
     severity = "error"
     summary = "importlib.import_module/__import__ of a missing, broken or deprecated module"
     config = "[broken], [deprecated]"

@@ -51,9 +51,14 @@ class BoundaryViolationRule(Rule):
 
     code = "SSOT201"
     slug = "boundary-violation"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Depend on the other service through an allowed path (a shared package or its "
+              "public API), or, if the dependency is intended, add it to `may_import` with a "
+              "reason.")
     severity = "error"
     summary = "a service imports a service not in its may_import (or a non-public module)"
     fixable = "no"
+    graph = True
     config = "[services] packages, may_import, public, reason, owner; policy.type_checking_imports"
     VALID = (
         Example("from billing.api import charge\n", files=_FILES,

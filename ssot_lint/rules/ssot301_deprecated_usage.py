@@ -60,6 +60,9 @@ class DeprecatedUsageRule(Rule):
 
     code = "SSOT301"
     slug = "deprecated-usage"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Replace each use with the entry's `use_instead` (annotations, calls, base "
+              "classes); the import goes once the last use does.")
     severity = "warning"
     summary = "use of a deprecated symbol beyond its import"
     config = "[deprecated] use_instead, hint, severity, allow_in, paths, scope"

@@ -73,6 +73,8 @@ class DeprecatedCallPatternRule(Rule):
 
     code = "SSOT302"
     slug = "deprecated-call-pattern"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = "Rewrite the call as the pattern's hint says."
     severity = "warning"
     summary = "call shape declared deprecated by a registry [[patterns]] entry"
     config = "[[patterns]] call, when, hint, use_instead, severity"

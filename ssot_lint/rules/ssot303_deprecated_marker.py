@@ -36,6 +36,8 @@ class DeprecatedMarkerRule(Rule):
 
     code = "SSOT303"
     slug = "deprecated-marker"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = "Move callers off the code-level deprecated class or function to its replacement."
     severity = "warning"
     summary = "import or use of a symbol marked @deprecated (PEP 702) in the code"
     config = "(none: the marker is in the code)"

@@ -48,6 +48,10 @@ class DuplicateDefinitionRule(Rule):
 
     code = "SSOT401"
     slug = "duplicate-definition"
+    # What to do about a finding, in the words a team lead can hand on (audit).
+    remedy = ("Keep one definition in the canonical home and re-export or import it elsewhere; "
+              "register deliberate copies as aliases or exclude them with "
+              "`policy.duplicate_exclude`.")
     severity = "warning"
     summary = "registered symbol defined again in another module"
     config = "[symbols]; [project].packages; policy.duplicate_exclude"

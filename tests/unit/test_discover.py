@@ -16,6 +16,8 @@ from ssot_lint.discover import (
     _rule,
     discover,
     module_name,
+    path_globs,
+    path_matches,
 )
 from ssot_lint.errors import RegistryError
 
@@ -242,3 +244,21 @@ def test_quick_pre_check_is_skipped_for_regex_it_does_not_understand() -> None:
     for unknown in (r"\d", r"(a)\1", "(?=a)", "(?i)a", "a{2}", "a|b", "a++", "(?P=x)"):
         assert _atoms(unknown) is None, unknown
     assert _prefilter([re.compile(r"^\d")]) is None
+
+
+def test_every_path_glob_is_compiled_by_the_one_safe_helper() -> None:
+    """per-file-ignores, an entry's ``paths`` and ``duplicate_exclude`` match through
+    ``path_matches``: the same gitignore meaning as ``exclude``, and a many-star glob
+    gets the rewritten (non-backtracking) regex, as ``exclude`` does, not pathspec's."""
+    import pathspec
+
+    glob = "*a*a*a*a*a*a*a*a*a*b"
+    ours = path_globs((glob,)).patterns[0].regex
+    raw = pathspec.GitIgnoreSpec.from_lines([glob]).patterns[0].regex
+    assert ours.pattern != raw.pattern
+    for name in ("ab", "aaaaaaaaab", "xaxaxaxaxaxaxaxaxab/c.py", "aaaa.py", "b"):
+        assert path_matches((glob,), name) == bool(raw.match(name)), name
+    assert path_matches(("convert_*.py",), "pkg/deep/convert_x.py")  # no "/": any depth
+    assert not path_matches(("/convert_*.py",), "pkg/convert_x.py")
+    assert not path_matches((), "anything.py")
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import pickle
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -148,4 +149,4 @@ def test_facts_have_slots_and_survive_pickle() -> None:
         assert not hasattr(obj, "__dict__")
     for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
         again = pickle.loads(pickle.dumps(facts, protocol=protocol))
-        assert again == facts and again.to_dict() == facts.to_dict()
+        assert again == facts and asdict(again) == asdict(facts)

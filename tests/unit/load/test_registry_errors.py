@@ -93,6 +93,7 @@ def test_unknown_key_in_an_array_of_tables(tmp_path: Path) -> None:
     ('[layers]\norder = ["a.x", "a.y"]\n', 1, "expected an array of tables ([[layers]])"),
     ('[[contracts]]\nsource = ["a"]\nforbidden = ["b"]\nallow_indirect = "no"\n', 4,
      "expected true or false"),
+    ('[[layers]]\norder = ["a.x", "a.y"]\nexhaustive = "yes"\n', 3, "expected true or false"),
     ("version = 2\n", 1, "unsupported registry version 2"),
 ])
 def test_wrong_types(tmp_path: Path, text: str, line: int, fragment: str) -> None:

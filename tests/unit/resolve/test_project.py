@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ssot_lint.api import build_project
 from ssot_lint.discover import SourceFile
+from ssot_lint.facts.extract import extract_facts
 from ssot_lint.load.config import load_config
-from ssot_lint.model.facts import ImportFact
+from ssot_lint.model.facts import FileInterface, ImportFact
 from ssot_lint.resolve.imports import absolute_module
 from ssot_lint.resolve.project import Project
 from tests.conftest import run_check, write_project
@@ -274,3 +277,48 @@ def test_suggestions_stay_in_the_top_level_package_and_close(tmp_path: Path) -> 
     write_project(tmp_path / "near", files, '[project]\npackages = ["app", "auth_service"]\n')
     [(_, _, _, message)] = unresolved(tmp_path / "near")
     assert message.endswith("did you mean `app.settings.config`?")
+
+
+# -- other files are seen through their interface only ---------------------------------
+
+def test_other_files_are_seen_as_their_interface_only(tmp_path: Path) -> None:
+    proj = project(tmp_path, {"app/__init__.py": "",
+                              "app/a.py": "from app.b import B  # ssot-lint: ignore\n"
+                                          "def f():\n    return B()\n",
+                              "app/b.py": "class B: ...\n"})
+    a = next(f for f in proj.files if f.rel == "app/a.py")
+    view = proj.facts_of(a)
+    assert type(view) is FileInterface
+    assert [fact.name for fact in view.imports] == ["B"]
+    for own in ("references", "suppressions"):
+        assert not hasattr(view, own)
+        assert not hasattr(proj.facts["app/a.py"], own)
+    complete = proj.complete_facts(a)  # the engine's, for the judged file
+    assert complete is not None and complete.references and complete.suppressions
+    assert dict(proj.facts.items()) == {rel: proj.facts[rel] for rel in proj.facts}
+    assert not hasattr(proj.facts, "__setitem__")  # read-only: only the pipeline writes
+
+
+def test_new_facts_replace_the_view(tmp_path: Path) -> None:
+    proj = project(tmp_path, {"app/__init__.py": "", "app/b.py": "class B: ...\n"})
+    b = next(f for f in proj.files if f.rel == "app/b.py")
+    assert [d.name for d in proj.facts["app/b.py"].definitions] == ["B"]
+    proj.add_facts("app/b.py", extract_facts(b"class C: ...\n", (3, 12)))
+    view = proj.facts_of(b)
+    assert view is not None and [d.name for d in view.definitions] == ["C"]
+    again = proj.with_facts({"app/b.py": extract_facts(b"D = 1\n", (3, 12))})
+    assert [d.name for d in again.facts["app/b.py"].definitions] == ["D"]
+    assert again.names.lookup("app.b", "D").status == "ok"
+
+
+def test_remembered_summaries_go_in_and_out_through_the_project_api(tmp_path: Path) -> None:
+    """``cache.results`` reads the summaries a run computed and presets remembered ones
+    through ``computed``/``preset``, never through ``Project.__dict__``."""
+    built = project(tmp_path, {"app/main.py": "X = 1\n"})
+    names = ("has_deprecation_markers", "first_party")
+    assert built.computed(names) == {}
+    built.preset("has_deprecation_markers", True)  # remembered: not computed from the facts
+    assert built.has_deprecation_markers is True
+    assert built.computed(names) == {"has_deprecation_markers": True}
+    with pytest.raises(AttributeError, match="not a cached property"):
+        built.preset("files", [])
