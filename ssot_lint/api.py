@@ -33,6 +33,7 @@ from ssot_lint.resolve.project import Project
 
 if TYPE_CHECKING:
     from ssot_lint.cache.results import ResultsMemo
+    from ssot_lint.cache.scan import LazyFacts
 
 __all__ = ["Buffers", "CheckResult", "DiskView", "Progress", "Reading", "build_project",
            "check", "open_project", "remembered_run", "resolve_config", "select_files"]
@@ -123,7 +124,7 @@ def _files_by_real_path(project: Project) -> dict[str, SourceFile]:
 
 def check(paths: Sequence[Path], config: Config, *, overlay: Buffers | None = None,
           disk: DiskView | None = None, progress: Progress | None = None,
-          registry: Registry | None = None) -> CheckResult:
+          registry: Registry | None = None, seed: LazyFacts | None = None) -> CheckResult:
     """Findings for ``paths`` (default: the project), judged against the whole project.
 
     A short composition: read the project (``ssot_lint.cache.open_project``), choose
@@ -132,15 +133,19 @@ def check(paths: Sequence[Path], config: Config, *, overlay: Buffers | None = No
     only the facts it needs; the answer is the same as an uncached run's, always.
     ``overlay``: unsaved buffers checked instead of the files on disk (never
     remembered as their content); ``disk``: the ``extra["disk"]`` of an earlier check,
-    when nothing changed on disk since (the editor server).
+    when nothing changed on disk since (the editor server); ``seed``: the
+    ``extra["facts"]`` of an earlier check, whose decoded facts are reused where the
+    bytes are the same (exact whatever changed since: facts depend on the bytes only).
     """
     with open_project(config, registry=registry, overlay=overlay, disk=disk,
-                      progress=progress, slim=True) as reading:
+                      progress=progress, slim=True, seed=seed) as reading:
         selected = select_files(reading.project, paths, reading.overlay)
         findings, reused = remembered_run(reading, selected, progress=progress)
     extra: dict[str, Any] = {"remembered": reused}
     if reading.disk is not None:
         extra["disk"] = reading.disk
+    if reading.lazy is not None:
+        extra["facts"] = reading.lazy
     return CheckResult(findings=findings, files_checked=len(selected), project=reading.project,
                        extra=extra)
 

@@ -30,6 +30,7 @@ from ssot_lint.api import CheckResult, check, resolve_config
 from ssot_lint.cache import results
 from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME
+from ssot_lint.graph.analysis import GraphAnalysis
 from ssot_lint.model.finding import Finding
 from tests.conftest import write_project
 
@@ -691,6 +692,53 @@ def test_moved_lazy_import_moves_its_graph_findings(root: Path) -> None:
     assert {(CLI, "SSOT202", 7), (ORDERS, "SSOT203", 20)} <= graph
     assert {(CLI, "SSOT202", 6), (ORDERS, "SSOT203", 18)} <= {
         (f.path, f.code, f.line) for f in before}
+
+
+def test_imports_moved_down_replay_graph_findings_without_the_graph(root: Path) -> None:
+    """A line added at the top of a file moves every import in it (a new graph key),
+    but its graph findings cite no other file's lines: they are shifted from the
+    position-free row, the graph is not rebuilt, and they equal an uncached run's."""
+    before = warm(root)
+    edit(root, CLI, "import app.services.payments\n",
+         "# a line above every import\nimport app.services.payments\n")
+    one = assert_exact(root, [root / CLI])  # the pre-commit run over the edited file
+    assert GraphAnalysis not in one.project.shared  # replayed, not recomputed
+    assert (CLI, "SSOT202", 7) in {(f.path, f.code, f.line) for f in one.findings}
+    assert (CLI, "SSOT202", 6) in {(f.path, f.code, f.line) for f in before}
+    assert_exact(root)  # and the whole project, every other file's graph rows replayed
+
+
+def test_moved_imports_of_a_cycle_rebuild_the_graph(root: Path) -> None:
+    """orders.py's SSOT204 finding cites payments.py's import line: when payments.py's
+    imports move, orders.py's graph findings are computed again, never shifted."""
+    warm(root)
+    line_at_top_of_cycle_member(root)
+    one = assert_exact(root, [root / ORDERS])
+    assert GraphAnalysis in one.project.shared
+    assert any(f.code == "SSOT204" and f"({PAYMENTS}:3)" in f.message for f in one.findings)
+    assert_exact(root)
+
+
+def test_moved_syntax_error_behind_an_unknown_verdict_is_not_replayed(tmp_path: Path
+                                                                    ) -> None:
+    """A contract's "unknown — partial graph" verdict sits at the unparsable file's
+    syntax error; when a line above it moves the error, the verdict moves with it
+    (no position-free row is written for a file that cannot be parsed)."""
+    root = write_project(tmp_path / "p", {
+        "pkg/a.py": "import pkg.b\n",
+        "pkg/b.py": "import pkg.c\ndef broken(:\n    pass\n",
+        "pkg/c.py": "",
+        "pkg/d.py": "",
+    }, '[[contracts]]\nname = "a stays off d"\nkind = "forbidden"\nsource = ["pkg.a"]\n'
+       'forbidden = ["pkg.d"]\n', packages=("pkg",))
+    first = assert_exact(root)
+    assert [(f.line, f.code) for f in first.findings if f.path.endswith("pkg/b.py")] == [
+        (2, "SSOT001"), (2, "SSOT202")]  # the verdict is unknown, at the syntax error
+    edit(root, "pkg/b.py", "import pkg.c\n", "# a line above\nimport pkg.c\n")
+    for paths in ([root / "pkg/b.py"], None):
+        moved = assert_exact(root, paths)
+        assert [(f.line, f.code) for f in moved.findings if f.path.endswith("pkg/b.py")] == [
+            (3, "SSOT001"), (3, "SSOT202")]
 
 
 def test_interface_edit_rechecks_every_file(root: Path) -> None:

@@ -37,6 +37,7 @@ from ssot_lint.resolve.project import Project
 if TYPE_CHECKING:
     from ssot_lint.cache.registry_memo import RegistryMemo
     from ssot_lint.cache.results import ResultsMemo
+    from ssot_lint.cache.scan import LazyFacts
     from ssot_lint.cache.store import FactsCache
 
 __all__ = ["Buffers", "DiskView", "Progress", "Reading", "ScanOptions", "build_project",
@@ -69,6 +70,7 @@ class Reading:
     interfaces: dict[str, str] = field(default_factory=dict)  # rel -> interface digest
     overlay: Overlay = field(default_factory=dict)  # path -> bytes read instead of the disk
     disk: DiskView | None = None  # what was read from the disk (cached reads only)
+    lazy: LazyFacts | None = None  # the facts as read (cached reads only): a later seed
 
     def memo(self, selected: list[SourceFile], cwd: Path | None = None) -> ResultsMemo | None:
         """Remembered findings for a run reporting on ``selected`` (None: no cache)."""
@@ -138,7 +140,8 @@ def _registry_for(config: Config, registry: Registry | None) -> Registry:
 @contextmanager
 def open_project(config: Config, *, registry: Registry | None = None,
                  overlay: Buffers | None = None, disk: DiskView | None = None,
-                 progress: Progress | None = None, slim: bool = False) -> Iterator[Reading]:
+                 progress: Progress | None = None, slim: bool = False,
+                 seed: LazyFacts | None = None) -> Iterator[Reading]:
     """Discover and scan the project as ``config`` says; facts decode lazily inside.
 
     ``registry`` defaults to the one ``config`` names (``registry init`` passes one
@@ -146,6 +149,8 @@ def open_project(config: Config, *, registry: Registry | None = None,
     file is judged (``scan.LazyFacts``). New facts and remembered findings are
     written to the cache when the block ends normally. ``disk``: an earlier reading's
     view of the disk, trusted instead of walking and stat-ing (see :class:`DiskView`).
+    ``seed``: an earlier reading's ``lazy`` facts, whose decoded rows are reused
+    (``scan.LazyFacts``; for a long-lived caller such as the editor server).
     """
     buffers = overlay_of(overlay)
     options = options_for(config)
@@ -202,12 +207,12 @@ def open_project(config: Config, *, registry: Registry | None = None,
         scanned = scan_cached(files, config.target_version, config.max_file_size, options,
                               cache, slim=slim, overlay=buffers,
                               trusted=disk.scanned if disk is not None else None,
-                              progress=progress)
+                              progress=progress, seed=seed)
         cache.flush(under=under)  # new facts to disk, out of memory
         project = Project(config=config, registry=registry, files=files, facts=scanned.facts,
                           unlisted=unlisted, excluded=excluded)
         yield Reading(project, cache, scanned.digests, scanned.interfaces, buffers,
-                      DiskView(files, scanned.on_disk(), unlisted, excluded))
+                      DiskView(files, scanned.on_disk(), unlisted, excluded), scanned.facts)
         cache.flush(under=under)
     finally:
         cache.close()

@@ -14,6 +14,13 @@ the import graph read of them). So the facts cache's database also remembers:
   graph key, with the positions of the file's imports they were computed for. An
   edit that only moves the file's function-level imports (a line added above them)
   shifts these findings with them instead of rebuilding the graph.
+- ``U`` rows: the same findings under the semantic key, which has no positions at
+  all, for a file whose graph findings cite no line but its own imports' (none is
+  SSOT204, whose message names the lines of the imports that break the cycle, and
+  the file can be parsed: an "unknown" verdict sits at its syntax error). When
+  only lines moved (a line added at the top of a file moves all its imports, which
+  changes the graph key), they are shifted with the file's imports as ``G`` rows are
+  (``moved``), so the graph is not rebuilt.
 - ``V``/``P`` rows: ``--verify-registry`` findings and project-wide summaries.
 - ``R`` rows: a whole run's findings, under both keys and every selected file's
   digest, so a run where nothing changed reads one row.
@@ -262,6 +269,8 @@ class ResultsMemo:
             return f"F:{self._semantic}:{self._graph}:{source.rel}:{digest}"
         if kind == "O":
             return f"O:{self._semantic}:{source.rel}:{digest}"
+        if kind == "U":
+            return f"U:{self._semantic}:{source.rel}"
         return f"G:{self._graph}:{source.rel}"
 
     def _load(self, key: str | None) -> Any:
@@ -273,11 +282,11 @@ class ResultsMemo:
             self._rows.update(self._cache.results(
                 [*wanted, f"V:{self._semantic}", f"P:{self._semantic}"]))
             self._rows_loaded = True
-        if key[0] in "OG" and not self._more_loaded:  # first re-checked file: one query
+        if key[0] in "OGU" and not self._more_loaded:  # first re-checked file: one query
             unknown = [s for s in self._selected
                        if (k := self._key("F", s)) is not None and k not in self._rows]
             self._rows.update(self._cache.results(
-                k for s in unknown for kind in "OG" if (k := self._key(kind, s))))
+                k for s in unknown for kind in "OGU" if (k := self._key(kind, s))))
             self._more_loaded = True
         text = self._rows.get(key)
         if text is None:
@@ -312,13 +321,26 @@ class ResultsMemo:
         return self._findings(self._key("O", source))
 
     def graph(self, source: SourceFile, facts: FileFacts) -> list[Finding] | None:
-        value = self._load(self._key("G", source))
-        try:
-            if not isinstance(value, dict):
-                return None
-            return moved(decode_findings(value["findings"]), value["at"], _places(facts))
-        except (ValueError, TypeError, KeyError):
-            return None
+        for kind in "GU":  # positioned first; then position-free (see the module doc)
+            value = self._load(self._key(kind, source))
+            try:
+                if not isinstance(value, dict):
+                    continue
+                found = moved(decode_findings(value["findings"]), value["at"], _places(facts))
+            except (ValueError, TypeError, KeyError):
+                continue
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _placed_at_imports(facts: FileFacts, graph: list[Finding]) -> bool:
+        """Whether ``graph`` (a file's graph findings) cites no line but the file's own
+        import positions, which ``moved`` shifts: then it may be remembered without
+        positions (``U`` rows). SSOT204 messages cite other files' import lines; the
+        "unknown — partial graph" verdicts sit at the syntax error of an unparsable
+        file (whose facts have no imports to follow)."""
+        return facts.problem is None and not any(f.code == "SSOT204" for f in graph)
 
     def registry(self) -> list[Finding] | None:
         return self._findings(f"V:{self._semantic}")
@@ -332,8 +354,10 @@ class ResultsMemo:
             return
         self._put(self._key("F", source) or "", self._scopes[2], encode_findings(final))
         self._put(self._key("O", source) or "", self._semantic, encode_findings(own))
-        self._put(self._key("G", source) or "", self._graph,
-                  {"at": _places(facts), "findings": encode_findings(graph)})
+        placed = {"at": _places(facts), "findings": encode_findings(graph)}
+        self._put(self._key("G", source) or "", self._graph, placed)
+        if self._placed_at_imports(facts, graph):
+            self._put(self._key("U", source) or "", self._semantic, placed)
 
     def derived_key(self, kind: str) -> str | None:
         """A key for another answer computed from exactly this run's inputs (``kind``

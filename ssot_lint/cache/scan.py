@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import (
     Callable,
+    Collection,
     ItemsView,
     Iterable,
     Iterator,
@@ -205,16 +206,24 @@ class LazyFacts(MutableMapping[str, FileFacts]):
     rules read them (``complete``), while name resolution and the graph read every
     file's imports and definitions. References are most of the facts' memory, so a
     cold run over a large project keeps a fraction of it.
+
+    ``known`` (digest -> facts, see :meth:`decoded`) are facts an earlier reading
+    already decoded from the same rows: a slim load takes them instead of decoding
+    again. Facts are a pure function of the bytes (the digest) and the target, so this
+    is exact; it is what keeps an editor's import edit from decoding every file again.
     """
 
     def __init__(self, order: list[SourceFile], ready: dict[str, FileFacts],
                  pending: dict[str, str], cache: FactsCache, target: tuple[int, int],
-                 max_file_size: int, slim: bool = False) -> None:
+                 max_file_size: int, slim: bool = False,
+                 known: Mapping[str, FileFacts] | None = None) -> None:
         self._order = order
         self._by_rel = {source.rel: source for source in order}
         self._ready = ready  # complete facts, or slim ones for rels in self._slimmed
         self._pending = pending  # rel -> digest of a facts row not decoded yet
         self._digests = dict(pending)
+        self._decoded: set[str] = set()  # rels whose ready facts are their digest's row
+        self._known = known or {}
         self._slimmed: set[str] = set()
         self._cache = cache
         self._target = target
@@ -233,15 +242,38 @@ class LazyFacts(MutableMapping[str, FileFacts]):
         wanted = {rel: self._pending.pop(rel) for rel in rels if rel in self._pending}
         if not wanted:
             return {}
-        loaded = self._cache.load(wanted.values(), references=complete or not self._slim)
+        slim = self._slim and not complete
+        loaded = self._cache.load([d for d in wanted.values()
+                                   if not (slim and d in self._known)],
+                                  references=not slim)
         decoded = {}
         for rel, digest in wanted.items():
             facts = loaded.get(digest)
+            if facts is None and slim:
+                facts = self._known.get(digest)
             if facts is None:  # damaged row, or the cache went away: read the file again
                 facts = self._extract_again(self._by_rel[rel])
+            else:
+                self._decoded.add(rel)
             decoded[rel] = facts
             self._keep(rel, facts)
         return decoded
+
+    def decoded(self, digests: Collection[str]) -> dict[str, FileFacts]:
+        """digest -> facts decoded from the rows of ``digests`` (slim or complete, for
+        ``known`` of a later reading of the same target): by this reading, or by the
+        ones before it (handed on, so a check that needed few rows does not make the
+        next one decode everything again)."""
+        found = {digest: facts for digest, facts in self._known.items() if digest in digests}
+        for rel in self._decoded:
+            digest = self._digests[rel]
+            if digest in digests and rel in self._ready:
+                found[digest] = self._ready[rel]
+        return found
+
+    @property
+    def target(self) -> tuple[int, int]:
+        return self._target
 
     def complete(self, rel: str) -> FileFacts | None:
         """A file's facts with its references (decoded again if only kept slim)."""
@@ -282,10 +314,12 @@ class LazyFacts(MutableMapping[str, FileFacts]):
         """Add a file outside the project (an explicitly named path)."""
         self._pending.pop(rel, None)
         self._slimmed.discard(rel)
+        self._decoded.discard(rel)
         self._ready[rel] = facts
 
     def __delitem__(self, rel: str) -> None:
         self._slimmed.discard(rel)
+        self._decoded.discard(rel)
         if self._pending.pop(rel, None) is None:
             del self._ready[rel]
 
@@ -361,7 +395,7 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
                 options: ScanOptions, cache: FactsCache, slim: bool = False,
                 overlay: Overlay | None = None,
                 trusted: Mapping[str, tuple[str, str]] | None = None,
-                progress: Progress | None = None) -> Scanned:
+                progress: Progress | None = None, seed: LazyFacts | None = None) -> Scanned:
     """Scan with the cache, leaving cached facts undecoded until someone asks for them.
 
     ``trusted`` (rel -> digest and interface, from ``Scanned.on_disk`` of an earlier
@@ -371,6 +405,9 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
     Facts extracted now are streamed (``parallel.stream_encoded``) and left as the
     cache's JSON text too, decoded when needed (``slim``: see ``LazyFacts``); only a
     Dask run, or one whose cache cannot be written, gets them back as objects.
+
+    ``seed``: the facts of an earlier scan for the same target (a long-lived caller,
+    the editor server): rows it decoded are not decoded again (``LazyFacts.known``).
     """
     from ssot_lint.cache.store import digest_of, interface_of
 
@@ -479,7 +516,10 @@ def scan_cached(files: list[SourceFile], target: tuple[int, int], max_file_size:
                 cache.remember(str(source.path), stats[rel], digest, interface=faces[digest])
     del extracted
     texts.clear()
-    lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim)
+    seeded = seed.decoded(set(pending.values())) \
+        if seed is not None and slim and seed.target == target else None
+    lazy = LazyFacts(files, ready, pending, cache, target, max_file_size, slim=slim,
+                     known=seeded)
     return Scanned(facts=lazy, digests=digests, interfaces=interfaces,
                    buffered=frozenset(buffered))
 

@@ -20,8 +20,13 @@ from ssot_lint.fix.imports import ImportOrder, ImportRewriter, import_keys
 from ssot_lint.fix.layout import Style
 from ssot_lint.fix.plan import FilePlan
 from ssot_lint.fix.rename import exported_problem, rename_references
-from ssot_lint.fix.verify import verify_rewrite
+from ssot_lint.fix.statements import rewrite_runs
+from ssot_lint.fix.verify import verify_rewrite, verify_splice
 from ssot_lint.resolve.project import Project
+
+# Rewrite only the edited runs of imports (``statements``); False: always the whole
+# module (the differential tests compare both).
+STATEMENT_LEVEL = True
 
 
 def rewrite_text(project: Project, source: SourceFile, text: str, plan: FilePlan,
@@ -43,6 +48,60 @@ def _rewrite(project: Project, source: SourceFile, text: str, plan: FilePlan,
              style: Style | None) -> str | None:
     if not plan.changes:
         return None
+    if not plan.renames and STATEMENT_LEVEL:
+        done = _rewrite_statements(project, source, text, plan, style)
+        if done is not None:
+            return done[0]
+    return _rewrite_module(project, source, text, plan, style)
+
+
+def _package(project: Project, source: SourceFile) -> str | None:
+    """The package relative statements start from, where they may stay relative."""
+    if project.registry.policy.relative_imports != "forbid" and source.module:
+        return (source.module if source.is_package else source.module.rpartition(".")[0]) \
+            or None
+    return None
+
+
+def _rewrite_statements(project: Project, source: SourceFile, text: str, plan: FilePlan,
+                        style: Style | None) -> tuple[str | None] | None:
+    """The whole-module rewrite's result, computed on the edited runs only (``statements``).
+
+    None when that cannot be done here; ``plan`` is then untouched and the caller
+    rewrites the whole module. A rewrite that does not verify is not refused here but
+    left to the whole-module path, which decides (and explains) as it always did.
+    """
+    try:
+        tree = ast.parse(text)
+        slots = import_keys(tree, text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    located = {slots[k]: c for k, c in plan.changes.items() if k in slots}
+    if not located:
+        return None
+    try:
+        done = rewrite_runs(text, tree, located, style=style,
+                            package=_package(project, source))
+        if done is None:
+            return None
+        new_text, applied = done.text, done.applied
+        unlocated = sorted(k for k in plan.changes if k not in slots)
+        unapplied = sorted(k for k in plan.changes if k in slots and slots[k] not in applied)
+        planned = {k: p for k, p in plan.planned.items()
+                   if k not in unlocated and k not in unapplied}
+        if verify_splice(text, new_text, module=source.module,
+                         is_package=source.is_package, planned=planned,
+                         pieces=done.pieces, import_lines=done.import_lines):
+            return None
+    except RecursionError:
+        return None
+    for key in [*unlocated, *unapplied]:
+        plan.drop(key, "the import could not be located for rewriting")
+    return (new_text if new_text != text else None,)
+
+
+def _rewrite_module(project: Project, source: SourceFile, text: str, plan: FilePlan,
+                    style: Style | None) -> str | None:
     try:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError) as exc:
@@ -78,11 +137,8 @@ def _rewrite(project: Project, source: SourceFile, text: str, plan: FilePlan,
         plan.drop(key, "the import could not be located for rewriting")
     if not plan.changes:
         return None
-    package = None  # relative statements stay relative only where the registry allows
-    if project.registry.policy.relative_imports != "forbid" and source.module:
-        package = source.module if source.is_package else source.module.rpartition(".")[0]
     rewriter = ImportRewriter({slots[k]: c for k, c in plan.changes.items()}, order.order,
-                              renamed, style=style, package=package or None)
+                              renamed, style=style, package=_package(project, source))
     try:
         new_text = module.visit(rewriter).code
     except (cst.ParserSyntaxError, ValueError) as exc:

@@ -119,13 +119,16 @@ class ImportRewriter(cst.CSTTransformer):
 
     def __init__(self, changes: Mapping[Slot, AliasChange], order: Mapping[int, int],
                  renames: Mapping[int, str] | None = None, *, style: Style | None = None,
-                 package: str | None = None) -> None:
+                 package: str | None = None, keep_style_indent: bool = False) -> None:
         super().__init__()
         self.changes = changes
         self.order = order  # id() of an original import statement -> its ordinal
         self.renames = renames or {}  # id() of a reference ``Name`` -> its new name
         self.style = style  # None: never reorder
         self.package = package  # the package relative imports start from; None: absolute
+        # True when ``style.indent`` already is the file's (the module visited is a piece
+        # of the file, see ``statements``); else it is taken from the module
+        self.keep_style_indent = keep_style_indent
         # id() of an original import-only line -> whether its run was sorted
         self.sortable: dict[int, bool] = {}
         # id() of a rewritten import-only line -> (the line, its run was sorted, touched)
@@ -147,7 +150,8 @@ class ImportRewriter(cst.CSTTransformer):
     def visit_Module(self, node: cst.Module) -> None:
         self.config = node.config_for_parsing
         self.default_indent = len(node.default_indent)
-        if self.style is not None:  # wrapped names are indented as the file indents
+        if self.style is not None and not self.keep_style_indent:
+            # wrapped names are indented as the file indents
             self.style = replace(self.style, indent=node.default_indent)
         self._plan_body(node.body)
 

@@ -19,6 +19,7 @@ from ssot_lint.fix.verify import PlannedImport
 from ssot_lint.model.finding import Finding
 from ssot_lint.resolve.imports import ResolvedImport
 from ssot_lint.resolve.project import Project
+from ssot_lint.rules import all_rules
 from ssot_lint.rules._fixes import (  # one decision for the rules' edits and for the fixer
     RENAME,
     finding_entry,
@@ -26,7 +27,9 @@ from ssot_lint.rules._fixes import (  # one decision for the rules' edits and fo
     replacement_problem,
 )
 
-FIXABLE = ("SSOT101", "SSOT111", "SSOT112", "SSOT121")
+# The codes whose findings the planner edits: the rules that declare a fix, so a rule
+# that gains one is fixed without a second list to keep in step.
+FIXABLE = tuple(rule.code for rule in all_rules() if rule.fixable != "no")
 REPLACING = ("SSOT101", "SSOT111", "SSOT112")  # precedence when several hit one name
 
 

@@ -22,7 +22,7 @@ import difflib
 import io
 import tokenize
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ssot_lint.facts.visitor import ColumnMap
@@ -45,23 +45,32 @@ class PlannedImport:
     path: str
 
 
-class Skeleton:
-    """A module without its imports: a comparable dump plus the import bindings."""
+@dataclass(frozen=True)
+class Piece:
+    """What a spliced rewrite (``statements``) replaced: one run of import statements.
 
-    def __init__(self, text: str, module: str | None, is_package: bool,
-                 renames: Mapping[str, str] | None = None) -> None:
+    ``old`` and ``new`` are the replaced text and its replacement, each after the same
+    stand-in (``stand_in`` statements; inside ``if True:`` when ``wrapped``), so each
+    parses and tokenizes on its own; ``statements`` are the run's statements in the
+    old file's tree.
+    """
+
+    old: str
+    new: str
+    stand_in: int
+    wrapped: bool
+    statements: tuple[ast.Import | ast.ImportFrom, ...]
+
+
+class Binder:
+    """Turns import statements of one file into bindings (bound name -> absolute path)."""
+
+    def __init__(self, text: str, module: str | None, is_package: bool) -> None:
         self.module = module
         self.is_package = is_package
         self.columns = ColumnMap(text)
-        tree = ast.parse(text)
         self.bindings: list[tuple[Binding, tuple[int, int]]] = []
         self.import_lines: set[int] = set()  # every line an import statement spans
-        self._strip(tree.body, ())
-        if renames:
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Name) and node.id in renames:
-                    node.id = renames[node.id]
-        self.dump = ast.dump(tree, include_attributes=False)
 
     def _absolute(self, module: str, level: int) -> str:
         if level == 0:
@@ -70,6 +79,34 @@ class Skeleton:
         base = parts if self.is_package else parts[:-1]
         base = base[: len(base) - (level - 1)] if level > 1 else base
         return ".".join([*base, module] if module else base)
+
+    def _bind(self, stmt: ast.Import | ast.ImportFrom, block: Block) -> None:
+        self.import_lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+        for alias in stmt.names:
+            where = (alias.lineno, self.columns.col(alias.lineno, alias.col_offset))
+            if isinstance(stmt, ast.Import):
+                bound = alias.asname or alias.name.split(".")[0]
+                path = alias.name
+            else:
+                module = self._absolute(stmt.module or "", stmt.level)
+                bound = alias.asname or alias.name
+                path = f"{module}.{alias.name}" if alias.name != "*" else f"{module}.*"
+            self.bindings.append((Binding(block, bound, path), where))
+
+
+class Skeleton(Binder):
+    """A module without its imports: a comparable dump plus the import bindings."""
+
+    def __init__(self, text: str, module: str | None, is_package: bool,
+                 renames: Mapping[str, str] | None = None) -> None:
+        super().__init__(text, module, is_package)
+        tree = ast.parse(text)
+        self._strip(tree.body, ())
+        if renames:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and node.id in renames:
+                    node.id = renames[node.id]
+        self.dump = ast.dump(tree, include_attributes=False)
 
     def _strip(self, body: list[ast.stmt], block: Block) -> list[ast.stmt]:
         kept: list[ast.stmt] = []
@@ -89,19 +126,6 @@ class Skeleton:
                         part.body = self._strip(part.body, (*block, index, name, j))
         body[:] = kept
         return kept
-
-    def _bind(self, stmt: ast.Import | ast.ImportFrom, block: Block) -> None:
-        self.import_lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
-        for alias in stmt.names:
-            where = (alias.lineno, self.columns.col(alias.lineno, alias.col_offset))
-            if isinstance(stmt, ast.Import):
-                bound = alias.asname or alias.name.split(".")[0]
-                path = alias.name
-            else:
-                module = self._absolute(stmt.module or "", stmt.level)
-                bound = alias.asname or alias.name
-                path = f"{module}.{alias.name}" if alias.name != "*" else f"{module}.*"
-            self.bindings.append((Binding(block, bound, path), where))
 
 
 def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
@@ -133,6 +157,57 @@ def verify_rewrite(old: str, new: str, *, module: str | None, is_package: bool,
         return ("the rewritten imports do not bind what was planned "
                 f"(unexpected: {', '.join(extra) or '-'}; missing: {', '.join(missing) or '-'}); "
                 "not written")
+    return None
+
+
+def verify_splice(old: str, new: str, *, module: str | None, is_package: bool,
+                  planned: Mapping[tuple[int, int], PlannedImport],
+                  pieces: Sequence[Piece], import_lines: set[int]) -> str | None:
+    """``verify_rewrite`` for a ``new`` that is ``old`` with only ``pieces`` replaced.
+
+    At least as strict, and much cheaper on a large file: outside the pieces the two
+    texts are the same bytes, and each piece starts where a statement may start, after
+    a whole statement (``statements`` cuts them so). So when ``new`` parses and each new
+    piece parses on its own behind the same stand-in into import statements only, the
+    tokens and statements outside the pieces are the old ones, and what remains to
+    compare is in the pieces: their comments, and their bindings against the planned
+    ones. ``import_lines``: every line an import statement of ``old`` spans.
+    """
+    try:
+        ast.parse(new)
+    except SyntaxError as exc:
+        return f"the rewritten file does not parse ({exc.msg}, line {exc.lineno}); not written"
+    if not _only_import_lines_changed(old, new, import_lines):
+        return ("the rewrite would change text outside the edited imports; not written")
+    before = Binder(old, module, is_package)
+    for piece in pieces:
+        if _comments(piece.old) != _comments(piece.new):
+            return "the rewrite would lose or duplicate a comment; not written"
+        try:
+            body = ast.parse(piece.new).body
+        except SyntaxError as exc:
+            return f"a rewritten statement does not parse ({exc.msg}); not written"
+        if piece.wrapped:
+            if len(body) != 1 or not isinstance(body[0], ast.If):
+                return "a rewritten statement left its block; not written"
+            body = body[0].body
+        added = body[piece.stand_in:]
+        if not all(isinstance(stmt, (ast.Import, ast.ImportFrom)) for stmt in added):
+            return "the rewrite would change code outside the imports; not written"
+        before.bindings.clear()
+        for stmt in piece.statements:
+            before._bind(stmt, ())
+        expected = set()
+        for binding, where in before.bindings:
+            change = planned.get(where)
+            expected.add(binding if change is None else Binding((), change.bound, change.path))
+        after = Binder(piece.new, module, is_package)
+        for new_stmt in added:
+            assert isinstance(new_stmt, (ast.Import, ast.ImportFrom))
+            after._bind(new_stmt, ())
+        found = {binding for binding, _ in after.bindings}
+        if expected != found:
+            return "the rewritten imports do not bind what was planned; not written"
     return None
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssot_lint.api import DiskView, check, resolve_config
+from ssot_lint.cache.scan import LazyFacts
 from ssot_lint.discover import SourceFile
 from ssot_lint.errors import MultiError, SsotLintError
 from ssot_lint.load.registry import load_registry
@@ -77,6 +78,9 @@ class Session:
         self.disk: DiskView | None = None
         self.trust_disk = False  # only once the client watches files for the server
         self._known_paths: tuple[DiskView, frozenset[str]] | None = None
+        # The last check's facts: rows it decoded are not decoded again (an import
+        # edit would otherwise decode every file's facts for the graph and SSOT303).
+        self.facts: LazyFacts | None = None
         self.generation = 0  # bumped by ``disk_changed``; a check started before keeps
         #                      its answer but not its view of the disk
 
@@ -111,9 +115,11 @@ class Session:
         generation = self.generation
         try:
             result = check(sorted(Path(p) for p in inside), config, overlay=inside,
-                           disk=self.disk)
+                           disk=self.disk, seed=self.facts)
         except SsotLintError as exc:
             return self._failed(exc, registry_path)
+        facts = result.extra.get("facts")
+        self.facts = facts if isinstance(facts, LazyFacts) else None
         disk = result.extra.get("disk")
         if self.trust_disk and generation == self.generation and isinstance(disk, DiskView):
             self.disk = disk
