@@ -45,6 +45,21 @@ def _call_kind(func: ast.expr) -> str | None:
     return None
 
 
+def _tolerates_missing(call: ast.Call) -> bool:
+    """``patch(..., create=True)`` creates a missing attribute and
+    ``monkeypatch.setattr(..., raising=False)`` accepts one: a target missing its last
+    name is what they are written for. A value that is not a literal counts as tolerant
+    too (it cannot be judged, and a false alarm costs more than a miss)."""
+    for keyword in call.keywords:
+        wanted = {"create": False, "raising": True}.get(keyword.arg or "")
+        if wanted is None:
+            continue
+        value = keyword.value
+        if not (isinstance(value, ast.Constant) and value.value is wanted):
+            return True
+    return False
+
+
 def _literal(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
@@ -66,6 +81,8 @@ def collect_call_facts(tree: ast.AST,
             continue
         if kind == "patch" and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "setattr" and len(node.args) < 2:
+            continue
+        if kind == "patch" and _tolerates_missing(node):
             continue
         if kind == "dynamic" and isinstance(node.func, ast.Name) and node.func.id == "__import__" \
                 and len(node.args) > 4:

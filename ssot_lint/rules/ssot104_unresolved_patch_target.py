@@ -47,8 +47,13 @@ class UnresolvedPatchTargetRule(Rule):
     base that cannot be seen (third-party, computed) or a metaclass or
     ``__getattr__``, nothing is reported; a module's dynamic attributes and compiled
     modules are judged as SSOT103 judges them (a literal ``__getattr__`` serves exactly
-    its names; a compiled module's names are unknown). Targets matching a ``[broken]``
-    entry are reported too.
+    its names; a compiled module's names are unknown). A dunder attribute of a module
+    (``pkg.mod.__salt__``) that the module does not bind is unknown too: loaders and
+    test fixtures inject such names into module globals before the patch runs (salt's
+    ``__salt__``/``__opts__``/``__grains__``). A patch with ``create=True`` or a
+    ``monkeypatch.setattr`` with ``raising=False`` is written for a missing attribute
+    and is not judged. Targets matching a ``[broken]`` entry are
+    reported too.
     """
 
     code = "SSOT104"
@@ -74,7 +79,19 @@ class UnresolvedPatchTargetRule(Rule):
         Example("from unittest import mock\n\n"
                 "@mock.patch('app.services._speedups.fast_path')\n"
                 "@mock.patch('app.facade.Bridge')\n"
-                "def test(*mocks): ...\n", files=_FILES))
+                "def test(*mocks): ...\n", files=_FILES),
+        Example("from unittest import mock\n\n"
+                "@mock.patch('app.services.bridge.__salt__', {'cmd.run': None})\n"
+                "def test(m): ...\n", files=_FILES,
+                note="a module-level dunder the module never binds is injected at run time "
+                     "(salt's loader gives modules __salt__, __opts__, __grains__): unknown"),
+        Example("from unittest import mock\n\n"
+                "def test(monkeypatch):\n"
+                "    with mock.patch('app.services.bridge.PKCS1_OAEP', create=True):\n"
+                "        pass\n"
+                "    monkeypatch.setattr('app.services.bridge.TIMEOUT', 1, raising=False)\n",
+                files=_FILES,
+                note="create=True / raising=False: the missing attribute is the point"))
     INVALID = (Example(
         "from unittest import mock\n\n"
         "def test(monkeypatch, mocker):\n"
@@ -86,7 +103,14 @@ class UnresolvedPatchTargetRule(Rule):
         files=_FILES, registry=_REGISTRY, lines=(4, 6, 7, 8)),
         Example("from unittest import mock\n\n@mock.patch('app.facade.Gateway')\n"
                 "def test(m): ...\n", files=_FILES, lines=(3,),
-                note="the facade's __getattr__ serves only `Bridge`"))
+                note="the facade's __getattr__ serves only `Bridge`"),
+        Example("from unittest import mock\n\n"
+                "def test(monkeypatch):\n"
+                "    with mock.patch('app.services.bridge.Gone', create=False):\n"
+                "        pass\n"
+                "    monkeypatch.setattr('app.services.bridge.Nope', 1, raising=True)\n",
+                files=_FILES, lines=(4, 6),
+                note="create=False and raising=True are the defaults: still judged"))
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         project = ctx.project
@@ -119,12 +143,20 @@ def unresolved(project: Project, path: str, depth: int) -> str | None:
     return _attribute(project, module, rest, depth)
 
 
+def _injected_dunder(name: str) -> bool:
+    """``__salt__``-like: a dunder a module reads but never binds is given to it from
+    outside (a plugin loader, a test fixture), so its absence in the source says nothing."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
 def _attribute(project: Project, module: str, rest: list[str], depth: int) -> str | None:
     name = rest[0]
     found = project.names.lookup(module, name)
     if found.status == N.UNKNOWN:
         return None
     if found.status in (N.MISSING, N.TYPE_CHECKING_ONLY):
+        if len(rest) == 1 and _injected_dunder(name):
+            return None
         if len(rest) > 1:
             return f"`{module}.{name}` does not exist"
         return f"`{module}` has no attribute `{name}`"

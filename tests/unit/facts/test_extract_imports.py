@@ -367,3 +367,17 @@ def test_registering_modules_in_sys_modules_is_a_fact(source: str, registers: bo
 def test_the_module_namespace_escaping_into_a_call_makes_names_computed(
         source: str, computed: bool) -> None:
     assert facts(source).names_dynamic is computed
+
+
+@pytest.mark.parametrize(("call", "judged"), [
+    ("mock.patch('app.mod.X')", True),
+    ("mock.patch('app.mod.X', create=True)", False),  # creates the missing attribute
+    ("mock.patch('app.mod.X', create=flag)", False),  # cannot be judged: not a fact
+    ("mock.patch('app.mod.X', create=False)", True),
+    ("monkeypatch.setattr('app.mod.X', 1, raising=False)", False),
+    ("monkeypatch.setattr('app.mod.X', 1, raising=True)", True),
+])
+def test_patches_written_for_a_missing_attribute_are_not_facts(call: str, judged: bool) -> None:
+    found = [f.module for f in facts(f"from unittest import mock\n{call}\n").imports
+             if f.kind == "patch"]
+    assert found == (["app.mod.X"] if judged else [])
