@@ -81,19 +81,30 @@ def _is_sys_modules_self(target: ast.expr) -> bool:
 
 
 def registers_modules(tree: ast.Module, text: str) -> bool:
-    """Whether the module assigns ``sys.modules[key]`` (anywhere, loops included) for a
-    key other than ``__name__``: modules it registers exist at run time under names no
-    file has (``sys.modules[f"requests.packages.{mod}"] = ...``)."""
-    if "modules[" not in text:
-        return False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Subscript) and not _is_sys_modules_self(target):
-                    value = target.value
-                    if (isinstance(value, ast.Attribute) and value.attr == "modules"
-                            and _is_name(value.value, "sys")) or _is_name(value, "modules"):
-                        return True
+    """Whether modules below this one may exist at run time under names no file has:
+    the module assigns ``sys.modules[key]`` (anywhere, loops included) for a key other
+    than ``__name__`` (``sys.modules[f"requests.packages.{mod}"] = ...``), or it changes
+    its own ``__path__`` (``__path__.extend(pluginPackagePaths(__name__))`` in
+    ``twisted.plugins``, ``__path__ = extend_path(__path__, __name__)`` in pkgutil-style
+    namespace packages), so its submodules come from directories found at run time."""
+    if "modules[" in text:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and not _is_sys_modules_self(target):
+                        value = target.value
+                        if (isinstance(value, ast.Attribute) and value.attr == "modules"
+                                and _is_name(value.value, "sys")) or _is_name(value, "modules"):
+                            return True
+    if "__path__" in text:
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(_is_name(t, "__path__") for t in targets):
+                    return True
+            elif isinstance(node, ast.Attribute) and node.attr in _MUTATORS \
+                    and _is_name(node.value, "__path__"):
+                return True
     return False
 
 
@@ -368,6 +379,11 @@ def binds_computed_names(tree: ast.Module, text: str) -> bool:
     ``exec(code, globals())`` or protobuf's generated ``_globals = globals()`` then
     ``_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'x_pb2', _globals)``. Anywhere
     in the file: a function called at import time may do it."""
+    if "exec" in text and any(
+            isinstance(node, ast.Call) and _is_name(node.func, "exec")
+            for stmt in _top_level(tree.body, loops=True) if isinstance(stmt, _SIMPLE)
+            for node in ast.walk(stmt)):
+        return True  # ``exec(source)`` at module level binds whatever the source defines
     if "globals()" not in text and "vars()" not in text:
         return False
     nodes = list(walk(tree))

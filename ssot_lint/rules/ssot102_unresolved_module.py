@@ -70,6 +70,13 @@ class UnresolvedModuleRule(Rule):
                                                "__import__(name)\n"},
                      note="app.packages registers modules in sys.modules under names of its "
                           "own: what is missing below it may exist at run time"),
+             Example("from app.plugins.fakeendpoint import fake\n",
+                     files={"app/plugins/__init__.py":
+                            "from app.plugin import plugin_paths\n"
+                            "__path__.extend(plugin_paths(__name__))\n",
+                            "app/plugin.py": "def plugin_paths(name): ...\n"},
+                     note="app.plugins extends its own __path__ (twisted.plugins does): "
+                          "its submodules come from directories found at run time"),
              Example("from google.protobuf import message\nimport google.auth.credentials\n",
                      files={"google/.namespace": "", "google/api_core/__init__.py": "",
                             "google/api_core/retry.py": "import google.protobuf\n"},

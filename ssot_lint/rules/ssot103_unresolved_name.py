@@ -114,6 +114,10 @@ class UnresolvedNameRule(Rule):
                 "from app.core._native import checksum\n"
                 "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
                 "    from app.core.both import only_typed\n", files=_NATIVE),
+        Example("from app.core.parser import Parser\n",
+                files={"app/core/parser.py": "exec(r\"\"\"\nclass Parser: ...\n\"\"\")\n"},
+                note="the module defines its names by exec at module level (twisted's "
+                     "xpathparser): they are computed, so unknown"),
         Example("from google import protobuf\n",
                 files={"google/.namespace": "", "google/api_core/__init__.py": ""},
                 registry='[project]\npackages = ["google"]\n',

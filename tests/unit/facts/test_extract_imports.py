@@ -381,3 +381,24 @@ def test_patches_written_for_a_missing_attribute_are_not_facts(call: str, judged
     found = [f.module for f in facts(f"from unittest import mock\n{call}\n").imports
              if f.kind == "patch"]
     assert found == (["app.mod.X"] if judged else [])
+
+
+@pytest.mark.parametrize(("source", "registers"), [
+    ("from twisted.plugin import pluginPackagePaths\n"
+     "__path__.extend(pluginPackagePaths(__name__))\n", True),
+    ("from pkgutil import extend_path\n__path__ = extend_path(__path__, __name__)\n", True),
+    ("__path__ += ['/opt/plugins']\n", True),
+    ("print(__path__)\n", False),  # reads it only
+])
+def test_a_module_changing_its_own_path_leaves_its_submodules_open(source: str,
+                                                                    registers: bool) -> None:
+    assert extract_facts(source.encode(), TARGET).registers_modules is registers
+
+
+@pytest.mark.parametrize(("source", "computed"), [
+    ("exec(SOURCE)\n", True),  # twisted's xpathparser: the parser is defined in a string
+    ("if True:\n    exec(compile(src, 'x', 'exec'))\n", True),
+    ("def run(src):\n    exec(src)\n", False),  # a function's exec binds its locals only
+])
+def test_exec_at_module_level_makes_names_computed(source: str, computed: bool) -> None:
+    assert facts(source).names_dynamic is computed
