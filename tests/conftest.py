@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -72,6 +73,31 @@ def encode_source(text: str) -> bytes:
                 break
             return text.encode(match.group(1))
     return text.encode("utf-8")
+
+
+# --- Edits the facts cache must notice: each written file gets a past mtime of its own,
+# so the stat fast path trusts it and still sees every change (cache/results tests).
+OLD = 1_600_000_000  # a past mtime: the stat fast path trusts such files
+_ticks = itertools.count(1)
+
+
+def settle(path: Path) -> None:
+    """A past mtime no other write used: the stat fast path trusts it and sees the change."""
+    stamp = OLD + next(_ticks)
+    os.utime(path, (stamp, stamp))
+
+
+def write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    settle(path)
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    text = (root / rel).read_text()
+    assert old in text, f"{old!r} not in {rel}"
+    write(root, rel, text.replace(old, new, 1))
 
 
 def write_project(root: Path, files: dict[str, str | bytes], registry: str = "",

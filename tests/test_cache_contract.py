@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import itertools
 import os
 import textwrap
 from collections.abc import Callable, Iterator
@@ -39,10 +38,7 @@ from ssot_lint.api import check, resolve_config
 from ssot_lint.model.finding import Finding
 from ssot_lint.rules import all_rules
 from ssot_lint.rules.base import Example, FileContext, Rule
-from tests.conftest import write_project
-
-OLD = 1_600_000_000  # a past mtime: the stat fast path trusts such files
-_ticks = itertools.count(1)
+from tests.conftest import OLD, edit, settle, write, write_project
 
 # -- the multi-file project -----------------------------------------------------------
 REGISTRY = """
@@ -159,25 +155,6 @@ CORE = "app/core/__init__.py"
 PAYMENTS = "app/services/payments.py"
 REFUNDS = "app/services/refunds.py"
 VIEWS = "app/web/views.py"
-
-
-def settle(path: Path) -> None:
-    """A past mtime no other write used: the stat fast path trusts it and sees the change."""
-    stamp = OLD + next(_ticks)
-    os.utime(path, (stamp, stamp))
-
-
-def write(root: Path, rel: str, text: str) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    settle(path)
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    text = (root / rel).read_text()
-    assert old in text, f"{old!r} not in {rel}"
-    write(root, rel, text.replace(old, new, 1))
 
 
 def move(root: Path, rel: str, to: str) -> None:

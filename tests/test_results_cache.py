@@ -12,7 +12,6 @@ checked the same way. ``extra["remembered"]`` shows the memo is really used.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import sqlite3
@@ -32,10 +31,7 @@ from ssot_lint.cache import store as cache_module
 from ssot_lint.cache.store import DB_NAME
 from ssot_lint.graph.analysis import GraphAnalysis
 from ssot_lint.model.finding import Finding
-from tests.conftest import write_project
-
-OLD = 1_600_000_000  # a past mtime: the stat fast path trusts such files
-_ticks = itertools.count(1)
+from tests.conftest import OLD, edit, settle, write, write_project
 
 REGISTRY = """
 [broken."app.old"]
@@ -227,25 +223,6 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     project = build(tmp_path)
     monkeypatch.chdir(project)  # findings' paths are relative to the working directory
     return project
-
-
-def settle(path: Path) -> None:
-    """A past mtime no other write used: the stat fast path trusts it and sees the change."""
-    stamp = OLD + next(_ticks)
-    os.utime(path, (stamp, stamp))
-
-
-def write(root: Path, rel: str, text: str) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    settle(path)
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    text = (root / rel).read_text()
-    assert old in text, f"{old!r} not in {rel}"
-    write(root, rel, text.replace(old, new, 1))
 
 
 def run(root: Path, paths: list[Path] | None = None, cache: bool = True) -> CheckResult:
